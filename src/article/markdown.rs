@@ -1,0 +1,576 @@
+//! The Markdown walk: one pass over pulldown-cmark's events that splits the body at
+//! H1–H3 headings, collects each section's plain text, and sets aside references
+//! (entries under a References-like heading, and footnote definitions) instead of
+//! treating them as body text. A second step, [`finish_sections`], settles what
+//! needs the whole article: the title heading, anchors, breadcrumbs and parsing of
+//! the reference entries.
+
+use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+use super::anchor::Anchors;
+use super::html::HtmlStripper;
+use super::{Section, reference};
+use crate::Warning;
+
+/// Headings (lower-case, numbering removed) that introduce a list of references.
+const REFERENCE_HEADINGS: &[&str] = &[
+    "references",
+    "reference",
+    "reference list",
+    "sources",
+    "source",
+    "bibliography",
+    "citations",
+    "works cited",
+    "literature",
+    "literature cited",
+    "further reading",
+    "notes and references",
+    "references and further reading",
+];
+
+/// Every Markdown extension healthdex understands, set in one place.
+fn markdown_options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// A section as found by the walk, before anchors and breadcrumbs are settled.
+#[derive(Debug, Default)]
+pub(crate) struct RawSection {
+    level: u8,
+    heading: String,
+    explicit_id: Option<String>,
+    line: usize,
+    text: String,
+    /// Raw reference entries (list items or paragraphs, and footnote definitions).
+    entries: Vec<String>,
+    /// Whether the heading is one of [`REFERENCE_HEADINGS`] (or nested under one).
+    is_reference_list: bool,
+}
+
+/// The sections of an article in order; the first is always the intro (level 0).
+#[derive(Debug)]
+pub(crate) struct Outline {
+    sections: Vec<RawSection>,
+}
+
+impl Outline {
+    /// The text of the first H1 heading, if any.
+    pub fn first_h1(&self) -> Option<&str> {
+        self.sections
+            .iter()
+            .find(|s| s.level == 1 && !s.heading.is_empty())
+            .map(|s| s.heading.as_str())
+    }
+}
+
+/// Walks the Markdown body and returns its sections. `first_line` is the file line
+/// the body starts on, so reported lines match the file.
+pub(crate) fn outline(path: &str, body: &str, first_line: usize, warnings: &mut Vec<Warning>) -> Outline {
+    let lines = LineIndex::new(body, first_line);
+    let mut walker = Walker::new(first_line);
+    for (event, range) in Parser::new_ext(body, markdown_options()).into_offset_iter() {
+        walker.event(event, || lines.line_of(range.start));
+    }
+    let sections = walker.finish();
+    for section in &sections {
+        if section.is_reference_list && section.entries.is_empty() && section.text.trim().is_empty() {
+            warnings.push(Warning::new(
+                path,
+                Some(section.line),
+                format!(
+                    "the `{}` section lists no references; add entries as list items or paragraphs, or rename the heading",
+                    section.heading
+                ),
+            ));
+        }
+    }
+    Outline { sections }
+}
+
+/// Settles anchors and breadcrumbs, folds the title H1 into the intro, and parses
+/// reference entries.
+pub(crate) fn finish_sections(
+    path: &str,
+    outline: Outline,
+    title: &str,
+    warnings: &mut Vec<Warning>,
+) -> Vec<Section> {
+    let mut raw = outline.sections;
+    fold_title_heading(&mut raw, title);
+    raw.retain(|s| s.level > 0 || !s.text.is_empty() || !s.entries.is_empty());
+    let anchors = assign_anchors(path, &raw, warnings);
+    let crumbs = breadcrumbs(&raw, title);
+    raw.into_iter()
+        .zip(anchors)
+        .zip(crumbs)
+        .enumerate()
+        .map(|(ordinal, ((section, anchor), breadcrumbs))| Section {
+            ordinal: u32::try_from(ordinal).unwrap_or(u32::MAX),
+            level: section.level,
+            references: section.entries.iter().map(|e| reference::parse_reference(e)).collect(),
+            heading: section.heading,
+            anchor,
+            breadcrumbs,
+            text: section.text,
+            line: section.line,
+        })
+        .collect()
+}
+
+/// An H1 that repeats the title is the page title, not a section: its text joins
+/// the intro.
+fn fold_title_heading(sections: &mut Vec<RawSection>, title: &str) {
+    let is_title = |s: &RawSection| s.level == 1 && s.heading.trim().eq_ignore_ascii_case(title.trim());
+    if sections.len() < 2 || !is_title(&sections[1]) {
+        return;
+    }
+    let heading = sections.remove(1);
+    let intro = &mut sections[0];
+    if intro.text.is_empty() {
+        intro.line = heading.line;
+    }
+    append_block(&mut intro.text, &heading.text);
+    intro.entries.extend(heading.entries);
+    intro.is_reference_list |= heading.is_reference_list;
+}
+
+fn assign_anchors(path: &str, sections: &[RawSection], warnings: &mut Vec<Warning>) -> Vec<String> {
+    let mut anchors = Anchors::default();
+    for section in sections {
+        if let Some(id) = &section.explicit_id
+            && !anchors.reserve(id)
+        {
+            warnings.push(Warning::new(
+                path,
+                Some(section.line),
+                format!("the heading id `{{#{id}}}` is used twice; give each heading its own id"),
+            ));
+        }
+    }
+    sections
+        .iter()
+        .map(|s| match (&s.explicit_id, s.level) {
+            (Some(id), _) => id.clone(),
+            (None, 0) => String::new(),
+            (None, _) => anchors.unique(&s.heading),
+        })
+        .collect()
+}
+
+/// Title, then each enclosing heading of a lower level, then the section's own heading.
+fn breadcrumbs(sections: &[RawSection], title: &str) -> Vec<Vec<String>> {
+    let mut open: Vec<(u8, &str)> = Vec::new();
+    sections
+        .iter()
+        .map(|section| {
+            open.retain(|(level, _)| *level < section.level);
+            if section.level > 0 {
+                open.push((section.level, section.heading.as_str()));
+            }
+            std::iter::once(title)
+                .chain(open.iter().map(|(_, heading)| *heading))
+                .map(String::from)
+                .collect()
+        })
+        .collect()
+}
+
+/// Appends a block of text, separated from what is there by a newline.
+fn append_block(text: &mut String, block: &str) {
+    let block = block.trim();
+    if block.is_empty() {
+        return;
+    }
+    if !text.is_empty() {
+        text.push('\n');
+    }
+    text.push_str(block);
+}
+
+/// Where the text of the current event goes.
+#[derive(Clone, Copy, PartialEq)]
+enum Sink {
+    Body,
+    Heading,
+    Entry,
+    Footnote,
+}
+
+/// State of the single pass over the events.
+struct Walker {
+    sections: Vec<RawSection>,
+    current: RawSection,
+    /// Heading level of the references section being read, if any.
+    reference_level: Option<u8>,
+    /// Inside an H1–H3 heading.
+    in_heading: bool,
+    list_depth: usize,
+    entry: String,
+    footnote: Option<String>,
+    /// Link targets inside references, appended after the link text.
+    link_targets: Vec<String>,
+    html: HtmlStripper,
+}
+
+impl Walker {
+    fn new(first_line: usize) -> Walker {
+        Walker {
+            sections: Vec::new(),
+            current: RawSection {
+                line: first_line,
+                ..RawSection::default()
+            },
+            reference_level: None,
+            in_heading: false,
+            list_depth: 0,
+            entry: String::new(),
+            footnote: None,
+            link_targets: Vec::new(),
+            html: HtmlStripper::default(),
+        }
+    }
+
+    fn sink(&self) -> Sink {
+        if self.footnote.is_some() {
+            Sink::Footnote
+        } else if self.in_heading {
+            Sink::Heading
+        } else if self.reference_level.is_some() {
+            Sink::Entry
+        } else {
+            Sink::Body
+        }
+    }
+
+    fn buffer(&mut self) -> &mut String {
+        match self.sink() {
+            Sink::Footnote => self.footnote.get_or_insert_with(String::new),
+            Sink::Heading => &mut self.current.heading,
+            Sink::Entry => &mut self.entry,
+            Sink::Body => &mut self.current.text,
+        }
+    }
+
+    fn push_text(&mut self, text: &str) {
+        if self.html.is_skipping() {
+            return;
+        }
+        push_words(self.buffer(), text);
+    }
+
+    fn push_html(&mut self, html: &str) {
+        let mut stripped = String::new();
+        self.html.feed(html, &mut stripped);
+        push_words(self.buffer(), &stripped);
+    }
+
+    /// Ends a block: the next text starts on a new line.
+    fn block_break(&mut self) {
+        let buffer = self.buffer();
+        if !buffer.is_empty() && !buffer.ends_with('\n') {
+            let trimmed = buffer.trim_end().len();
+            buffer.truncate(trimmed);
+            buffer.push('\n');
+        }
+    }
+
+    fn space(&mut self) {
+        let buffer = self.buffer();
+        if !buffer.is_empty() && !buffer.ends_with(char::is_whitespace) {
+            buffer.push(' ');
+        }
+    }
+
+    fn event(&mut self, event: Event<'_>, line: impl Fn() -> usize) {
+        match event {
+            Event::Start(tag) => self.start(tag, line),
+            Event::End(tag) => self.end(tag),
+            Event::Text(text) | Event::Code(text) => self.push_text(&text),
+            Event::InlineMath(text) | Event::DisplayMath(text) => self.push_text(&text),
+            Event::Html(html) | Event::InlineHtml(html) => self.push_html(&html),
+            Event::SoftBreak => self.space(),
+            Event::HardBreak | Event::Rule => self.block_break(),
+            Event::FootnoteReference(_) | Event::TaskListMarker(_) => {}
+        }
+    }
+
+    fn start(&mut self, tag: Tag<'_>, line: impl Fn() -> usize) {
+        match tag {
+            Tag::Heading { level, id, .. } if level <= HeadingLevel::H3 => {
+                self.start_section(heading_level(level), id.map(|id| id.to_string()), line());
+            }
+            Tag::Heading { .. } => self.block_break(),
+            Tag::List(_) => self.list_depth += 1,
+            Tag::Item if self.list_depth == 1 => self.flush_entry(),
+            Tag::FootnoteDefinition(_) => {
+                self.flush_entry();
+                self.footnote = Some(String::new());
+            }
+            Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. } => {
+                self.link_targets.push(dest_url.to_string());
+            }
+            Tag::TableCell => self.space(),
+            _ => {}
+        }
+    }
+
+    fn end(&mut self, tag: TagEnd) {
+        match tag {
+            TagEnd::Heading(level) if level <= HeadingLevel::H3 => self.end_heading(),
+            TagEnd::List(_) => {
+                self.list_depth = self.list_depth.saturating_sub(1);
+                self.block_break();
+            }
+            TagEnd::Item if self.list_depth == 1 => {
+                self.flush_entry();
+                self.block_break();
+            }
+            TagEnd::Paragraph if self.list_depth == 0 => {
+                self.flush_entry();
+                self.block_break();
+            }
+            TagEnd::FootnoteDefinition => self.end_footnote(),
+            TagEnd::Link | TagEnd::Image => self.end_link(),
+            TagEnd::HtmlBlock if self.list_depth == 0 => {
+                self.flush_entry();
+                self.block_break();
+            }
+            TagEnd::Heading(_)
+            | TagEnd::Paragraph
+            | TagEnd::Item
+            | TagEnd::CodeBlock
+            | TagEnd::BlockQuote(_)
+            | TagEnd::TableRow
+            | TagEnd::TableHead
+            | TagEnd::HtmlBlock
+            | TagEnd::DefinitionListTitle
+            | TagEnd::DefinitionListDefinition => self.block_break(),
+            _ => {}
+        }
+    }
+
+    /// In references, a link's target is part of the citation (often its DOI).
+    fn end_link(&mut self) {
+        let Some(target) = self.link_targets.pop() else { return };
+        let in_citation = matches!(self.sink(), Sink::Entry | Sink::Footnote);
+        if in_citation && target.contains(':') && !self.buffer().contains(target.as_str()) {
+            self.space();
+            push_words(self.buffer(), &target);
+        }
+    }
+
+    fn start_section(&mut self, level: u8, explicit_id: Option<String>, line: usize) {
+        self.flush_entry();
+        if self.reference_level.is_some_and(|refs| level <= refs) {
+            self.reference_level = None;
+        }
+        let finished = std::mem::replace(
+            &mut self.current,
+            RawSection {
+                level,
+                explicit_id,
+                line,
+                is_reference_list: self.reference_level.is_some(),
+                ..RawSection::default()
+            },
+        );
+        self.sections.push(finished);
+        self.in_heading = true;
+    }
+
+    fn end_heading(&mut self) {
+        self.in_heading = false;
+        let heading = self.current.heading.split_whitespace().collect::<Vec<_>>().join(" ");
+        self.current.heading = heading;
+        if self.reference_level.is_none() && is_reference_heading(&self.current.heading) {
+            self.reference_level = Some(self.current.level);
+            self.current.is_reference_list = true;
+        }
+    }
+
+    fn end_footnote(&mut self) {
+        if let Some(text) = self.footnote.take() {
+            push_entry(&mut self.current.entries, &text);
+        }
+    }
+
+    fn flush_entry(&mut self) {
+        let entry = std::mem::take(&mut self.entry);
+        push_entry(&mut self.current.entries, &entry);
+    }
+
+    fn finish(mut self) -> Vec<RawSection> {
+        self.flush_entry();
+        self.end_footnote();
+        self.sections.push(self.current);
+        for section in &mut self.sections {
+            section.text = tidy(&section.text);
+        }
+        self.sections
+    }
+}
+
+fn push_entry(entries: &mut Vec<String>, text: &str) {
+    let entry = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if !entry.is_empty() {
+        entries.push(entry);
+    }
+}
+
+/// Appends inline text, collapsing runs of whitespace.
+fn push_words(buffer: &mut String, text: &str) {
+    for (i, word) in text.split_whitespace().enumerate() {
+        let needs_space = i > 0 || text.starts_with(char::is_whitespace);
+        if needs_space && !buffer.is_empty() && !buffer.ends_with(char::is_whitespace) {
+            buffer.push(' ');
+        }
+        buffer.push_str(word);
+    }
+    if text.ends_with(char::is_whitespace) && !buffer.is_empty() && !buffer.ends_with(char::is_whitespace) {
+        buffer.push(' ');
+    }
+}
+
+/// Trims each line and drops empty ones.
+fn tidy(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(line);
+    }
+    out
+}
+
+fn heading_level(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        _ => 3,
+    }
+}
+
+/// True for "References", "5. Sources", "FURTHER READING:" and the like.
+pub(crate) fn is_reference_heading(heading: &str) -> bool {
+    let words = heading
+        .trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ')' || c.is_whitespace())
+        .trim_end_matches(|c: char| c == ':' || c == '.' || c.is_whitespace())
+        .to_lowercase();
+    REFERENCE_HEADINGS.contains(&words.as_str())
+}
+
+/// Maps byte offsets in the body to file line numbers.
+struct LineIndex {
+    starts: Vec<usize>,
+    first_line: usize,
+}
+
+impl LineIndex {
+    fn new(text: &str, first_line: usize) -> LineIndex {
+        let starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        LineIndex { starts, first_line }
+    }
+
+    fn line_of(&self, offset: usize) -> usize {
+        self.first_line + self.starts.partition_point(|&start| start <= offset) - 1
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sections(body: &str, title: &str) -> Vec<Section> {
+        let mut warnings = Vec::new();
+        let outline = outline("a.md", body, 1, &mut warnings);
+        finish_sections("a.md", outline, title, &mut warnings)
+    }
+
+    #[test]
+    fn reference_headings_are_recognised() {
+        for heading in ["References", "5. References", "SOURCES", "Further reading:", "Works Cited", "Literature"] {
+            assert!(is_reference_heading(heading), "{heading}");
+        }
+        for heading in ["Referenced works of art", "Sources of fibre", "Summary"] {
+            assert!(!is_reference_heading(heading), "{heading}");
+        }
+    }
+
+    #[test]
+    fn splits_at_h1_to_h3_and_keeps_deeper_headings_inside() {
+        let body = "# Gut\n\nIntro text.\n\n## Barrier\n\nTight junctions.\n\n#### Detail\n\nDeep text.\n\n### Zonulin\n\nA protein.\n";
+        let got = sections(body, "Gut");
+        let headings: Vec<_> = got.iter().map(|s| s.heading.as_str()).collect();
+        assert_eq!(headings, ["", "Barrier", "Zonulin"]);
+        assert_eq!(got[0].text, "Intro text.");
+        assert_eq!(got[0].line, 1);
+        assert_eq!(got[1].text, "Tight junctions.\nDetail\nDeep text.");
+        assert_eq!(got[2].breadcrumbs, ["Gut", "Barrier", "Zonulin"]);
+        assert_eq!(got[2].line, 13);
+        assert_eq!(got[2].ordinal, 2);
+    }
+
+    #[test]
+    fn collects_words_from_inline_and_block_markup() {
+        let body = "Some *emphasis*, a [link](https://x.org) and `code`.\n\n> quoted\n\n| a | b |\n|---|---|\n| c | d |\n\n![alt words](i.png)\n\n<div>html <b>bold</b></div>\n\n```\nlet x = 1;\n```\n";
+        let got = sections(body, "T");
+        let text = &got[0].text;
+        for words in ["Some emphasis, a link and code.", "quoted", "a b", "c d", "alt words", "html bold", "let x = 1;"] {
+            assert!(text.contains(words), "{words:?} missing from {text:?}");
+        }
+        assert!(!text.contains("https"));
+    }
+
+    #[test]
+    fn references_and_footnotes_are_not_body_text() {
+        let body = "Claim.[^1]\n\n## Sources\n\n1. Bowe WP, Logan AC. Acne vulgaris. Gut Pathog. 2011;3(1):1.\n2. [A page](https://example.org/page)\n\n[^1]: Salem I, et al. (2018). The gut microbiome. Frontiers in Microbiology, 9.\n";
+        let got = sections(body, "T");
+        assert_eq!(got[0].text, "Claim.");
+        assert_eq!(got[1].heading, "Sources");
+        assert_eq!(got[1].text, "");
+        let raws: Vec<_> = got.iter().flat_map(|s| s.references.iter().map(|r| r.raw.as_str())).collect();
+        assert_eq!(raws.len(), 3, "{raws:?}");
+        assert!(raws[1].contains("https://example.org/page"), "{raws:?}");
+    }
+
+    #[test]
+    fn text_after_a_references_section_at_the_same_level_is_body_again() {
+        let body = "## References\n\n- One ref. 2020.\n\n### Journals\n\n- Two. 2019.\n\n## Leave a comment\n\nTell us what you think.\n";
+        let got = sections(body, "T");
+        assert_eq!(got[0].references.len(), 1);
+        assert_eq!(got[1].references.len(), 1, "sub-headings of References stay references");
+        assert_eq!(got[2].text, "Tell us what you think.");
+        assert!(got[2].references.is_empty());
+    }
+
+    #[test]
+    fn explicit_ids_and_duplicates_get_unique_anchors() {
+        let body = "## Symptoms\n\na\n\n## Symptoms\n\nb\n\n## Call 999 {#emergency}\n\nc\n\n## ???\n\nd\n";
+        let anchors: Vec<_> = sections(body, "T").into_iter().map(|s| s.anchor).collect();
+        assert_eq!(anchors, ["symptoms", "symptoms-1", "emergency", "section"]);
+    }
+
+    #[test]
+    fn an_empty_references_section_is_reported() {
+        let mut warnings = Vec::new();
+        outline("a.md", "text\n\n## References\n\n## Next\n\nmore\n", 1, &mut warnings);
+        assert_eq!(warnings.len(), 1);
+        assert_eq!(warnings[0].line, Some(3));
+    }
+
+    #[test]
+    fn deep_nesting_does_not_overflow() {
+        let quotes = format!("{} deep\n", ">".repeat(10_000));
+        let lists = format!("{}item\n", "- ".repeat(10_000));
+        for body in [quotes, lists] {
+            let got = sections(&body, "T");
+            assert!(got[0].text.contains("deep") || got[0].text.contains("item"));
+        }
+    }
+}

@@ -1,0 +1,221 @@
+//! Markdown article → [`Article`]: front matter, sections split at H1–H3 headings,
+//! and structured references. This is the first stage of the pipeline and does no
+//! I/O: it takes the article's path (for messages and URLs) and its text, so tests,
+//! benches, the indexer and the server all call the same [`parse_article`].
+//!
+//! Problems with the content never fail parsing; they become [`Warning`]s attached
+//! to the result, and the article keeps whatever could be read soundly.
+
+mod anchor;
+mod date;
+mod frontmatter;
+mod html;
+mod markdown;
+pub mod reference;
+
+use serde::{Deserialize, Serialize};
+
+pub use date::Date;
+pub use frontmatter::Meta;
+pub use reference::{Reference, parse_reference};
+
+use crate::Warning;
+
+/// One parsed article, ready for indexing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Article {
+    /// Path relative to the indexed folder, with `/` separators. Also the article's id.
+    pub path: String,
+    /// From front matter, else the first H1, else the file name.
+    pub title: String,
+    /// Public URL of the article, without an anchor (see [`article_url`]).
+    pub url: String,
+    pub meta: Meta,
+    /// In reading order; `sections[i].ordinal == i`.
+    pub sections: Vec<Section>,
+}
+
+impl Article {
+    /// Every reference of the article, in the order they appear.
+    pub fn references(&self) -> impl Iterator<Item = &Reference> {
+        self.sections.iter().flat_map(|s| s.references.iter())
+    }
+}
+
+/// A part of an article that starts at an H1–H3 heading (or the text before the
+/// first heading, the *intro*, whose heading is empty).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Section {
+    /// Position in the article, from 0.
+    pub ordinal: u32,
+    /// Heading level 1–3, or 0 for the intro.
+    pub level: u8,
+    /// Heading text with Markdown removed; empty for the intro.
+    pub heading: String,
+    /// URL fragment for the heading, unique within the article; empty for the intro.
+    pub anchor: String,
+    /// Article title, then the enclosing headings, then this heading.
+    pub breadcrumbs: Vec<String>,
+    /// Plain text of the section: paragraphs, lists, tables, quotes, code, alt text.
+    pub text: String,
+    /// 1-based line of the heading in the file (or of the first line of the intro).
+    pub line: usize,
+    /// Citations listed in this section (a references list) or defined in it (footnotes).
+    pub references: Vec<Reference>,
+}
+
+/// Settings that change how an article is read.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ParseOptions {
+    /// Prefix for article URLs, e.g. `https://example.org/articles/`. Empty means
+    /// site-relative URLs starting with `/`.
+    pub base_url: String,
+}
+
+/// An article together with the problems found while reading it.
+#[derive(Debug, Clone)]
+pub struct Parsed {
+    pub article: Article,
+    pub warnings: Vec<Warning>,
+}
+
+/// Parses one Markdown article. `path` is relative to the corpus root with `/`
+/// separators; it names the article in warnings and seeds its URL.
+///
+/// ```
+/// use healthdex::article::{parse_article, ParseOptions};
+/// let text = "---\ntitle: Leaky gut\n---\nIntro.\n\n## What is it?\nThe gut barrier.\n";
+/// let parsed = parse_article("gut/leaky.md", text, &ParseOptions::default());
+/// let article = parsed.article;
+/// assert_eq!(article.title, "Leaky gut");
+/// assert_eq!(article.sections[1].heading, "What is it?");
+/// assert_eq!(article.sections[1].anchor, "what-is-it");
+/// assert_eq!(article.url, "/gut/leaky/");
+/// ```
+pub fn parse_article(path: &str, text: &str, options: &ParseOptions) -> Parsed {
+    let mut warnings = Vec::new();
+    let (meta, body) = frontmatter::split_and_parse(path, text, &mut warnings);
+    let outline = markdown::outline(path, body.text, body.first_line, &mut warnings);
+    let title = choose_title(path, &meta, &outline, &mut warnings);
+    let sections = markdown::finish_sections(path, outline, &title, &mut warnings);
+    let url = article_url(&options.base_url, path, &meta);
+    Parsed {
+        article: Article {
+            path: path.to_string(),
+            title,
+            url,
+            meta,
+            sections,
+        },
+        warnings,
+    }
+}
+
+/// Title from front matter, else the first H1, else the file name (with a warning).
+fn choose_title(
+    path: &str,
+    meta: &Meta,
+    outline: &markdown::Outline,
+    warnings: &mut Vec<Warning>,
+) -> String {
+    if let Some(title) = meta.title.as_deref().filter(|t| !t.trim().is_empty()) {
+        return title.trim().to_string();
+    }
+    if let Some(h1) = outline.first_h1() {
+        return h1.to_string();
+    }
+    warnings.push(Warning::new(
+        path,
+        None,
+        "no title: add `title:` to the front matter or start the article with a `# Heading`; using the file name",
+    ));
+    title_from_file_name(path)
+}
+
+fn title_from_file_name(path: &str) -> String {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
+    let words = stem.replace(['-', '_'], " ");
+    let mut chars = words.trim().chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => path.to_string(),
+    }
+}
+
+/// The public URL of an article, without anchor.
+///
+/// 1. A front matter `url` that is absolute (`https://…`) is used as is.
+/// 2. A front matter `url` starting with `/` is joined to the base URL.
+/// 3. Otherwise the folder of the file plus the `slug` (or the file stem), with a
+///    trailing `/`: `gut/leaky-gut.md` → `{base}gut/leaky-gut/`; an `index.md` or
+///    `_index.md` stands for its folder.
+pub fn article_url(base_url: &str, path: &str, meta: &Meta) -> String {
+    let base = base_url.trim_end_matches('/');
+    if let Some(url) = meta.url.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
+        if url.contains("://") {
+            return url.to_string();
+        }
+        return format!("{base}/{}", url.trim_start_matches('/'));
+    }
+    let (folder, file) = match path.rsplit_once('/') {
+        Some((folder, file)) => (Some(folder), file),
+        None => (None, path),
+    };
+    let stem = file.rsplit_once('.').map_or(file, |(stem, _)| stem);
+    let leaf = match meta.slug.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(slug) => Some(slug.trim_matches('/')),
+        None if stem == "index" || stem == "_index" => None,
+        None => Some(stem),
+    };
+    let mut url = String::from(base);
+    url.push('/');
+    for part in folder.into_iter().chain(leaf) {
+        url.push_str(part);
+        url.push('/');
+    }
+    url
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn meta_with(url: Option<&str>, slug: Option<&str>) -> Meta {
+        Meta {
+            url: url.map(String::from),
+            slug: slug.map(String::from),
+            ..Meta::default()
+        }
+    }
+
+    #[test]
+    fn article_urls_follow_the_documented_pattern() {
+        let cases = [
+            ("", "acne.md", None, None, "/acne/"),
+            ("", "gut/leaky-gut.md", None, None, "/gut/leaky-gut/"),
+            ("https://ex.org/a/", "gut/leaky.md", None, None, "https://ex.org/a/gut/leaky/"),
+            ("https://ex.org", "gut/index.md", None, None, "https://ex.org/gut/"),
+            ("", "index.md", None, None, "/"),
+            ("", "gut/x.md", None, Some("leaky"), "/gut/leaky/"),
+            ("https://ex.org/", "x.md", Some("/p/x.html"), None, "https://ex.org/p/x.html"),
+            ("https://ex.org/", "x.md", Some("https://other.org/y"), None, "https://other.org/y"),
+        ];
+        for (base, path, url, slug, want) in cases {
+            assert_eq!(article_url(base, path, &meta_with(url, slug)), want, "{path}");
+        }
+    }
+
+    #[test]
+    fn title_falls_back_to_h1_then_file_name() {
+        let opts = ParseOptions::default();
+        let from_h1 = parse_article("a.md", "# From the heading\n\ntext\n", &opts);
+        assert_eq!(from_h1.article.title, "From the heading");
+        assert!(from_h1.warnings.is_empty());
+
+        let from_name = parse_article("gut/leaky-gut.md", "just text\n", &opts);
+        assert_eq!(from_name.article.title, "Leaky gut");
+        assert_eq!(from_name.warnings.len(), 1);
+        assert!(from_name.warnings[0].message.contains("no title"));
+    }
+}

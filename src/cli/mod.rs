@@ -1,0 +1,101 @@
+//! Command-line definitions (clap) and the glue from arguments to the library.
+//! Nothing here indexes or searches by itself: each command checks its arguments,
+//! calls the library, and prints.
+
+mod index_cmd;
+mod output;
+mod search_cmd;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Exit code for a runtime error (bad path, locked index, ...).
+pub const EXIT_ERROR: u8 = 1;
+/// Exit code when `--strict` is given and an article had a problem.
+pub const EXIT_WARNINGS: u8 = 3;
+
+/// Search engine for Markdown health articles: ranked sections with snippets.
+#[derive(Debug, Parser)]
+#[command(name = "healthdex", version, about, max_term_width = 100)]
+pub struct Args {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Build or update the index of a folder of Markdown articles.
+    Index(IndexArgs),
+    /// Search the index and print the best-matching sections.
+    Search(SearchArgs),
+}
+
+/// Options shared by commands that (re)build an index.
+#[derive(Debug, clap::Args)]
+struct BuildArgs {
+    /// Index articles whose front matter says `draft: true`.
+    #[arg(long)]
+    drafts: bool,
+    /// Prefix of article URLs, e.g. `https://example.org/articles/`.
+    #[arg(long, value_name = "URL", default_value = "")]
+    base_url: String,
+}
+
+#[derive(Debug, clap::Args)]
+struct IndexArgs {
+    /// Folder of Markdown articles.
+    #[arg(default_value = "corpus")]
+    dir: PathBuf,
+    /// Where the index is kept.
+    #[arg(long, value_name = "PATH", default_value = healthdex::index::DEFAULT_INDEX_DIR)]
+    index: PathBuf,
+    #[command(flatten)]
+    build: BuildArgs,
+    /// Exit with code 3 if any article has a problem (for CI).
+    #[arg(long)]
+    strict: bool,
+    /// Print only warnings and errors, not the summary.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+struct SearchArgs {
+    /// What to look for. Words, "quoted phrases"; put `--` before a query that starts with `-`.
+    #[arg(required = true, num_args = 1.., value_name = "QUERY")]
+    query: Vec<String>,
+    /// Where the index is kept.
+    #[arg(long, value_name = "PATH", default_value = healthdex::index::DEFAULT_INDEX_DIR)]
+    index: PathBuf,
+    /// Folder to index when there is no index yet (default: the indexed folder, or `corpus`).
+    #[arg(long, value_name = "DIR")]
+    corpus: Option<PathBuf>,
+    /// Do not check the corpus for changes before searching.
+    #[arg(long)]
+    no_refresh: bool,
+    /// Number of sections to show.
+    #[arg(long, short = 'n', default_value_t = 10, value_parser = clap::value_parser!(u16).range(1..=1000))]
+    limit: u16,
+    /// Number of sections to skip (for paging).
+    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=100_000))]
+    offset: u32,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+/// Runs the chosen command.
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    match args.command {
+        Command::Index(args) => index_cmd::run(args),
+        Command::Search(args) => search_cmd::run(args),
+    }
+}

@@ -1,0 +1,90 @@
+//! Printing search results: JSON (the serde form of [`SearchResults`]) or text for
+//! people, with matches in bold when writing to a terminal and `NO_COLOR` is unset.
+
+use std::io::{IsTerminal, Write};
+
+use healthdex::search::{Hit, SearchResults};
+
+const BOLD: &str = "\x1b[1m";
+const DIM: &str = "\x1b[2m";
+const RESET: &str = "\x1b[0m";
+/// Width the snippet is wrapped to (after a two-space indent).
+const WRAP: usize = 78;
+
+pub fn print_json(results: &SearchResults) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, results)?;
+    writeln!(out)?;
+    Ok(())
+}
+
+pub fn print_text(results: &SearchResults, offset: usize) -> anyhow::Result<()> {
+    let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let mut out = std::io::stdout().lock();
+    if results.hits.is_empty() {
+        writeln!(out, "No sections match “{}”.", results.query)?;
+        return Ok(());
+    }
+    for (i, hit) in results.hits.iter().enumerate() {
+        write_hit(&mut out, offset + i + 1, hit, color)?;
+    }
+    let shown = offset + results.hits.len();
+    writeln!(out, "Showing {}–{shown} of {} sections for “{}”.", offset + 1, results.total, results.query)?;
+    Ok(())
+}
+
+fn write_hit(out: &mut impl Write, rank: usize, hit: &Hit, color: bool) -> std::io::Result<()> {
+    let path = hit.breadcrumbs.join(" › ");
+    let (bold, dim, reset) = if color { (BOLD, DIM, RESET) } else { ("", "", "") };
+    writeln!(out, "{rank}. {bold}{path}{reset}")?;
+    writeln!(out, "   {dim}{}{reset}", hit.url)?;
+    for line in wrap(&styled_snippet(hit, color), WRAP) {
+        writeln!(out, "   {line}")?;
+    }
+    writeln!(out)
+}
+
+/// The snippet text with its highlights in bold (or unchanged without color).
+fn styled_snippet(hit: &Hit, color: bool) -> Vec<(String, bool)> {
+    let chars: Vec<char> = hit.snippet.text.chars().collect();
+    let mut pieces = Vec::new();
+    let mut cursor = 0;
+    for &[start, end] in &hit.snippet.highlights {
+        let (start, end) = (start.min(chars.len()), end.min(chars.len()));
+        if start < cursor {
+            continue;
+        }
+        pieces.push((chars[cursor..start].iter().collect(), false));
+        pieces.push((chars[start..end].iter().collect(), color));
+        cursor = end;
+    }
+    pieces.push((chars[cursor..].iter().collect(), false));
+    pieces
+}
+
+/// Wraps styled pieces at word boundaries to lines of at most `width` visible characters.
+fn wrap(pieces: &[(String, bool)], width: usize) -> Vec<String> {
+    let mut lines = vec![String::new()];
+    let mut visible = 0;
+    for (text, bold) in pieces {
+        for (i, word) in text.split(' ').enumerate() {
+            if i > 0 {
+                if visible + 1 + word.chars().count() > width && visible > 0 {
+                    lines.push(String::new());
+                    visible = 0;
+                } else {
+                    lines.last_mut().expect("lines is never empty").push(' ');
+                    visible += 1;
+                }
+            }
+            let line = lines.last_mut().expect("lines is never empty");
+            if *bold && !word.is_empty() {
+                line.push_str(&format!("{BOLD}{word}{RESET}"));
+            } else {
+                line.push_str(word);
+            }
+            visible += word.chars().count();
+        }
+    }
+    lines
+}

@@ -1,0 +1,85 @@
+//! `healthdex search`: make sure the index is there and current, search, print.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use healthdex::index::{self, IndexOptions, IndexSettings};
+use healthdex::search::{Engine, SearchRequest};
+use healthdex::{Error, Warning};
+
+use super::index_cmd::summary;
+use super::{Format, SearchArgs, output};
+
+/// Folder indexed when there is no index and no `--corpus`.
+const DEFAULT_CORPUS: &str = "corpus";
+
+pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
+    if !args.no_refresh {
+        prepare_index(&args.index, args.corpus.as_deref())?;
+    }
+    let engine = Engine::open(&args.index)?;
+    let request = SearchRequest {
+        query: args.query.join(" "),
+        limit: usize::from(args.limit),
+        offset: args.offset as usize,
+    };
+    let results = engine.search(&request).context("search failed")?;
+    match args.format {
+        Format::Json => output::print_json(&results)?,
+        Format::Text => output::print_text(&results, request.offset)?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Builds the index if it is missing, or brings it up to date with its corpus.
+/// Progress goes to stderr so that stdout holds only results.
+fn prepare_index(index_dir: &Path, corpus: Option<&Path>) -> anyhow::Result<()> {
+    let (root, settings, why) = match (index::open(index_dir), corpus) {
+        (Ok(open), None) => (open.manifest.root.clone(), open.manifest.settings.clone(), None),
+        (Ok(open), Some(corpus)) => (corpus.to_path_buf(), open.manifest.settings.clone(), None),
+        (Err(Error::NoIndex(_)), corpus) => {
+            let root = corpus.map_or_else(|| PathBuf::from(DEFAULT_CORPUS), Path::to_path_buf);
+            let why = format!("no index at `{}` yet; indexing `{}` first", index_dir.display(), root.display());
+            (root, IndexSettings::default(), Some(why))
+        }
+        (Err(Error::IncompatibleIndex { found, .. }), corpus) => {
+            let root = corpus.map_or_else(|| PathBuf::from(DEFAULT_CORPUS), Path::to_path_buf);
+            let why = format!(
+                "the index at `{}` is from an incompatible version ({found}); rebuilding it from `{}`",
+                index_dir.display(),
+                root.display()
+            );
+            (root, IndexSettings::default(), Some(why))
+        }
+        (Err(err), _) => return Err(err.into()),
+    };
+    if !root.is_dir() {
+        if let Some(why) = why {
+            anyhow::bail!("{why}, but `{}` is not a folder; run `healthdex index <DIR>` first", root.display());
+        }
+        return Ok(());
+    }
+    if let Some(why) = &why {
+        eprintln!("healthdex: {why}");
+    }
+    let options = IndexOptions {
+        root: root.clone(),
+        index_dir: index_dir.to_path_buf(),
+        settings,
+    };
+    match index::update(&options) {
+        Ok(report) => {
+            if why.is_some() || report.changed_anything() {
+                report.warnings.iter().for_each(|w: &Warning| eprintln!("{w}"));
+                eprintln!("healthdex: {}", summary(&report));
+            }
+            Ok(())
+        }
+        Err(Error::Locked(_)) if why.is_none() => {
+            eprintln!("healthdex: the index is being updated by another process; searching the last committed version");
+            Ok(())
+        }
+        Err(err) => Err(err).with_context(|| format!("cannot index `{}`", root.display())),
+    }
+}

@@ -1,0 +1,65 @@
+//! The library's error type. Every variant carries the context a user needs to act
+//! on it: the path involved and, where it helps, the command to run next. Problems
+//! with a single article are not errors but [`Warning`](crate::Warning)s, so one bad
+//! file never stops the rest of a corpus from being indexed.
+
+use std::path::PathBuf;
+
+/// Errors returned by the healthdex library.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A file or directory could not be read or written.
+    #[error("cannot access `{path}`: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The corpus directory given to the indexer does not exist or is not a directory.
+    #[error("`{0}` is not a directory of Markdown articles; pass the folder that holds your `.md` files")]
+    NotADirectory(PathBuf),
+    /// No index exists at the given path.
+    #[error("no index at `{0}`; run `healthdex index <DIR> --index {0}` first")]
+    NoIndex(PathBuf),
+    /// Another process holds the index writer lock.
+    #[error(
+        "the index at `{0}` is locked by another healthdex process that is writing to it; wait for it to finish and try again"
+    )]
+    Locked(PathBuf),
+    /// The index was written by an incompatible version and cannot be read.
+    #[error(
+        "the index at `{path}` was written by an incompatible version ({found}); run `healthdex index` to rebuild it"
+    )]
+    IncompatibleIndex { path: PathBuf, found: String },
+    /// A search request asked for something out of range.
+    #[error("invalid search request: {0}")]
+    InvalidRequest(String),
+    /// An error raised by tantivy, with what healthdex was doing at the time.
+    #[error("{context}: {source}")]
+    Tantivy {
+        context: String,
+        #[source]
+        source: tantivy::TantivyError,
+    },
+}
+
+impl Error {
+    /// Wraps an I/O error with the path it concerns.
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+
+    /// Wraps a tantivy error with a description of the operation that failed.
+    pub fn tantivy(context: impl Into<String>, source: tantivy::TantivyError) -> Self {
+        Error::Tantivy {
+            context: context.into(),
+            source,
+        }
+    }
+}
+
+/// Result type of the healthdex library.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,379 @@
+//! Building and updating the index from a corpus folder.
+//!
+//! [`update`] compares the folder with the manifest of the last commit: files whose
+//! size and modification time are unchanged are not read; the others are read and
+//! hashed, and only those whose content changed are parsed (in parallel, with
+//! rayon) and re-indexed, after their old sections are deleted. Removed files are
+//! deleted. Everything lands in one commit whose payload is the new manifest.
+//!
+//! A missing or incompatible index is built in a sibling folder and moved into
+//! place when complete, so a crash never leaves a half-built index where the last
+//! good one was.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+use tantivy::directory::error::LockError;
+use tantivy::indexer::{IndexWriterOptions, LogMergePolicy};
+use tantivy::{Index, IndexWriter, TantivyError, Term};
+
+use super::document::section_documents;
+use super::manifest::{FileEntry, IndexSettings, Manifest};
+use super::schema::{self, Fields};
+use crate::article::{ParseOptions, parse_article};
+use crate::corpus::{self, Loaded, SourceFile};
+use crate::{Error, Result, Severity, Warning};
+
+/// Memory each indexing thread may buffer before it writes a segment.
+const WRITER_BUDGET_PER_THREAD: usize = 64 * 1024 * 1024;
+/// Bytes of changed Markdown that justify one more indexing thread.
+const BYTES_PER_WRITER_THREAD: u64 = 2 * 1024 * 1024;
+/// Share of deleted documents in a segment that makes it worth merging.
+const DELETED_RATIO_BEFORE_MERGE: f32 = 0.3;
+
+/// What to index and where.
+#[derive(Debug, Clone)]
+pub struct IndexOptions {
+    /// Folder of Markdown articles.
+    pub root: PathBuf,
+    /// Folder of the index (created if missing).
+    pub index_dir: PathBuf,
+    pub settings: IndexSettings,
+}
+
+/// What an [`update`] did.
+#[derive(Debug, Clone, Default)]
+pub struct IndexReport {
+    /// Totals in the index after the run.
+    pub articles: usize,
+    pub sections: usize,
+    pub references: usize,
+    /// Files read and (re-)indexed because they are new or changed.
+    pub added: usize,
+    pub updated: usize,
+    pub removed: usize,
+    pub unchanged: usize,
+    /// Files left out because of a problem (each has a warning).
+    pub skipped: usize,
+    /// Articles left out because they are drafts.
+    pub drafts: usize,
+    /// Every problem in the corpus, including those found in earlier runs on files
+    /// that have not changed since.
+    pub warnings: Vec<Warning>,
+    /// Why the whole index was rebuilt, if it was.
+    pub rebuilt: Option<String>,
+    pub elapsed: Duration,
+}
+
+impl IndexReport {
+    /// Whether this run changed the index.
+    pub fn changed_anything(&self) -> bool {
+        self.added + self.updated + self.removed > 0 || self.rebuilt.is_some()
+    }
+}
+
+/// Brings the index in line with the corpus folder, doing as little work as possible.
+pub fn update(options: &IndexOptions) -> Result<IndexReport> {
+    let started = Instant::now();
+    let root = std::fs::canonicalize(&options.root).map_err(|_| Error::NotADirectory(options.root.clone()))?;
+    let (files, walk_warnings) = corpus::discover(&root)?;
+    let mut report = match inspect(&options.index_dir, &root, &options.settings) {
+        State::Current(index, manifest) => sync(&index, manifest, false, &files, &options.settings)?,
+        State::Reset(index, reason) => {
+            let fresh = Manifest::new(root.clone(), options.settings.clone());
+            let mut report = sync(&index, fresh, true, &files, &options.settings)?;
+            report.rebuilt = Some(reason);
+            report
+        }
+        State::Missing(reason) => {
+            let fresh = Manifest::new(root.clone(), options.settings.clone());
+            let mut report = build_elsewhere(&options.index_dir, fresh, &files, &options.settings)?;
+            report.rebuilt = reason;
+            report
+        }
+    };
+    report.warnings.splice(0..0, walk_warnings);
+    report.skipped = report.warnings.iter().filter(|w| w.severity == Severity::Skipped).count();
+    report.elapsed = started.elapsed();
+    Ok(report)
+}
+
+/// What is at the index path, and what that means for this run.
+enum State {
+    /// A readable index of this corpus with these settings.
+    Current(Index, Manifest),
+    /// A readable index whose documents must all be replaced (other root or settings).
+    Reset(Index, String),
+    /// No usable index: build a new one (with the reason, if one existed).
+    Missing(Option<String>),
+}
+
+fn inspect(dir: &Path, root: &Path, settings: &IndexSettings) -> State {
+    if !super::exists(dir) {
+        return State::Missing(None);
+    }
+    let opened = Index::open_in_dir(dir).map_err(|e| format!("it cannot be opened ({e})"));
+    let checked = opened.and_then(|index| {
+        let metas = index.load_metas().map_err(|e| format!("its metadata cannot be read ({e})"))?;
+        let manifest = Manifest::from_payload(metas.payload.as_deref())?;
+        if index.schema() != Fields::build().schema {
+            return Err("its schema is from another version of healthdex".to_string());
+        }
+        Ok((index, manifest))
+    });
+    match checked {
+        Err(reason) => State::Missing(Some(format!("the index at `{}` was rebuilt because {reason}", dir.display()))),
+        Ok((index, manifest)) => {
+            schema::register_analyzers(&index);
+            if manifest.root != root {
+                let reason = format!("the index held `{}` and now indexes `{}`", manifest.root.display(), root.display());
+                State::Reset(index, reason)
+            } else if manifest.settings != *settings {
+                State::Reset(index, "the index settings changed (drafts or base URL)".to_string())
+            } else {
+                State::Current(index, manifest)
+            }
+        }
+    }
+}
+
+/// Builds a new index next to `target` and moves it into place when it is complete.
+fn build_elsewhere(target: &Path, manifest: Manifest, files: &[SourceFile], settings: &IndexSettings) -> Result<IndexReport> {
+    refuse_foreign_folder(target)?;
+    let staging = sibling(target, "building");
+    let _ = std::fs::remove_dir_all(&staging);
+    std::fs::create_dir_all(&staging).map_err(|e| Error::io(&staging, e))?;
+    let index = Index::create_in_dir(&staging, Fields::build().schema)
+        .map_err(|e| Error::tantivy(format!("cannot create an index in `{}`", staging.display()), e))?;
+    schema::register_analyzers(&index);
+    let report = sync(&index, manifest, false, files, settings)?;
+    drop(index);
+    replace_dir(&staging, target)?;
+    Ok(report)
+}
+
+/// Refuses to replace a folder that holds something other than an index.
+fn refuse_foreign_folder(target: &Path) -> Result<()> {
+    let Ok(entries) = std::fs::read_dir(target) else {
+        return Ok(());
+    };
+    let foreign = entries.flatten().any(|entry| {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        !(name == "meta.json" || name.starts_with('.') || name.ends_with(".idx") || is_segment_file(&name))
+    });
+    if foreign {
+        return Err(Error::io(
+            target,
+            std::io::Error::other("the folder exists and is not a healthdex index; pass another `--index` path"),
+        ));
+    }
+    Ok(())
+}
+
+/// Tantivy segment files are named `<32 hex digits>.<component>`.
+fn is_segment_file(name: &str) -> bool {
+    name.split_once('.')
+        .is_some_and(|(stem, _)| stem.len() == 32 && stem.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
+fn sibling(target: &Path, what: &str) -> PathBuf {
+    let name = target.file_name().map_or_else(|| "index".into(), |n| n.to_string_lossy().into_owned());
+    target.with_file_name(format!("{name}.{what}-{}", std::process::id()))
+}
+
+/// Moves `staging` to `target`, replacing what was there.
+fn replace_dir(staging: &Path, target: &Path) -> Result<()> {
+    if target.exists() {
+        let old = sibling(target, "old");
+        std::fs::rename(target, &old).map_err(|e| Error::io(target, e))?;
+        std::fs::rename(staging, target).map_err(|e| Error::io(target, e))?;
+        let _ = std::fs::remove_dir_all(&old);
+    } else {
+        if let Some(parent) = target.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        }
+        std::fs::rename(staging, target).map_err(|e| Error::io(target, e))?;
+    }
+    Ok(())
+}
+
+/// A file whose content must be (re-)indexed.
+struct Change {
+    file: SourceFile,
+    loaded: std::result::Result<Loaded, Warning>,
+    /// Whether the previous manifest had the file (so its sections must be deleted).
+    known: bool,
+}
+
+/// Applies the difference between `previous` and the files on disk in one commit.
+fn sync(index: &Index, previous: Manifest, reset: bool, files: &[SourceFile], settings: &IndexSettings) -> Result<IndexReport> {
+    let mut next = Manifest {
+        files: Default::default(),
+        ..previous.clone()
+    };
+    let mut report = IndexReport::default();
+    let changes = find_changes(&previous, files, &mut next, &mut report);
+    let removed: Vec<&String> = previous.files.keys().filter(|path| !next.files.contains_key(*path) && !changes.iter().any(|c| &c.file.path == *path)).collect();
+    report.removed = removed.len();
+    if reset || !changes.is_empty() || next.files.len() != previous.files.len() || next != previous {
+        let fields = Fields::from_schema(&index.schema()).map_err(|e| Error::tantivy("reading the index schema", e))?;
+        let writer = open_writer(index, &changes)?;
+        if reset {
+            writer.delete_all_documents().map_err(|e| Error::tantivy("clearing the index", e))?;
+        }
+        for path in removed.iter().copied().chain(changes.iter().filter(|c| c.known).map(|c| &c.file.path)) {
+            writer.delete_term(Term::from_field_text(fields.path, path));
+        }
+        let entries = index_changes(&writer, &fields, changes, settings)?;
+        for (path, entry) in entries {
+            next.files.insert(path, entry);
+        }
+        commit(writer, &next)?;
+    }
+    summarize(&next, &mut report);
+    Ok(report)
+}
+
+/// Sorts files into unchanged (copied to `next`) and changed (returned).
+fn find_changes(previous: &Manifest, files: &[SourceFile], next: &mut Manifest, report: &mut IndexReport) -> Vec<Change> {
+    let (same_stat, candidates): (Vec<_>, Vec<_>) = files.iter().partition(|file| {
+        previous
+            .files
+            .get(&file.path)
+            .is_some_and(|entry| entry.size == file.size && entry.modified_ns == file.modified_ns)
+    });
+    for file in same_stat {
+        next.files.insert(file.path.clone(), previous.files[&file.path].clone());
+    }
+    let loaded: Vec<Change> = candidates
+        .into_par_iter()
+        .map(|file| Change {
+            known: previous.files.contains_key(&file.path),
+            loaded: corpus::load(file),
+            file: file.clone(),
+        })
+        .collect();
+    let mut changes = Vec::new();
+    for change in loaded {
+        let same_content = match (&change.loaded, previous.files.get(&change.file.path)) {
+            (Ok(loaded), Some(entry)) => entry.hash == loaded.hash,
+            _ => false,
+        };
+        if same_content {
+            let entry = FileEntry {
+                size: change.file.size,
+                modified_ns: change.file.modified_ns,
+                ..previous.files[&change.file.path].clone()
+            };
+            next.files.insert(change.file.path.clone(), entry);
+        } else {
+            if change.known {
+                report.updated += 1;
+            } else {
+                report.added += 1;
+            }
+            changes.push(change);
+        }
+    }
+    report.unchanged = next.files.len();
+    changes
+}
+
+/// A writer sized to the work: one thread for a small update, all cores for a build.
+fn open_writer(index: &Index, changes: &[Change]) -> Result<IndexWriter> {
+    let bytes: u64 = changes.iter().map(|c| c.file.size).sum();
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = usize::try_from(bytes / BYTES_PER_WRITER_THREAD).unwrap_or(cores).clamp(1, cores);
+    let options = IndexWriterOptions::builder()
+        .num_worker_threads(threads)
+        .memory_budget_per_thread(WRITER_BUDGET_PER_THREAD)
+        .num_merge_threads(1)
+        .build();
+    let writer = index.writer_with_options(options).map_err(|e| match e {
+        TantivyError::LockFailure(LockError::LockBusy, _) => Error::Locked(index_path(index)),
+        other => Error::tantivy("cannot open the index for writing", other),
+    })?;
+    let mut policy = LogMergePolicy::default();
+    policy.set_del_docs_ratio_before_merge(DELETED_RATIO_BEFORE_MERGE);
+    writer.set_merge_policy(Box::new(policy));
+    Ok(writer)
+}
+
+fn index_path(index: &Index) -> PathBuf {
+    PathBuf::from(format!("{:?}", index.directory()))
+}
+
+/// Parses the changed files in parallel and adds their sections to the writer.
+fn index_changes(writer: &IndexWriter, fields: &Fields, changes: Vec<Change>, settings: &IndexSettings) -> Result<Vec<(String, FileEntry)>> {
+    let options = ParseOptions {
+        base_url: settings.base_url.clone(),
+    };
+    changes
+        .into_par_iter()
+        .map(|change| {
+            let entry = index_one(writer, fields, &change, &options, settings.drafts)?;
+            Ok((change.file.path, entry))
+        })
+        .collect()
+}
+
+fn index_one(writer: &IndexWriter, fields: &Fields, change: &Change, options: &ParseOptions, drafts: bool) -> Result<FileEntry> {
+    let mut entry = FileEntry {
+        size: change.file.size,
+        modified_ns: change.file.modified_ns,
+        hash: String::new(),
+        indexed: false,
+        draft: false,
+        sections: 0,
+        references: 0,
+        warnings: Vec::new(),
+    };
+    let loaded = match &change.loaded {
+        Ok(loaded) => loaded,
+        Err(warning) => {
+            entry.warnings.push(warning.clone());
+            return Ok(entry);
+        }
+    };
+    let parsed = parse_article(&change.file.path, &loaded.text, options);
+    entry.hash = loaded.hash.clone();
+    entry.warnings = loaded.warnings.iter().chain(&parsed.warnings).cloned().collect();
+    entry.draft = parsed.article.meta.draft;
+    if parsed.article.sections.is_empty() {
+        entry.warnings.push(Warning::skipped(&change.file.path, None, "has no text after the front matter; there is nothing to index"));
+        return Ok(entry);
+    }
+    if entry.draft && !drafts {
+        return Ok(entry);
+    }
+    for doc in section_documents(fields, &parsed.article) {
+        writer
+            .add_document(doc)
+            .map_err(|e| Error::tantivy(format!("cannot index `{}`", change.file.path), e))?;
+    }
+    entry.indexed = true;
+    entry.sections = parsed.article.sections.len();
+    entry.references = parsed.article.references().count();
+    Ok(entry)
+}
+
+/// Commits with the manifest as payload, then lets merges finish.
+fn commit(mut writer: IndexWriter, manifest: &Manifest) -> Result<()> {
+    let mut prepared = writer.prepare_commit().map_err(|e| Error::tantivy("cannot commit the index", e))?;
+    prepared.set_payload(&manifest.to_payload());
+    prepared.commit().map_err(|e| Error::tantivy("cannot commit the index", e))?;
+    writer
+        .wait_merging_threads()
+        .map_err(|e| Error::tantivy("cannot finish merging index segments", e))
+}
+
+fn summarize(manifest: &Manifest, report: &mut IndexReport) {
+    let (articles, sections, references) = manifest.totals();
+    report.articles = articles;
+    report.sections = sections;
+    report.references = references;
+    report.drafts = manifest.files.values().filter(|f| f.draft && !f.indexed).count();
+    report.unchanged = report.unchanged.min(manifest.files.len());
+    report.warnings = manifest.warnings().cloned().collect();
+}

@@ -1,0 +1,50 @@
+//! Article → tantivy documents, one per section. Article-level values are copied
+//! onto every section; the section's citations go into its `references` field.
+
+use tantivy::schema::Facet;
+use tantivy::{DateTime, TantivyDocument};
+
+use super::schema::Fields;
+use crate::article::{Article, Section};
+
+/// The documents for every section of an article, in order.
+pub fn section_documents<'a>(fields: &'a Fields, article: &'a Article) -> impl Iterator<Item = TantivyDocument> + 'a {
+    article
+        .sections
+        .iter()
+        .map(move |section| section_document(fields, article, section))
+}
+
+fn section_document(fields: &Fields, article: &Article, section: &Section) -> TantivyDocument {
+    let mut doc = TantivyDocument::default();
+    doc.add_text(fields.path, &article.path);
+    doc.add_text(fields.url, &article.url);
+    doc.add_text(fields.anchor, &section.anchor);
+    doc.add_u64(fields.ordinal, u64::from(section.ordinal));
+    doc.add_text(fields.title, &article.title);
+    doc.add_text(fields.heading, &section.heading);
+    for parent in parent_headings(section) {
+        doc.add_text(fields.parents, parent);
+    }
+    doc.add_text(fields.body, &section.text);
+    for reference in &section.references {
+        doc.add_text(fields.references, &reference.raw);
+    }
+    for tag in &article.meta.tags {
+        doc.add_facet(fields.tags, Facet::from_path([tag.as_str()]));
+    }
+    for author in &article.meta.authors {
+        doc.add_text(fields.authors, author);
+    }
+    if let Some(date) = article.meta.date.or(article.meta.updated) {
+        doc.add_date(fields.date, DateTime::from_timestamp_secs(date.unix_seconds()));
+    }
+    doc
+}
+
+/// The breadcrumbs between the article title and the section's own heading.
+fn parent_headings(section: &Section) -> &[String] {
+    let crumbs = &section.breadcrumbs;
+    let end = if section.heading.is_empty() { crumbs.len() } else { crumbs.len().saturating_sub(1) };
+    crumbs.get(1..end).unwrap_or_default()
+}

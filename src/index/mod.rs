@@ -1,0 +1,62 @@
+//! The index: building and updating it from a corpus folder ([`update`]) and
+//! opening it for search ([`open`]). The schema lives in [`schema`]; what was
+//! indexed is recorded in a [`Manifest`] stored atomically with each commit.
+
+mod build;
+mod document;
+mod manifest;
+pub mod schema;
+
+use std::path::{Path, PathBuf};
+
+use tantivy::Index;
+
+pub use build::{IndexOptions, IndexReport, update};
+pub use manifest::{FileEntry, IndexSettings, Manifest};
+pub use schema::Fields;
+
+use crate::{Error, Result};
+
+/// Default location of the index, relative to the working directory.
+pub const DEFAULT_INDEX_DIR: &str = ".healthdex";
+
+/// An index opened for reading, with its schema fields and manifest.
+pub struct OpenIndex {
+    pub index: Index,
+    pub fields: Fields,
+    pub manifest: Manifest,
+    pub dir: PathBuf,
+}
+
+/// Whether a tantivy index exists in `dir`.
+pub fn exists(dir: &Path) -> bool {
+    dir.join("meta.json").is_file()
+}
+
+/// Opens an index for search. Fails with a message naming the next step when the
+/// index is missing or was written by an incompatible version.
+pub fn open(dir: &Path) -> Result<OpenIndex> {
+    if !exists(dir) {
+        return Err(Error::NoIndex(dir.to_path_buf()));
+    }
+    let incompatible = |found: String| Error::IncompatibleIndex {
+        path: dir.to_path_buf(),
+        found,
+    };
+    let index = Index::open_in_dir(dir).map_err(|e| incompatible(e.to_string()))?;
+    schema::register_analyzers(&index);
+    let metas = index
+        .load_metas()
+        .map_err(|e| Error::tantivy(format!("cannot read the index at `{}`", dir.display()), e))?;
+    let manifest = Manifest::from_payload(metas.payload.as_deref()).map_err(incompatible)?;
+    if index.schema() != Fields::build().schema {
+        return Err(incompatible("a different schema".to_string()));
+    }
+    let fields = Fields::from_schema(&index.schema()).map_err(|e| incompatible(e.to_string()))?;
+    Ok(OpenIndex {
+        index,
+        fields,
+        manifest,
+        dir: dir.to_path_buf(),
+    })
+}

@@ -1,0 +1,195 @@
+//! The index schema, in one place. One tantivy document is one section of an
+//! article; article-level values (title, URL, tags, authors, date) are repeated on
+//! each of its sections so a hit is complete without a second lookup.
+//!
+//! | field        | type                       | analyzer      | stored | purpose                                   |
+//! |--------------|----------------------------|---------------|--------|-------------------------------------------|
+//! | `path`       | string, fast               | raw           | yes    | article id (path relative to the root)    |
+//! | `url`        | string                     | —             | yes    | article URL without anchor                |
+//! | `anchor`     | string                     | —             | yes    | section anchor (empty for the intro)      |
+//! | `ordinal`    | u64, fast                  | —             | yes    | position of the section in the article    |
+//! | `title`      | text, positions            | `healthdex_en`| yes    | article title                             |
+//! | `heading`    | text, positions            | `healthdex_en`| yes    | the section's own heading                 |
+//! | `parents`    | text, freqs                | `healthdex_en`| yes    | enclosing headings (between title and own heading) |
+//! | `body`       | text, positions            | `healthdex_en`| yes    | section text, snippets come from here     |
+//! | `references` | text, freqs                | `healthdex_en`| yes    | citations listed or defined in the section |
+//! | `tags`       | facet                      | —             | yes    | `/tag` per front matter tag               |
+//! | `authors`    | text, freqs                | `healthdex_names` | yes | article authors                          |
+//! | `date`       | date, indexed, fast        | —             | yes    | `updated`, else `date`, at day precision  |
+//!
+//! The breadcrumbs of a hit are rebuilt as title, `parents`, heading, so the title
+//! and heading are not indexed twice.
+//!
+//! `healthdex_en` is lower-casing, ASCII folding, English stop words (Lucene's list
+//! without "no" and "not", which change a health statement's meaning) and Porter
+//! stemming. Analyzers are not stored in the index, so [`register_analyzers`] runs
+//! after every create and open. An index whose schema differs from
+//! [`Fields::build`] is rebuilt; [`SCHEMA_VERSION`] is bumped when what goes into
+//! the fields changes without the schema changing.
+
+use tantivy::Index;
+use tantivy::schema::{
+    DateOptions, FAST, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema,
+    TextFieldIndexing, TextOptions,
+};
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
+    StopWordFilter, TextAnalyzer,
+};
+
+/// Version of the schema and of what goes into each field.
+pub const SCHEMA_VERSION: u32 = 1;
+/// Analyzer for prose fields.
+pub const ENGLISH: &str = "healthdex_en";
+/// Analyzer for names: lower-cased and folded, not stemmed.
+pub const NAMES: &str = "healthdex_names";
+/// Tokens longer than this (in bytes) are dropped: they are never words.
+const MAX_TOKEN_BYTES: usize = 40;
+
+/// Lucene's English stop words, without "no" and "not".
+const STOP_WORDS: &[&str] = &[
+    "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it",
+    "of", "on", "or", "such", "that", "the", "their", "then", "there", "these", "they", "this",
+    "to", "was", "will", "with",
+];
+
+/// Handles to every field of the schema.
+#[derive(Debug, Clone)]
+pub struct Fields {
+    pub schema: Schema,
+    pub path: Field,
+    pub url: Field,
+    pub anchor: Field,
+    pub ordinal: Field,
+    pub title: Field,
+    pub heading: Field,
+    pub parents: Field,
+    pub body: Field,
+    pub references: Field,
+    pub tags: Field,
+    pub authors: Field,
+    pub date: Field,
+}
+
+impl Fields {
+    /// Builds the schema.
+    pub fn build() -> Fields {
+        let mut builder = Schema::builder();
+        let prose = |record: IndexRecordOption| text_options(ENGLISH, record);
+        let path = builder.add_text_field("path", STRING | STORED | FAST);
+        let url = builder.add_text_field("url", STORED);
+        let anchor = builder.add_text_field("anchor", STORED);
+        let ordinal = builder.add_u64_field("ordinal", STORED | FAST);
+        let title = builder.add_text_field("title", prose(IndexRecordOption::WithFreqsAndPositions).set_stored());
+        let heading = builder.add_text_field("heading", prose(IndexRecordOption::WithFreqsAndPositions).set_stored());
+        let parents = builder.add_text_field("parents", prose(IndexRecordOption::WithFreqs).set_stored());
+        let body = builder.add_text_field("body", prose(IndexRecordOption::WithFreqsAndPositions).set_stored());
+        let references = builder.add_text_field("references", prose(IndexRecordOption::WithFreqs).set_stored());
+        let tags = builder.add_facet_field("tags", FacetOptions::default().set_stored());
+        let authors = builder.add_text_field("authors", text_options(NAMES, IndexRecordOption::WithFreqs).set_stored());
+        let date = builder.add_date_field("date", DateOptions::from(INDEXED).set_stored().set_fast());
+        Fields {
+            schema: builder.build(),
+            path,
+            url,
+            anchor,
+            ordinal,
+            title,
+            heading,
+            parents,
+            body,
+            references,
+            tags,
+            authors,
+            date,
+        }
+    }
+
+    /// Looks the fields up in an opened index's schema.
+    pub fn from_schema(schema: &Schema) -> tantivy::Result<Fields> {
+        let field = |name: &str| schema.get_field(name);
+        Ok(Fields {
+            schema: schema.clone(),
+            path: field("path")?,
+            url: field("url")?,
+            anchor: field("anchor")?,
+            ordinal: field("ordinal")?,
+            title: field("title")?,
+            heading: field("heading")?,
+            parents: field("parents")?,
+            body: field("body")?,
+            references: field("references")?,
+            tags: field("tags")?,
+            authors: field("authors")?,
+            date: field("date")?,
+        })
+    }
+}
+
+fn text_options(analyzer: &str, record: IndexRecordOption) -> TextOptions {
+    TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(analyzer)
+            .set_index_option(record),
+    )
+}
+
+/// The analyzer for prose fields; the search side uses it to read queries.
+pub fn english_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(StopWordFilter::remove(STOP_WORDS.iter().map(|w| w.to_string())))
+        .filter(Stemmer::new(Language::English))
+        .build()
+}
+
+/// The analyzer for author names.
+pub fn names_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build()
+}
+
+/// Registers healthdex's analyzers on an index (needed after every create and open).
+pub fn register_analyzers(index: &Index) {
+    index.tokenizers().register(ENGLISH, english_analyzer());
+    index.tokenizers().register(NAMES, names_analyzer());
+}
+
+/// The words of `text` as the index stores them, with their positions.
+pub fn analyze(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(usize, String)> {
+    let mut stream = analyzer.token_stream(text);
+    let mut tokens = Vec::new();
+    while stream.advance() {
+        let token = stream.token();
+        tokens.push((token.position, token.text.clone()));
+    }
+    tokens
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn english_analyzer_stems_folds_and_keeps_negation() {
+        let words: Vec<_> = analyze(&mut english_analyzer(), "The Probiotics are NOT helping café-goers")
+            .into_iter()
+            .map(|(_, w)| w)
+            .collect();
+        assert_eq!(words, ["probiot", "not", "help", "cafe", "goer"]);
+    }
+
+    #[test]
+    fn stop_words_leave_position_gaps_for_phrases() {
+        let positions: Vec<_> = analyze(&mut english_analyzer(), "symptoms of acromegaly")
+            .into_iter()
+            .map(|(p, _)| p)
+            .collect();
+        assert_eq!(positions, [0, 2]);
+    }
+}
