@@ -136,7 +136,7 @@ fn forward_chars(text: &str, from: usize, n: usize) -> usize {
     text[from..].char_indices().nth(n).map_or(text.len(), |(i, _)| from + i)
 }
 
-/// The first sentence start in `[earliest, before]`.
+/// The start of the sentence holding `before`, if it is at or after `earliest`.
 fn sentence_start(text: &str, earliest: usize, before: usize) -> Option<usize> {
     if earliest == 0 {
         return Some(0);
@@ -145,9 +145,10 @@ fn sentence_start(text: &str, earliest: usize, before: usize) -> Option<usize> {
     window
         .match_indices(['.', '!', '?', '\n'])
         .map(|(i, p)| earliest + i + p.len())
-        .find(|&i| text[i..].starts_with(char::is_whitespace) || text[..i].ends_with('\n'))
+        .filter(|&i| text[i..].starts_with(char::is_whitespace) || text[..i].ends_with('\n'))
         .map(|i| i + text[i..].len() - text[i..].trim_start().len())
         .filter(|&i| i <= before)
+        .last()
 }
 
 fn word_start(text: &str, earliest: usize, before: usize) -> usize {
