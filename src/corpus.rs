@@ -66,7 +66,10 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
 }
 
 fn is_markdown(path: &Path) -> bool {
-    let name = path.file_name().map(|n| n.to_string_lossy().to_lowercase()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
     if NOT_ARTICLES.contains(&name.as_str()) {
         return false;
     }
@@ -103,8 +106,17 @@ fn walk_warning(root: &Path, err: &walkdir::Error) -> Warning {
         .map_or_else(|| root.display().to_string(), |p| p.display().to_string());
     let message = if err.loop_ancestor().is_some() {
         "symbolic link loop; the link was not followed, remove it or point it elsewhere".to_string()
+    } else if err
+        .io_error()
+        .is_some_and(|e| e.kind() == std::io::ErrorKind::NotFound)
+    {
+        "is a broken symbolic link (or vanished while indexing); fix the link or remove it"
+            .to_string()
     } else {
-        format!("cannot be read ({}); check its permissions", err.io_error().map_or_else(|| err.to_string(), |e| e.to_string()))
+        let reason = err
+            .io_error()
+            .map_or_else(|| err.to_string(), |e| e.to_string());
+        format!("cannot be read ({reason}); check its permissions")
     };
     Warning::skipped(&path, None, message)
 }
@@ -124,14 +136,22 @@ pub fn load(file: &SourceFile) -> std::result::Result<Loaded, Warning> {
         return Err(too_large(&file.path, file.size));
     }
     let bytes = std::fs::read(&file.absolute).map_err(|err| {
-        Warning::skipped(&file.path, None, format!("cannot be read ({err}); check that it exists and is readable"))
+        Warning::skipped(
+            &file.path,
+            None,
+            format!("cannot be read ({err}); check that it exists and is readable"),
+        )
     })?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(too_large(&file.path, bytes.len() as u64));
     }
     let hash = content_hash(&bytes);
     let (text, warnings) = decode(&file.path, &bytes)?;
-    Ok(Loaded { text, hash, warnings })
+    Ok(Loaded {
+        text,
+        hash,
+        warnings,
+    })
 }
 
 /// Hash used in the manifest to tell whether a file changed.
@@ -168,7 +188,11 @@ pub fn decode(path: &str, bytes: &[u8]) -> std::result::Result<(String, Vec<Warn
         match std::str::from_utf8(bytes) {
             Ok(text) => text.to_string(),
             Err(err) => {
-                let line = bytes[..err.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
+                let line = bytes[..err.valid_up_to()]
+                    .iter()
+                    .filter(|&&b| b == b'\n')
+                    .count()
+                    + 1;
                 warnings.push(Warning::new(
                     path,
                     Some(line),
@@ -179,19 +203,28 @@ pub fn decode(path: &str, bytes: &[u8]) -> std::result::Result<(String, Vec<Warn
         }
     };
     if text.trim().is_empty() {
-        return Err(Warning::skipped(path, None, "is empty; add content or remove the file"));
+        return Err(Warning::skipped(
+            path,
+            None,
+            "is empty; add content or remove the file",
+        ));
     }
     Ok((text, warnings))
 }
 
 /// UTF-16 code units, if the bytes start with a UTF-16 byte-order mark.
 fn utf16_units(bytes: &[u8]) -> Option<Vec<u16>> {
-    let (rest, from): (&[u8], fn([u8; 2]) -> u16) = match bytes {
+    type Decode = fn([u8; 2]) -> u16;
+    let (rest, from): (&[u8], Decode) = match bytes {
         [0xFF, 0xFE, rest @ ..] => (rest, u16::from_le_bytes),
         [0xFE, 0xFF, rest @ ..] => (rest, u16::from_be_bytes),
         _ => return None,
     };
-    Some(rest.chunks_exact(2).map(|pair| from([pair[0], pair[1]])).collect())
+    Some(
+        rest.chunks_exact(2)
+            .map(|pair| from([pair[0], pair[1]]))
+            .collect(),
+    )
 }
 
 #[cfg(test)]
@@ -201,7 +234,10 @@ mod tests {
     #[test]
     fn decodes_boms_utf16_and_repairs_invalid_utf8() {
         assert_eq!(decode("a.md", b"\xEF\xBB\xBF# Hi").unwrap().0, "# Hi");
-        let utf16: Vec<u8> = [0xFF, 0xFE].into_iter().chain("# Hé".encode_utf16().flat_map(u16::to_le_bytes)).collect();
+        let utf16: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain("# Hé".encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
         assert_eq!(decode("a.md", &utf16).unwrap().0, "# Hé");
         let (text, warnings) = decode("a.md", b"line one\nbad \xFF byte\n").unwrap();
         assert!(text.contains("bad \u{FFFD} byte"));
@@ -212,7 +248,12 @@ mod tests {
     fn skips_binary_and_empty_files() {
         let binary = decode("a.md", b"\x89PNG\r\n\x1a\n\0\0\0IHDR").unwrap_err();
         assert!(binary.message.contains("binary"));
-        assert!(decode("a.md", b" \n\t\n").unwrap_err().message.contains("empty"));
+        assert!(
+            decode("a.md", b" \n\t\n")
+                .unwrap_err()
+                .message
+                .contains("empty")
+        );
         assert!(decode("a.md", b"").unwrap_err().message.contains("empty"));
     }
 }

@@ -16,7 +16,9 @@ pub enum Error {
         source: std::io::Error,
     },
     /// The corpus directory given to the indexer does not exist or is not a directory.
-    #[error("`{0}` is not a directory of Markdown articles; pass the folder that holds your `.md` files")]
+    #[error(
+        "`{0}` is not a directory of Markdown articles; pass the folder that holds your `.md` files"
+    )]
     NotADirectory(PathBuf),
     /// No index exists at the given path.
     #[error("no index at `{0}`; run `healthdex index <DIR> --index {0}` first")]

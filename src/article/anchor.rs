@@ -58,7 +58,10 @@ mod tests {
     fn slugs_match_github() {
         let cases = [
             ("What is leaky gut?", "what-is-leaky-gut"),
-            ("1. Skin Regeneration and Our Gut", "1-skin-regeneration-and-our-gut"),
+            (
+                "1. Skin Regeneration and Our Gut",
+                "1-skin-regeneration-and-our-gut",
+            ),
             ("Crohn's disease", "crohns-disease"),
             ("Vitamin D & bone health", "vitamin-d--bone-health"),
             ("Über Ekzeme", "über-ekzeme"),

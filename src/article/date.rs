@@ -50,11 +50,22 @@ impl FromStr for Date {
         let day_part = s.split(['T', 't', ' ']).next().unwrap_or("");
         let mut parts = day_part.splitn(3, '-');
         let year = parts.next().filter(|p| p.len() == 4).ok_or(())?;
-        let month = parts.next().filter(|p| (1..=2).contains(&p.len())).ok_or(())?;
-        let day = parts.next().filter(|p| (1..=2).contains(&p.len())).ok_or(())?;
+        let month = parts
+            .next()
+            .filter(|p| (1..=2).contains(&p.len()))
+            .ok_or(())?;
+        let day = parts
+            .next()
+            .filter(|p| (1..=2).contains(&p.len()))
+            .ok_or(())?;
         let number = |p: &str| p.parse::<u16>().map_err(|_| ());
         let (year, month, day) = (number(year)?, number(month)?, number(day)?);
-        Date::new(year, u8::try_from(month).map_err(|_| ())?, u8::try_from(day).map_err(|_| ())?).ok_or(())
+        Date::new(
+            year,
+            u8::try_from(month).map_err(|_| ())?,
+            u8::try_from(day).map_err(|_| ())?,
+        )
+        .ok_or(())
     }
 }
 
@@ -79,7 +90,7 @@ impl<'de> Deserialize<'de> for Date {
 }
 
 fn is_leap(year: u16) -> bool {
-    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+    (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400)
 }
 
 fn days_in_month(year: u16, month: u8) -> u8 {
@@ -107,11 +118,16 @@ fn civil_from_days(days: i64) -> (i64, u8, u8) {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let day_of_era = z - era * 146_097;
-    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
     let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
     let shifted_month = (5 * day_of_year + 2) / 153;
     let day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
-    let month = if shifted_month < 10 { shifted_month + 3 } else { shifted_month - 9 };
+    let month = if shifted_month < 10 {
+        shifted_month + 3
+    } else {
+        shifted_month - 9
+    };
     let year = year_of_era + era * 400 + i64::from(month <= 2);
     (year, month as u8, day as u8)
 }
@@ -148,9 +164,18 @@ mod tests {
 
     #[test]
     fn unix_seconds_round_trip() {
-        for (y, m, d) in [(1970, 1, 1), (2000, 2, 29), (2023, 12, 31), (1900, 3, 1), (2100, 2, 28)] {
+        for (y, m, d) in [
+            (1970, 1, 1),
+            (2000, 2, 29),
+            (2023, 12, 31),
+            (1900, 3, 1),
+            (2100, 2, 28),
+        ] {
             let date = Date::new(y, m, d).unwrap();
-            assert_eq!(Date::from_unix_seconds(date.unix_seconds() + 3600), Some(date));
+            assert_eq!(
+                Date::from_unix_seconds(date.unix_seconds() + 3600),
+                Some(date)
+            );
         }
     }
 }

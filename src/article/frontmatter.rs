@@ -56,7 +56,13 @@ pub(crate) fn split_and_parse<'a>(
     warnings: &mut Vec<Warning>,
 ) -> (Meta, Body<'a>) {
     let Some(block) = find_block(text) else {
-        return (Meta::default(), Body { text, first_line: 1 });
+        return (
+            Meta::default(),
+            Body {
+                text,
+                first_line: 1,
+            },
+        );
     };
     let body = Body {
         text: &text[block.body_start..],
@@ -68,12 +74,19 @@ pub(crate) fn split_and_parse<'a>(
             block.fence, block.fence
         );
         warnings.push(Warning::new(path, Some(1), message));
-        return (Meta::default(), Body { text, first_line: 1 });
+        return (
+            Meta::default(),
+            Body {
+                text,
+                first_line: 1,
+            },
+        );
     };
     let tree = match read_tree(block.fence, raw) {
         Ok(tree) => tree,
         Err(problem) => {
-            let line = problem.line.map(|l| l + 1);
+            let last_line = block.body_line.saturating_sub(2).max(2);
+            let line = problem.line.map(|l| (l + 1).min(last_line));
             warnings.push(Warning::new(path, line, problem.message));
             return (Meta::default(), body);
         }
@@ -99,8 +112,7 @@ fn find_block(text: &str) -> Option<Block<'_>> {
     };
     let content_start = (first_line_end + 1).min(text.len());
     let mut offset = content_start;
-    let mut line_number = 2;
-    for line in text[content_start..].split_inclusive('\n') {
+    for (line_number, line) in (2..).zip(text[content_start..].split_inclusive('\n')) {
         let trimmed = line.trim_end();
         if trimmed == fence || (fence == "---" && trimmed == "...") {
             return Some(Block {
@@ -111,7 +123,6 @@ fn find_block(text: &str) -> Option<Block<'_>> {
             });
         }
         offset += line.len();
-        line_number += 1;
     }
     Some(Block {
         fence,
@@ -137,7 +148,11 @@ fn read_tree(fence: &str, raw: &str) -> Result<Value, Problem> {
             ),
         });
     }
-    if fence == "+++" { read_toml(raw) } else { read_yaml(raw) }
+    if fence == "+++" {
+        read_toml(raw)
+    } else {
+        read_yaml(raw)
+    }
 }
 
 fn read_toml(raw: &str) -> Result<Value, Problem> {
@@ -162,9 +177,12 @@ fn toml_to_json(value: toml::Value) -> Value {
         toml::Value::Boolean(b) => Value::Bool(b),
         toml::Value::Datetime(d) => Value::String(d.to_string()),
         toml::Value::Array(items) => Value::Array(items.into_iter().map(toml_to_json).collect()),
-        toml::Value::Table(table) => {
-            Value::Object(table.into_iter().map(|(k, v)| (k, toml_to_json(v))).collect())
-        }
+        toml::Value::Table(table) => Value::Object(
+            table
+                .into_iter()
+                .map(|(k, v)| (k, toml_to_json(v)))
+                .collect(),
+        ),
     }
 }
 
@@ -469,7 +487,10 @@ mod tests {
     fn broken_or_unclosed_front_matter_is_reported_with_a_line() {
         let (_, first_line, warnings) = parse("---\ntitle: ok\nbad: [unclosed\n---\nbody\n");
         assert_eq!(first_line, 5);
-        assert!(warnings[0].message.contains("not valid YAML"), "{warnings:?}");
+        assert!(
+            warnings[0].message.contains("not valid YAML"),
+            "{warnings:?}"
+        );
         assert!(warnings[0].line.is_some());
 
         let (_, first_line, warnings) = parse("---\ntitle: never closed\n\nbody\n");
@@ -480,14 +501,21 @@ mod tests {
 
     #[test]
     fn hostile_yaml_is_bounded() {
-        let deep = format!("---\na: {}{}\n---\n", "[".repeat(10_000), "]".repeat(10_000));
+        let deep = format!(
+            "---\na: {}{}\n---\n",
+            "[".repeat(10_000),
+            "]".repeat(10_000)
+        );
         let (_, _, warnings) = parse(&deep);
         assert!(warnings[0].message.contains("nests"));
 
         let laughs = "---\na: &a [x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a]\nc: [*b, *b, *b, *b, *b, *b, *b, *b]\ntitle: Safe\n---\n";
         let (meta, _, _) = parse(laughs);
         assert_eq!(meta.title.as_deref(), Some("Safe"));
-        assert_eq!(meta.extra["c"], serde_json::json!([null, null, null, null, null, null, null, null]));
+        assert_eq!(
+            meta.extra["c"],
+            serde_json::json!([null, null, null, null, null, null, null, null])
+        );
     }
 
     #[test]

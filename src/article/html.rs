@@ -49,9 +49,9 @@ impl HtmlStripper {
         };
         self.emit(&rest[..open], out);
         let after = &rest[open + 1..];
-        if after.starts_with("!--") {
+        if let Some(comment) = after.strip_prefix("!--") {
             self.state = State::Comment;
-            &after[3..]
+            comment
         } else if after.starts_with(|c: char| c.is_ascii_alphabetic() || c == '/' || c == '!') {
             self.state = State::Tag(None);
             self.tag.clear();
@@ -82,7 +82,10 @@ impl HtmlStripper {
             None => (rest, None),
         };
         let room = MAX_TAG_TEXT.saturating_sub(self.tag.len());
-        let keep = inside.char_indices().nth(room).map_or(inside.len(), |(i, _)| i);
+        let keep = inside
+            .char_indices()
+            .nth(room)
+            .map_or(inside.len(), |(i, _)| i);
         self.tag.push_str(&inside[..keep]);
         match after {
             Some(after) => {
@@ -194,12 +197,28 @@ mod tests {
     #[test]
     fn keeps_text_and_drops_tags_scripts_comments() {
         let cases: [(&[&str], &str); 6] = [
-            (&["<div class=\"note\">Gut <b>health</b></div>"], "Gut health"),
+            (
+                &["<div class=\"note\">Gut <b>health</b></div>"],
+                "Gut health",
+            ),
             (&["<p>a</p><script>alert(1)</script><p>b</p>"], "a b"),
-            (&["<details><summary>More", "</summary>", "Hidden text</details>"], "More Hidden text"),
+            (
+                &[
+                    "<details><summary>More",
+                    "</summary>",
+                    "Hidden text</details>",
+                ],
+                "More Hidden text",
+            ),
             (&["x <!-- note --> y"], "x y"),
-            (&["<img src=x alt='skin'", " onerror=\"a>b\">after"], "after"),
-            (&["5 &lt; 6 &amp;&amp; caf&#233; &unknown; 3 < 4"], "5 < 6 && café &unknown; 3 < 4"),
+            (
+                &["<img src=x alt='skin'", " onerror=\"a>b\">after"],
+                "after",
+            ),
+            (
+                &["5 &lt; 6 &amp;&amp; caf&#233; &unknown; 3 < 4"],
+                "5 < 6 && café &unknown; 3 < 4",
+            ),
         ];
         for (pieces, want) in cases {
             assert_eq!(strip(pieces), want, "{pieces:?}");

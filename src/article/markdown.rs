@@ -70,7 +70,12 @@ impl Outline {
 
 /// Walks the Markdown body and returns its sections. `first_line` is the file line
 /// the body starts on, so reported lines match the file.
-pub(crate) fn outline(path: &str, body: &str, first_line: usize, warnings: &mut Vec<Warning>) -> Outline {
+pub(crate) fn outline(
+    path: &str,
+    body: &str,
+    first_line: usize,
+    warnings: &mut Vec<Warning>,
+) -> Outline {
     let lines = LineIndex::new(body, first_line);
     let mut walker = Walker::new(first_line);
     for (event, range) in Parser::new_ext(body, markdown_options()).into_offset_iter() {
@@ -78,7 +83,8 @@ pub(crate) fn outline(path: &str, body: &str, first_line: usize, warnings: &mut 
     }
     let sections = walker.finish();
     for section in &sections {
-        if section.is_reference_list && section.entries.is_empty() && section.text.trim().is_empty() {
+        if section.is_reference_list && section.entries.is_empty() && section.text.trim().is_empty()
+        {
             warnings.push(Warning::new(
                 path,
                 Some(section.line),
@@ -112,7 +118,11 @@ pub(crate) fn finish_sections(
         .map(|(ordinal, ((section, anchor), breadcrumbs))| Section {
             ordinal: u32::try_from(ordinal).unwrap_or(u32::MAX),
             level: section.level,
-            references: section.entries.iter().map(|e| reference::parse_reference(e)).collect(),
+            references: section
+                .entries
+                .iter()
+                .map(|e| reference::parse_reference(e))
+                .collect(),
             heading: section.heading,
             anchor,
             breadcrumbs,
@@ -125,7 +135,8 @@ pub(crate) fn finish_sections(
 /// An H1 that repeats the title is the page title, not a section: its text joins
 /// the intro.
 fn fold_title_heading(sections: &mut Vec<RawSection>, title: &str) {
-    let is_title = |s: &RawSection| s.level == 1 && s.heading.trim().eq_ignore_ascii_case(title.trim());
+    let is_title =
+        |s: &RawSection| s.level == 1 && s.heading.trim().eq_ignore_ascii_case(title.trim());
     if sections.len() < 2 || !is_title(&sections[1]) {
         return;
     }
@@ -356,7 +367,9 @@ impl Walker {
 
     /// In references, a link's target is part of the citation (often its DOI).
     fn end_link(&mut self) {
-        let Some(target) = self.link_targets.pop() else { return };
+        let Some(target) = self.link_targets.pop() else {
+            return;
+        };
         let in_citation = matches!(self.sink(), Sink::Entry | Sink::Footnote);
         if in_citation && target.contains(':') && !self.buffer().contains(target.as_str()) {
             self.space();
@@ -385,7 +398,12 @@ impl Walker {
 
     fn end_heading(&mut self) {
         self.in_heading = false;
-        let heading = self.current.heading.split_whitespace().collect::<Vec<_>>().join(" ");
+        let heading = self
+            .current
+            .heading
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
         self.current.heading = heading;
         if self.reference_level.is_none() && is_reference_heading(&self.current.heading) {
             self.reference_level = Some(self.current.level);
@@ -431,7 +449,10 @@ fn push_words(buffer: &mut String, text: &str) {
         }
         buffer.push_str(word);
     }
-    if text.ends_with(char::is_whitespace) && !buffer.is_empty() && !buffer.ends_with(char::is_whitespace) {
+    if text.ends_with(char::is_whitespace)
+        && !buffer.is_empty()
+        && !buffer.ends_with(char::is_whitespace)
+    {
         buffer.push(' ');
     }
 }
@@ -459,7 +480,9 @@ fn heading_level(level: HeadingLevel) -> u8 {
 /// True for "References", "5. Sources", "FURTHER READING:" and the like.
 pub(crate) fn is_reference_heading(heading: &str) -> bool {
     let words = heading
-        .trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ')' || c.is_whitespace())
+        .trim_start_matches(|c: char| {
+            c.is_ascii_digit() || c == '.' || c == ')' || c.is_whitespace()
+        })
         .trim_end_matches(|c: char| c == ':' || c == '.' || c.is_whitespace())
         .to_lowercase();
     REFERENCE_HEADINGS.contains(&words.as_str())
@@ -473,7 +496,9 @@ struct LineIndex {
 
 impl LineIndex {
     fn new(text: &str, first_line: usize) -> LineIndex {
-        let starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
         LineIndex { starts, first_line }
     }
 
@@ -494,7 +519,14 @@ mod tests {
 
     #[test]
     fn reference_headings_are_recognised() {
-        for heading in ["References", "5. References", "SOURCES", "Further reading:", "Works Cited", "Literature"] {
+        for heading in [
+            "References",
+            "5. References",
+            "SOURCES",
+            "Further reading:",
+            "Works Cited",
+            "Literature",
+        ] {
             assert!(is_reference_heading(heading), "{heading}");
         }
         for heading in ["Referenced works of art", "Sources of fibre", "Summary"] {
@@ -521,7 +553,15 @@ mod tests {
         let body = "Some *emphasis*, a [link](https://x.org) and `code`.\n\n> quoted\n\n| a | b |\n|---|---|\n| c | d |\n\n![alt words](i.png)\n\n<div>html <b>bold</b></div>\n\n```\nlet x = 1;\n```\n";
         let got = sections(body, "T");
         let text = &got[0].text;
-        for words in ["Some emphasis, a link and code.", "quoted", "a b", "c d", "alt words", "html bold", "let x = 1;"] {
+        for words in [
+            "Some emphasis, a link and code.",
+            "quoted",
+            "a b",
+            "c d",
+            "alt words",
+            "html bold",
+            "let x = 1;",
+        ] {
             assert!(text.contains(words), "{words:?} missing from {text:?}");
         }
         assert!(!text.contains("https"));
@@ -534,7 +574,10 @@ mod tests {
         assert_eq!(got[0].text, "Claim.");
         assert_eq!(got[1].heading, "Sources");
         assert_eq!(got[1].text, "");
-        let raws: Vec<_> = got.iter().flat_map(|s| s.references.iter().map(|r| r.raw.as_str())).collect();
+        let raws: Vec<_> = got
+            .iter()
+            .flat_map(|s| s.references.iter().map(|r| r.raw.as_str()))
+            .collect();
         assert_eq!(raws.len(), 3, "{raws:?}");
         assert!(raws[1].contains("https://example.org/page"), "{raws:?}");
     }
@@ -544,7 +587,11 @@ mod tests {
         let body = "## References\n\n- One ref. 2020.\n\n### Journals\n\n- Two. 2019.\n\n## Leave a comment\n\nTell us what you think.\n";
         let got = sections(body, "T");
         assert_eq!(got[0].references.len(), 1);
-        assert_eq!(got[1].references.len(), 1, "sub-headings of References stay references");
+        assert_eq!(
+            got[1].references.len(),
+            1,
+            "sub-headings of References stay references"
+        );
         assert_eq!(got[2].text, "Tell us what you think.");
         assert!(got[2].references.is_empty());
     }
@@ -559,7 +606,12 @@ mod tests {
     #[test]
     fn an_empty_references_section_is_reported() {
         let mut warnings = Vec::new();
-        outline("a.md", "text\n\n## References\n\n## Next\n\nmore\n", 1, &mut warnings);
+        outline(
+            "a.md",
+            "text\n\n## References\n\n## Next\n\nmore\n",
+            1,
+            &mut warnings,
+        );
         assert_eq!(warnings.len(), 1);
         assert_eq!(warnings[0].line, Some(3));
     }

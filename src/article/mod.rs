@@ -163,7 +163,12 @@ pub fn article_url(base_url: &str, path: &str, meta: &Meta) -> String {
         None => (None, path),
     };
     let stem = file.rsplit_once('.').map_or(file, |(stem, _)| stem);
-    let leaf = match meta.slug.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    let leaf = match meta
+        .slug
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         Some(slug) => Some(slug.trim_matches('/')),
         None if stem == "index" || stem == "_index" => None,
         None => Some(stem),
@@ -194,15 +199,43 @@ mod tests {
         let cases = [
             ("", "acne.md", None, None, "/acne/"),
             ("", "gut/leaky-gut.md", None, None, "/gut/leaky-gut/"),
-            ("https://ex.org/a/", "gut/leaky.md", None, None, "https://ex.org/a/gut/leaky/"),
-            ("https://ex.org", "gut/index.md", None, None, "https://ex.org/gut/"),
+            (
+                "https://ex.org/a/",
+                "gut/leaky.md",
+                None,
+                None,
+                "https://ex.org/a/gut/leaky/",
+            ),
+            (
+                "https://ex.org",
+                "gut/index.md",
+                None,
+                None,
+                "https://ex.org/gut/",
+            ),
             ("", "index.md", None, None, "/"),
             ("", "gut/x.md", None, Some("leaky"), "/gut/leaky/"),
-            ("https://ex.org/", "x.md", Some("/p/x.html"), None, "https://ex.org/p/x.html"),
-            ("https://ex.org/", "x.md", Some("https://other.org/y"), None, "https://other.org/y"),
+            (
+                "https://ex.org/",
+                "x.md",
+                Some("/p/x.html"),
+                None,
+                "https://ex.org/p/x.html",
+            ),
+            (
+                "https://ex.org/",
+                "x.md",
+                Some("https://other.org/y"),
+                None,
+                "https://other.org/y",
+            ),
         ];
         for (base, path, url, slug, want) in cases {
-            assert_eq!(article_url(base, path, &meta_with(url, slug)), want, "{path}");
+            assert_eq!(
+                article_url(base, path, &meta_with(url, slug)),
+                want,
+                "{path}"
+            );
         }
     }
 

@@ -13,8 +13,13 @@ pub fn run(args: IndexArgs) -> anyhow::Result<ExitCode> {
         index_dir: args.index.clone(),
         settings: settings(&args.build),
     };
-    let report = index::update(&options)
-        .with_context(|| format!("cannot index `{}` into `{}`", args.dir.display(), args.index.display()))?;
+    let report = index::update(&options).with_context(|| {
+        format!(
+            "cannot index `{}` into `{}`",
+            args.dir.display(),
+            args.index.display()
+        )
+    })?;
     print_warnings(&report);
     if !args.quiet {
         println!("{}", summary(&report));
@@ -58,6 +63,10 @@ pub(super) fn summary(report: &IndexReport) -> String {
     if report.drafts > 0 {
         line.push_str(&format!(", {} left out as drafts", report.drafts));
     }
-    line.push_str(&format!("; {} skipped, {} warnings)", report.skipped, report.warnings.len()));
+    line.push_str(&format!(
+        "; {} skipped, {} warnings)",
+        report.skipped,
+        report.warnings.len()
+    ));
     line
 }

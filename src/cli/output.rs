@@ -19,7 +19,8 @@ pub fn print_json(results: &SearchResults) -> anyhow::Result<()> {
 }
 
 pub fn print_text(results: &SearchResults, offset: usize) -> anyhow::Result<()> {
-    let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let color = std::io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let mut out = std::io::stdout().lock();
     if results.hits.is_empty() {
         writeln!(out, "No sections match “{}”.", results.query)?;
@@ -29,13 +30,23 @@ pub fn print_text(results: &SearchResults, offset: usize) -> anyhow::Result<()> 
         write_hit(&mut out, offset + i + 1, hit, color)?;
     }
     let shown = offset + results.hits.len();
-    writeln!(out, "Showing {}–{shown} of {} sections for “{}”.", offset + 1, results.total, results.query)?;
+    writeln!(
+        out,
+        "Showing {}–{shown} of {} sections for “{}”.",
+        offset + 1,
+        results.total,
+        results.query
+    )?;
     Ok(())
 }
 
 fn write_hit(out: &mut impl Write, rank: usize, hit: &Hit, color: bool) -> std::io::Result<()> {
     let path = hit.breadcrumbs.join(" › ");
-    let (bold, dim, reset) = if color { (BOLD, DIM, RESET) } else { ("", "", "") };
+    let (bold, dim, reset) = if color {
+        (BOLD, DIM, RESET)
+    } else {
+        ("", "", "")
+    };
     writeln!(out, "{rank}. {bold}{path}{reset}")?;
     writeln!(out, "   {dim}{}{reset}", hit.url)?;
     for line in wrap(&styled_snippet(hit, color), WRAP) {

@@ -36,11 +36,19 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
 /// Progress goes to stderr so that stdout holds only results.
 fn prepare_index(index_dir: &Path, corpus: Option<&Path>) -> anyhow::Result<()> {
     let (root, settings, why) = match (index::open(index_dir), corpus) {
-        (Ok(open), None) => (open.manifest.root.clone(), open.manifest.settings.clone(), None),
+        (Ok(open), None) => (
+            open.manifest.root.clone(),
+            open.manifest.settings.clone(),
+            None,
+        ),
         (Ok(open), Some(corpus)) => (corpus.to_path_buf(), open.manifest.settings.clone(), None),
         (Err(Error::NoIndex(_)), corpus) => {
             let root = corpus.map_or_else(|| PathBuf::from(DEFAULT_CORPUS), Path::to_path_buf);
-            let why = format!("no index at `{}` yet; indexing `{}` first", index_dir.display(), root.display());
+            let why = format!(
+                "no index at `{}` yet; indexing `{}` first",
+                index_dir.display(),
+                root.display()
+            );
             (root, IndexSettings::default(), Some(why))
         }
         (Err(Error::IncompatibleIndex { found, .. }), corpus) => {
@@ -56,7 +64,10 @@ fn prepare_index(index_dir: &Path, corpus: Option<&Path>) -> anyhow::Result<()> 
     };
     if !root.is_dir() {
         if let Some(why) = why {
-            anyhow::bail!("{why}, but `{}` is not a folder; run `healthdex index <DIR>` first", root.display());
+            anyhow::bail!(
+                "{why}, but `{}` is not a folder; run `healthdex index <DIR>` first",
+                root.display()
+            );
         }
         return Ok(());
     }
@@ -71,13 +82,18 @@ fn prepare_index(index_dir: &Path, corpus: Option<&Path>) -> anyhow::Result<()> 
     match index::update(&options) {
         Ok(report) => {
             if why.is_some() || report.changed_anything() {
-                report.warnings.iter().for_each(|w: &Warning| eprintln!("{w}"));
+                report
+                    .warnings
+                    .iter()
+                    .for_each(|w: &Warning| eprintln!("{w}"));
                 eprintln!("healthdex: {}", summary(&report));
             }
             Ok(())
         }
         Err(Error::Locked(_)) if why.is_none() => {
-            eprintln!("healthdex: the index is being updated by another process; searching the last committed version");
+            eprintln!(
+                "healthdex: the index is being updated by another process; searching the last committed version"
+            );
             Ok(())
         }
         Err(err) => Err(err).with_context(|| format!("cannot index `{}`", root.display())),

@@ -76,10 +76,13 @@ impl IndexReport {
 /// Brings the index in line with the corpus folder, doing as little work as possible.
 pub fn update(options: &IndexOptions) -> Result<IndexReport> {
     let started = Instant::now();
-    let root = std::fs::canonicalize(&options.root).map_err(|_| Error::NotADirectory(options.root.clone()))?;
+    let root = std::fs::canonicalize(&options.root)
+        .map_err(|_| Error::NotADirectory(options.root.clone()))?;
     let (files, walk_warnings) = corpus::discover(&root)?;
     let mut report = match inspect(&options.index_dir, &root, &options.settings) {
-        State::Current(index, manifest) => sync(&index, manifest, false, &files, &options.settings)?,
+        State::Current(index, manifest) => {
+            sync(&index, manifest, false, &files, &options.settings)?
+        }
         State::Reset(index, reason) => {
             let fresh = Manifest::new(root.clone(), options.settings.clone());
             let mut report = sync(&index, fresh, true, &files, &options.settings)?;
@@ -94,7 +97,11 @@ pub fn update(options: &IndexOptions) -> Result<IndexReport> {
         }
     };
     report.warnings.splice(0..0, walk_warnings);
-    report.skipped = report.warnings.iter().filter(|w| w.severity == Severity::Skipped).count();
+    report.skipped = report
+        .warnings
+        .iter()
+        .filter(|w| w.severity == Severity::Skipped)
+        .count();
     report.elapsed = started.elapsed();
     Ok(report)
 }
@@ -115,7 +122,9 @@ fn inspect(dir: &Path, root: &Path, settings: &IndexSettings) -> State {
     }
     let opened = Index::open_in_dir(dir).map_err(|e| format!("it cannot be opened ({e})"));
     let checked = opened.and_then(|index| {
-        let metas = index.load_metas().map_err(|e| format!("its metadata cannot be read ({e})"))?;
+        let metas = index
+            .load_metas()
+            .map_err(|e| format!("its metadata cannot be read ({e})"))?;
         let manifest = Manifest::from_payload(metas.payload.as_deref())?;
         if index.schema() != Fields::build().schema {
             return Err("its schema is from another version of healthdex".to_string());
@@ -123,14 +132,24 @@ fn inspect(dir: &Path, root: &Path, settings: &IndexSettings) -> State {
         Ok((index, manifest))
     });
     match checked {
-        Err(reason) => State::Missing(Some(format!("the index at `{}` was rebuilt because {reason}", dir.display()))),
+        Err(reason) => State::Missing(Some(format!(
+            "the index at `{}` was rebuilt because {reason}",
+            dir.display()
+        ))),
         Ok((index, manifest)) => {
             schema::register_analyzers(&index);
             if manifest.root != root {
-                let reason = format!("the index held `{}` and now indexes `{}`", manifest.root.display(), root.display());
+                let reason = format!(
+                    "the index held `{}` and now indexes `{}`",
+                    manifest.root.display(),
+                    root.display()
+                );
                 State::Reset(index, reason)
             } else if manifest.settings != *settings {
-                State::Reset(index, "the index settings changed (drafts or base URL)".to_string())
+                State::Reset(
+                    index,
+                    "the index settings changed (drafts or base URL)".to_string(),
+                )
             } else {
                 State::Current(index, manifest)
             }
@@ -139,13 +158,22 @@ fn inspect(dir: &Path, root: &Path, settings: &IndexSettings) -> State {
 }
 
 /// Builds a new index next to `target` and moves it into place when it is complete.
-fn build_elsewhere(target: &Path, manifest: Manifest, files: &[SourceFile], settings: &IndexSettings) -> Result<IndexReport> {
+fn build_elsewhere(
+    target: &Path,
+    manifest: Manifest,
+    files: &[SourceFile],
+    settings: &IndexSettings,
+) -> Result<IndexReport> {
     refuse_foreign_folder(target)?;
     let staging = sibling(target, "building");
     let _ = std::fs::remove_dir_all(&staging);
     std::fs::create_dir_all(&staging).map_err(|e| Error::io(&staging, e))?;
-    let index = Index::create_in_dir(&staging, Fields::build().schema)
-        .map_err(|e| Error::tantivy(format!("cannot create an index in `{}`", staging.display()), e))?;
+    let index = Index::create_in_dir(&staging, Fields::build().schema).map_err(|e| {
+        Error::tantivy(
+            format!("cannot create an index in `{}`", staging.display()),
+            e,
+        )
+    })?;
     schema::register_analyzers(&index);
     let report = sync(&index, manifest, false, files, settings)?;
     drop(index);
@@ -160,12 +188,17 @@ fn refuse_foreign_folder(target: &Path) -> Result<()> {
     };
     let foreign = entries.flatten().any(|entry| {
         let name = entry.file_name().to_string_lossy().into_owned();
-        !(name == "meta.json" || name.starts_with('.') || name.ends_with(".idx") || is_segment_file(&name))
+        !(name == "meta.json"
+            || name.starts_with('.')
+            || name.ends_with(".idx")
+            || is_segment_file(&name))
     });
     if foreign {
         return Err(Error::io(
             target,
-            std::io::Error::other("the folder exists and is not a healthdex index; pass another `--index` path"),
+            std::io::Error::other(
+                "the folder exists and is not a healthdex index; pass another `--index` path",
+            ),
         ));
     }
     Ok(())
@@ -178,7 +211,9 @@ fn is_segment_file(name: &str) -> bool {
 }
 
 fn sibling(target: &Path, what: &str) -> PathBuf {
-    let name = target.file_name().map_or_else(|| "index".into(), |n| n.to_string_lossy().into_owned());
+    let name = target
+        .file_name()
+        .map_or_else(|| "index".into(), |n| n.to_string_lossy().into_owned());
     target.with_file_name(format!("{name}.{what}-{}", std::process::id()))
 }
 
@@ -207,22 +242,42 @@ struct Change {
 }
 
 /// Applies the difference between `previous` and the files on disk in one commit.
-fn sync(index: &Index, previous: Manifest, reset: bool, files: &[SourceFile], settings: &IndexSettings) -> Result<IndexReport> {
+fn sync(
+    index: &Index,
+    previous: Manifest,
+    reset: bool,
+    files: &[SourceFile],
+    settings: &IndexSettings,
+) -> Result<IndexReport> {
     let mut next = Manifest {
         files: Default::default(),
         ..previous.clone()
     };
     let mut report = IndexReport::default();
     let changes = find_changes(&previous, files, &mut next, &mut report);
-    let removed: Vec<&String> = previous.files.keys().filter(|path| !next.files.contains_key(*path) && !changes.iter().any(|c| &c.file.path == *path)).collect();
+    let removed: Vec<&String> = previous
+        .files
+        .keys()
+        .filter(|path| {
+            !next.files.contains_key(*path) && !changes.iter().any(|c| &c.file.path == *path)
+        })
+        .collect();
     report.removed = removed.len();
-    if reset || !changes.is_empty() || next.files.len() != previous.files.len() || next != previous {
-        let fields = Fields::from_schema(&index.schema()).map_err(|e| Error::tantivy("reading the index schema", e))?;
+    if reset || !changes.is_empty() || next.files.len() != previous.files.len() || next != previous
+    {
+        let fields = Fields::from_schema(&index.schema())
+            .map_err(|e| Error::tantivy("reading the index schema", e))?;
         let writer = open_writer(index, &changes)?;
         if reset {
-            writer.delete_all_documents().map_err(|e| Error::tantivy("clearing the index", e))?;
+            writer
+                .delete_all_documents()
+                .map_err(|e| Error::tantivy("clearing the index", e))?;
         }
-        for path in removed.iter().copied().chain(changes.iter().filter(|c| c.known).map(|c| &c.file.path)) {
+        for path in removed
+            .iter()
+            .copied()
+            .chain(changes.iter().filter(|c| c.known).map(|c| &c.file.path))
+        {
             writer.delete_term(Term::from_field_text(fields.path, path));
         }
         let entries = index_changes(&writer, &fields, changes, settings)?;
@@ -236,7 +291,12 @@ fn sync(index: &Index, previous: Manifest, reset: bool, files: &[SourceFile], se
 }
 
 /// Sorts files into unchanged (copied to `next`) and changed (returned).
-fn find_changes(previous: &Manifest, files: &[SourceFile], next: &mut Manifest, report: &mut IndexReport) -> Vec<Change> {
+fn find_changes(
+    previous: &Manifest,
+    files: &[SourceFile],
+    next: &mut Manifest,
+    report: &mut IndexReport,
+) -> Vec<Change> {
     let (same_stat, candidates): (Vec<_>, Vec<_>) = files.iter().partition(|file| {
         previous
             .files
@@ -244,7 +304,8 @@ fn find_changes(previous: &Manifest, files: &[SourceFile], next: &mut Manifest, 
             .is_some_and(|entry| entry.size == file.size && entry.modified_ns == file.modified_ns)
     });
     for file in same_stat {
-        next.files.insert(file.path.clone(), previous.files[&file.path].clone());
+        next.files
+            .insert(file.path.clone(), previous.files[&file.path].clone());
     }
     let loaded: Vec<Change> = candidates
         .into_par_iter()
@@ -284,7 +345,9 @@ fn find_changes(previous: &Manifest, files: &[SourceFile], next: &mut Manifest, 
 fn open_writer(index: &Index, changes: &[Change]) -> Result<IndexWriter> {
     let bytes: u64 = changes.iter().map(|c| c.file.size).sum();
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let threads = usize::try_from(bytes / BYTES_PER_WRITER_THREAD).unwrap_or(cores).clamp(1, cores);
+    let threads = usize::try_from(bytes / BYTES_PER_WRITER_THREAD)
+        .unwrap_or(cores)
+        .clamp(1, cores);
     let options = IndexWriterOptions::builder()
         .num_worker_threads(threads)
         .memory_budget_per_thread(WRITER_BUDGET_PER_THREAD)
@@ -305,7 +368,12 @@ fn index_path(index: &Index) -> PathBuf {
 }
 
 /// Parses the changed files in parallel and adds their sections to the writer.
-fn index_changes(writer: &IndexWriter, fields: &Fields, changes: Vec<Change>, settings: &IndexSettings) -> Result<Vec<(String, FileEntry)>> {
+fn index_changes(
+    writer: &IndexWriter,
+    fields: &Fields,
+    changes: Vec<Change>,
+    settings: &IndexSettings,
+) -> Result<Vec<(String, FileEntry)>> {
     let options = ParseOptions {
         base_url: settings.base_url.clone(),
     };
@@ -318,7 +386,13 @@ fn index_changes(writer: &IndexWriter, fields: &Fields, changes: Vec<Change>, se
         .collect()
 }
 
-fn index_one(writer: &IndexWriter, fields: &Fields, change: &Change, options: &ParseOptions, drafts: bool) -> Result<FileEntry> {
+fn index_one(
+    writer: &IndexWriter,
+    fields: &Fields,
+    change: &Change,
+    options: &ParseOptions,
+    drafts: bool,
+) -> Result<FileEntry> {
     let mut entry = FileEntry {
         size: change.file.size,
         modified_ns: change.file.modified_ns,
@@ -338,10 +412,19 @@ fn index_one(writer: &IndexWriter, fields: &Fields, change: &Change, options: &P
     };
     let parsed = parse_article(&change.file.path, &loaded.text, options);
     entry.hash = loaded.hash.clone();
-    entry.warnings = loaded.warnings.iter().chain(&parsed.warnings).cloned().collect();
+    entry.warnings = loaded
+        .warnings
+        .iter()
+        .chain(&parsed.warnings)
+        .cloned()
+        .collect();
     entry.draft = parsed.article.meta.draft;
     if parsed.article.sections.is_empty() {
-        entry.warnings.push(Warning::skipped(&change.file.path, None, "has no text after the front matter; there is nothing to index"));
+        entry.warnings.push(Warning::skipped(
+            &change.file.path,
+            None,
+            "has no text after the front matter; there is nothing to index",
+        ));
         return Ok(entry);
     }
     if entry.draft && !drafts {
@@ -360,9 +443,13 @@ fn index_one(writer: &IndexWriter, fields: &Fields, change: &Change, options: &P
 
 /// Commits with the manifest as payload, then lets merges finish.
 fn commit(mut writer: IndexWriter, manifest: &Manifest) -> Result<()> {
-    let mut prepared = writer.prepare_commit().map_err(|e| Error::tantivy("cannot commit the index", e))?;
+    let mut prepared = writer
+        .prepare_commit()
+        .map_err(|e| Error::tantivy("cannot commit the index", e))?;
     prepared.set_payload(&manifest.to_payload());
-    prepared.commit().map_err(|e| Error::tantivy("cannot commit the index", e))?;
+    prepared
+        .commit()
+        .map_err(|e| Error::tantivy("cannot commit the index", e))?;
     writer
         .wait_merging_threads()
         .map_err(|e| Error::tantivy("cannot finish merging index segments", e))
@@ -373,7 +460,11 @@ fn summarize(manifest: &Manifest, report: &mut IndexReport) {
     report.articles = articles;
     report.sections = sections;
     report.references = references;
-    report.drafts = manifest.files.values().filter(|f| f.draft && !f.indexed).count();
+    report.drafts = manifest
+        .files
+        .values()
+        .filter(|f| f.draft && !f.indexed)
+        .count();
     report.unchanged = report.unchanged.min(manifest.files.len());
     report.warnings = manifest.warnings().cloned().collect();
 }

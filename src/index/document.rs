@@ -8,7 +8,10 @@ use super::schema::Fields;
 use crate::article::{Article, Section};
 
 /// The documents for every section of an article, in order.
-pub fn section_documents<'a>(fields: &'a Fields, article: &'a Article) -> impl Iterator<Item = TantivyDocument> + 'a {
+pub fn section_documents<'a>(
+    fields: &'a Fields,
+    article: &'a Article,
+) -> impl Iterator<Item = TantivyDocument> + 'a {
     article
         .sections
         .iter()
@@ -37,7 +40,10 @@ fn section_document(fields: &Fields, article: &Article, section: &Section) -> Ta
         doc.add_text(fields.authors, author);
     }
     if let Some(date) = article.meta.date.or(article.meta.updated) {
-        doc.add_date(fields.date, DateTime::from_timestamp_secs(date.unix_seconds()));
+        doc.add_date(
+            fields.date,
+            DateTime::from_timestamp_secs(date.unix_seconds()),
+        );
     }
     doc
 }
@@ -45,6 +51,10 @@ fn section_document(fields: &Fields, article: &Article, section: &Section) -> Ta
 /// The breadcrumbs between the article title and the section's own heading.
 fn parent_headings(section: &Section) -> &[String] {
     let crumbs = &section.breadcrumbs;
-    let end = if section.heading.is_empty() { crumbs.len() } else { crumbs.len().saturating_sub(1) };
+    let end = if section.heading.is_empty() {
+        crumbs.len()
+    } else {
+        crumbs.len().saturating_sub(1)
+    };
     crumbs.get(1..end).unwrap_or_default()
 }

@@ -66,8 +66,8 @@ impl Manifest {
     /// Reads a commit payload. `Err` describes why it cannot be used.
     pub fn from_payload(payload: Option<&str>) -> Result<Manifest, String> {
         let payload = payload.ok_or("it has no healthdex manifest")?;
-        let version: VersionProbe =
-            serde_json::from_str(payload).map_err(|e| format!("its manifest is unreadable ({e})"))?;
+        let version: VersionProbe = serde_json::from_str(payload)
+            .map_err(|e| format!("its manifest is unreadable ({e})"))?;
         if version.schema_version != SCHEMA_VERSION {
             return Err(format!(
                 "it was written with schema version {} (healthdex {}), this is version {SCHEMA_VERSION}",
@@ -84,9 +84,12 @@ impl Manifest {
 
     /// Totals over the indexed files: (articles, sections, references).
     pub fn totals(&self) -> (usize, usize, usize) {
-        self.files.values().filter(|f| f.indexed).fold((0, 0, 0), |(a, s, r), f| {
-            (a + 1, s + f.sections, r + f.references)
-        })
+        self.files
+            .values()
+            .filter(|f| f.indexed)
+            .fold((0, 0, 0), |(a, s, r), f| {
+                (a + 1, s + f.sections, r + f.references)
+            })
     }
 
     /// Every stored warning, in path order.
@@ -112,8 +115,15 @@ mod tests {
         let payload = manifest.to_payload();
         assert_eq!(Manifest::from_payload(Some(&payload)).unwrap(), manifest);
 
-        let old = payload.replace(&format!("\"schema_version\":{SCHEMA_VERSION}"), "\"schema_version\":0");
-        assert!(Manifest::from_payload(Some(&old)).unwrap_err().contains("schema version 0"));
+        let old = payload.replace(
+            &format!("\"schema_version\":{SCHEMA_VERSION}"),
+            "\"schema_version\":0",
+        );
+        assert!(
+            Manifest::from_payload(Some(&old))
+                .unwrap_err()
+                .contains("schema version 0")
+        );
         assert!(Manifest::from_payload(None).is_err());
         assert!(Manifest::from_payload(Some("{not json")).is_err());
     }

@@ -80,14 +80,31 @@ impl Fields {
         let url = builder.add_text_field("url", STORED);
         let anchor = builder.add_text_field("anchor", STORED);
         let ordinal = builder.add_u64_field("ordinal", STORED | FAST);
-        let title = builder.add_text_field("title", prose(IndexRecordOption::WithFreqsAndPositions).set_stored());
-        let heading = builder.add_text_field("heading", prose(IndexRecordOption::WithFreqsAndPositions).set_stored());
-        let parents = builder.add_text_field("parents", prose(IndexRecordOption::WithFreqs).set_stored());
-        let body = builder.add_text_field("body", prose(IndexRecordOption::WithFreqsAndPositions).set_stored());
-        let references = builder.add_text_field("references", prose(IndexRecordOption::WithFreqs).set_stored());
+        let title = builder.add_text_field(
+            "title",
+            prose(IndexRecordOption::WithFreqsAndPositions).set_stored(),
+        );
+        let heading = builder.add_text_field(
+            "heading",
+            prose(IndexRecordOption::WithFreqsAndPositions).set_stored(),
+        );
+        let parents =
+            builder.add_text_field("parents", prose(IndexRecordOption::WithFreqs).set_stored());
+        let body = builder.add_text_field(
+            "body",
+            prose(IndexRecordOption::WithFreqsAndPositions).set_stored(),
+        );
+        let references = builder.add_text_field(
+            "references",
+            prose(IndexRecordOption::WithFreqs).set_stored(),
+        );
         let tags = builder.add_facet_field("tags", FacetOptions::default().set_stored());
-        let authors = builder.add_text_field("authors", text_options(NAMES, IndexRecordOption::WithFreqs).set_stored());
-        let date = builder.add_date_field("date", DateOptions::from(INDEXED).set_stored().set_fast());
+        let authors = builder.add_text_field(
+            "authors",
+            text_options(NAMES, IndexRecordOption::WithFreqs).set_stored(),
+        );
+        let date =
+            builder.add_date_field("date", DateOptions::from(INDEXED).set_stored().set_fast());
         Fields {
             schema: builder.build(),
             path,
@@ -140,7 +157,9 @@ pub fn english_analyzer() -> TextAnalyzer {
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
-        .filter(StopWordFilter::remove(STOP_WORDS.iter().map(|w| w.to_string())))
+        .filter(StopWordFilter::remove(
+            STOP_WORDS.iter().map(|w| w.to_string()),
+        ))
         .filter(Stemmer::new(Language::English))
         .build()
 }
@@ -177,10 +196,13 @@ mod tests {
 
     #[test]
     fn english_analyzer_stems_folds_and_keeps_negation() {
-        let words: Vec<_> = analyze(&mut english_analyzer(), "The Probiotics are NOT helping café-goers")
-            .into_iter()
-            .map(|(_, w)| w)
-            .collect();
+        let words: Vec<_> = analyze(
+            &mut english_analyzer(),
+            "The Probiotics are NOT helping café-goers",
+        )
+        .into_iter()
+        .map(|(_, w)| w)
+        .collect();
         assert_eq!(words, ["probiot", "not", "help", "cafe", "goer"]);
     }
 

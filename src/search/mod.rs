@@ -96,7 +96,12 @@ impl Engine {
             .reader_builder()
             .reload_policy(ReloadPolicy::OnCommitWithDelay)
             .try_into()
-            .map_err(|e| Error::tantivy(format!("cannot read the index at `{}`", open.dir.display()), e))?;
+            .map_err(|e| {
+                Error::tantivy(
+                    format!("cannot read the index at `{}`", open.dir.display()),
+                    e,
+                )
+            })?;
         Ok(Engine {
             reader,
             fields: open.fields,
@@ -119,11 +124,14 @@ impl Engine {
             hits: Vec::new(),
         };
         let mut analyzer = english_analyzer();
-        let Some(plan) = query::plan(&self.fields, &self.weights, &mut analyzer, &request.query) else {
+        let Some(plan) = query::plan(&self.fields, &self.weights, &mut analyzer, &request.query)
+        else {
             return Ok(results);
         };
         let searcher = self.reader.searcher();
-        let top = TopDocs::with_limit(request.limit.max(1)).and_offset(request.offset).order_by_score();
+        let top = TopDocs::with_limit(request.limit.max(1))
+            .and_offset(request.offset)
+            .order_by_score();
         let (page, total) = searcher
             .search(&*plan.query, &(top, Count))
             .map_err(|e| Error::tantivy("search failed", e))?;
@@ -133,7 +141,9 @@ impl Engine {
         }
         let mut snippets = SnippetMaker::new(analyzer, self.term_weights(&searcher, &plan.terms));
         for (score, address) in page {
-            results.hits.push(self.hit(&searcher, address, score, &mut snippets)?);
+            results
+                .hits
+                .push(self.hit(&searcher, address, score, &mut snippets)?);
         }
         Ok(results)
     }
@@ -143,13 +153,21 @@ impl Engine {
         terms
             .iter()
             .map(|term| {
-                let df = searcher.doc_freq(&Term::from_field_text(self.fields.body, term)).unwrap_or(0);
+                let df = searcher
+                    .doc_freq(&Term::from_field_text(self.fields.body, term))
+                    .unwrap_or(0);
                 (term.clone(), 1.0 / (1.0 + df as f32).ln_1p())
             })
             .collect()
     }
 
-    fn hit(&self, searcher: &Searcher, address: DocAddress, score: Score, snippets: &mut SnippetMaker) -> Result<Hit> {
+    fn hit(
+        &self,
+        searcher: &Searcher,
+        address: DocAddress,
+        score: Score,
+        snippets: &mut SnippetMaker,
+    ) -> Result<Hit> {
         let doc: TantivyDocument = searcher
             .doc(address)
             .map_err(|e| Error::tantivy("cannot read a matching section", e))?;
@@ -161,11 +179,16 @@ impl Engine {
             false => format!("{}#{anchor}", text(f.url)),
         };
         let (title, heading) = (text(f.title), text(f.heading));
-        let parents = doc.get_all(f.parents).filter_map(|v| v.as_str().map(String::from));
+        let parents = doc
+            .get_all(f.parents)
+            .filter_map(|v| v.as_str().map(String::from));
         let own = Some(heading.clone()).filter(|h| !h.is_empty());
         Ok(Hit {
             path: text(f.path),
-            breadcrumbs: std::iter::once(title.clone()).chain(parents).chain(own).collect(),
+            breadcrumbs: std::iter::once(title.clone())
+                .chain(parents)
+                .chain(own)
+                .collect(),
             title,
             heading,
             anchor,
@@ -188,7 +211,10 @@ impl Engine {
 }
 
 fn first_text(doc: &TantivyDocument, field: tantivy::schema::Field) -> String {
-    doc.get_first(field).and_then(|v| v.as_str()).unwrap_or_default().to_string()
+    doc.get_first(field)
+        .and_then(|v| v.as_str())
+        .unwrap_or_default()
+        .to_string()
 }
 
 /// The body, or for a section that only lists references, its citations.
@@ -197,16 +223,25 @@ fn snippet_source(doc: &TantivyDocument, fields: &Fields) -> String {
     if !body.is_empty() {
         return body;
     }
-    let citations: Vec<&str> = doc.get_all(fields.references).filter_map(|v| v.as_str()).collect();
+    let citations: Vec<&str> = doc
+        .get_all(fields.references)
+        .filter_map(|v| v.as_str())
+        .collect();
     citations.join("\n")
 }
 
 fn check_request(request: &SearchRequest) -> Result<()> {
     if request.limit > MAX_LIMIT {
-        return Err(Error::InvalidRequest(format!("limit {} is over the maximum of {MAX_LIMIT}", request.limit)));
+        return Err(Error::InvalidRequest(format!(
+            "limit {} is over the maximum of {MAX_LIMIT}",
+            request.limit
+        )));
     }
     if request.offset > MAX_OFFSET {
-        return Err(Error::InvalidRequest(format!("offset {} is over the maximum of {MAX_OFFSET}", request.offset)));
+        return Err(Error::InvalidRequest(format!(
+            "offset {} is over the maximum of {MAX_OFFSET}",
+            request.offset
+        )));
     }
     Ok(())
 }

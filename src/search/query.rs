@@ -9,7 +9,9 @@
 //! appear close together (or the whole query as a phrase) get a proximity boost.
 
 use tantivy::Term;
-use tantivy::query::{BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::query::{
+    BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, PhraseQuery, Query, TermQuery,
+};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 
@@ -89,10 +91,20 @@ pub struct Plan {
 }
 
 /// Builds the ranking query; `None` when the text holds no searchable word.
-pub fn plan(fields: &Fields, weights: &FieldWeights, analyzer: &mut TextAnalyzer, text: &str) -> Option<Plan> {
+pub fn plan(
+    fields: &Fields,
+    weights: &FieldWeights,
+    analyzer: &mut TextAnalyzer,
+    text: &str,
+) -> Option<Plan> {
     let user = split_user_text(text);
     let loose = analyze_parts(analyzer, &user.words);
-    let phrases: Vec<_> = user.phrases.iter().map(|p| analyze(analyzer, p)).filter(|p| !p.is_empty()).collect();
+    let phrases: Vec<_> = user
+        .phrases
+        .iter()
+        .map(|p| analyze(analyzer, p))
+        .filter(|p| !p.is_empty())
+        .collect();
     let builder = Builder { fields, weights };
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     let mut terms: Vec<String> = Vec::new();
@@ -102,7 +114,12 @@ pub fn plan(fields: &Fields, weights: &FieldWeights, analyzer: &mut TextAnalyzer
             clauses.push((Occur::Should, builder.word(word)));
         }
     }
-    clauses.extend(builder.proximity(&loose).into_iter().map(|q| (Occur::Should, q)));
+    clauses.extend(
+        builder
+            .proximity(&loose)
+            .into_iter()
+            .map(|q| (Occur::Should, q)),
+    );
     for phrase in &phrases {
         for (_, word) in phrase {
             if !terms.contains(word) {
@@ -127,7 +144,9 @@ fn analyze_parts(analyzer: &mut TextAnalyzer, parts: &[&str]) -> Vec<(usize, Str
     let mut base = 0;
     for part in parts {
         let tokens = analyze(analyzer, part);
-        let next_base = tokens.last().map_or(base, |(p, _)| base + p + NEAR_SLOP as usize + 2);
+        let next_base = tokens
+            .last()
+            .map_or(base, |(p, _)| base + p + NEAR_SLOP as usize + 2);
         all.extend(tokens.into_iter().map(|(p, w)| (base + p, w)));
         base = next_base;
     }
@@ -165,11 +184,17 @@ impl Builder<'_> {
             .into_iter()
             .filter(|(_, weight)| *weight > 0.0)
             .map(|(field, weight)| {
-                let term = TermQuery::new(Term::from_field_text(field, word), IndexRecordOption::WithFreqs);
+                let term = TermQuery::new(
+                    Term::from_field_text(field, word),
+                    IndexRecordOption::WithFreqs,
+                );
                 Box::new(BoostQuery::new(Box::new(term), weight)) as Box<dyn Query>
             })
             .collect();
-        Box::new(DisjunctionMaxQuery::with_tie_breaker(per_field, FIELD_TIE_BREAKER))
+        Box::new(DisjunctionMaxQuery::with_tie_breaker(
+            per_field,
+            FIELD_TIE_BREAKER,
+        ))
     }
 
     /// A quoted phrase: must occur in the title, a heading or the body.
@@ -187,7 +212,10 @@ impl Builder<'_> {
             .positional_fields()
             .into_iter()
             .map(|(field, weight)| {
-                let terms = words.iter().map(|(p, w)| (p - first, Term::from_field_text(field, w))).collect();
+                let terms = words
+                    .iter()
+                    .map(|(p, w)| (p - first, Term::from_field_text(field, w)))
+                    .collect();
                 let phrase = PhraseQuery::new_with_offset_and_slop(terms, slop);
                 Box::new(BoostQuery::new(Box::new(phrase), weight * boost)) as Box<dyn Query>
             })
@@ -237,7 +265,16 @@ mod tests {
         let weights = FieldWeights::default();
         let mut analyzer = english_analyzer();
         let long = "why does my skin break out when I am stressed ".repeat(40);
-        let inputs = ["title:(", "&&& ## :: -", "\"", "a\u{0}b", &long, "(((((", "-probiotics", "🦠 gut"];
+        let inputs = [
+            "title:(",
+            "&&& ## :: -",
+            "\"",
+            "a\u{0}b",
+            &long,
+            "(((((",
+            "-probiotics",
+            "🦠 gut",
+        ];
         for input in inputs {
             let _ = plan(&fields, &weights, &mut analyzer, input);
         }
@@ -245,6 +282,11 @@ mod tests {
         assert!(plan(&fields, &weights, &mut analyzer, "?!").is_none());
         let planned = plan(&fields, &weights, &mut analyzer, &long).unwrap();
         assert!(planned.terms.len() <= MAX_TERMS);
-        assert_eq!(plan(&fields, &weights, &mut analyzer, "gut \"leaky gut\"").unwrap().terms, ["gut", "leaki"]);
+        assert_eq!(
+            plan(&fields, &weights, &mut analyzer, "gut \"leaky gut\"")
+                .unwrap()
+                .terms,
+            ["gut", "leaki"]
+        );
     }
 }

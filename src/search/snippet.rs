@@ -48,7 +48,10 @@ pub struct SnippetMaker {
 
 impl SnippetMaker {
     /// `terms` are analyzed words (as stored in the index) with their weights.
-    pub fn new(analyzer: TextAnalyzer, terms: impl IntoIterator<Item = (String, f32)>) -> SnippetMaker {
+    pub fn new(
+        analyzer: TextAnalyzer,
+        terms: impl IntoIterator<Item = (String, f32)>,
+    ) -> SnippetMaker {
         let (mut map, mut weights) = (HashMap::new(), Vec::new());
         for (term, weight) in terms {
             map.entry(term).or_insert_with(|| {
@@ -68,7 +71,9 @@ impl SnippetMaker {
     pub fn snippet(&mut self, text: &str) -> Snippet {
         let matches = self.find_matches(text);
         let (start, end) = match self.best_window(&matches) {
-            Some((first, last)) => widen(text, matches[first].from, matches[last].to, self.max_chars),
+            Some((first, last)) => {
+                widen(text, matches[first].from, matches[last].to, self.max_chars)
+            }
             None => widen(text, 0, 0, self.max_chars),
         };
         let inside = matches.iter().filter(|m| m.from >= start && m.to <= end);
@@ -104,7 +109,11 @@ impl SnippetMaker {
                     break;
                 }
                 let weight = self.weights[m.term];
-                score += if seen.contains(&m.term) { weight * 0.1 } else { weight };
+                score += if seen.contains(&m.term) {
+                    weight * 0.1
+                } else {
+                    weight
+                };
                 seen.push(m.term);
                 last = i;
             }
@@ -122,18 +131,30 @@ fn widen(text: &str, from: usize, to: usize, max_chars: usize) -> (usize, usize)
     let span_chars = text[from..to].chars().count();
     let lead_chars = max_chars.saturating_sub(span_chars) / 3;
     let earliest = back_chars(text, from, lead_chars);
-    let start = sentence_start(text, earliest, from).unwrap_or_else(|| word_start(text, earliest, from));
+    let start =
+        sentence_start(text, earliest, from).unwrap_or_else(|| word_start(text, earliest, from));
     let limit = forward_chars(text, start, max_chars);
-    let end = if limit >= text.len() { text.len() } else { word_end(text, limit).max(to) };
+    let end = if limit >= text.len() {
+        text.len()
+    } else {
+        word_end(text, limit).max(to)
+    };
     (start, end)
 }
 
 fn back_chars(text: &str, from: usize, n: usize) -> usize {
-    text[..from].char_indices().rev().nth(n.saturating_sub(1)).map_or(0, |(i, _)| i)
+    text[..from]
+        .char_indices()
+        .rev()
+        .nth(n.saturating_sub(1))
+        .map_or(0, |(i, _)| i)
 }
 
 fn forward_chars(text: &str, from: usize, n: usize) -> usize {
-    text[from..].char_indices().nth(n).map_or(text.len(), |(i, _)| from + i)
+    text[from..]
+        .char_indices()
+        .nth(n)
+        .map_or(text.len(), |(i, _)| from + i)
 }
 
 /// The start of the sentence holding `before`, if it is at or after `earliest`.
@@ -143,12 +164,11 @@ fn sentence_start(text: &str, earliest: usize, before: usize) -> Option<usize> {
     }
     let window = &text[earliest..before];
     window
-        .match_indices(['.', '!', '?', '\n'])
+        .rmatch_indices(['.', '!', '?', '\n'])
         .map(|(i, p)| earliest + i + p.len())
         .filter(|&i| text[i..].starts_with(char::is_whitespace) || text[..i].ends_with('\n'))
         .map(|i| i + text[i..].len() - text[i..].trim_start().len())
-        .filter(|&i| i <= before)
-        .last()
+        .find(|&i| i <= before)
 }
 
 fn word_start(text: &str, earliest: usize, before: usize) -> usize {
@@ -159,11 +179,19 @@ fn word_start(text: &str, earliest: usize, before: usize) -> usize {
 }
 
 fn word_end(text: &str, at: usize) -> usize {
-    text[..at].rfind(char::is_whitespace).filter(|&i| i > 0).unwrap_or(at)
+    text[..at]
+        .rfind(char::is_whitespace)
+        .filter(|&i| i > 0)
+        .unwrap_or(at)
 }
 
 /// Builds the snippet text, highlight ranges and HTML for `text[start..end]`.
-fn render(text: &str, start: usize, end: usize, marks: impl Iterator<Item = (usize, usize)>) -> Snippet {
+fn render(
+    text: &str,
+    start: usize,
+    end: usize,
+    marks: impl Iterator<Item = (usize, usize)>,
+) -> Snippet {
     let mut snippet = Snippet::default();
     let mut chars = 0;
     let mut push = |snippet: &mut Snippet, piece: &str, marked: bool| {
@@ -219,27 +247,44 @@ mod tests {
     use crate::index::schema::english_analyzer;
 
     fn maker(words: &[&str]) -> SnippetMaker {
-        SnippetMaker::new(english_analyzer(), words.iter().map(|w| (w.to_string(), 1.0)))
+        SnippetMaker::new(
+            english_analyzer(),
+            words.iter().map(|w| (w.to_string(), 1.0)),
+        )
     }
 
     fn marked(snippet: &Snippet) -> Vec<String> {
         let chars: Vec<char> = snippet.text.chars().collect();
-        snippet.highlights.iter().map(|[a, b]| chars[*a..*b].iter().collect()).collect()
+        snippet
+            .highlights
+            .iter()
+            .map(|[a, b]| chars[*a..*b].iter().collect())
+            .collect()
     }
 
     #[test]
     fn marks_stemmed_matches_with_character_offsets() {
-        let snippet = maker(&["probiot"]).snippet("Café owners say Probiotics help; a probiotic is a microbe.");
+        let snippet = maker(&["probiot"])
+            .snippet("Café owners say Probiotics help; a probiotic is a microbe.");
         assert_eq!(marked(&snippet), ["Probiotics", "probiotic"]);
-        assert_eq!(snippet.html, "Café owners say <mark>Probiotics</mark> help; a <mark>probiotic</mark> is a microbe.");
+        assert_eq!(
+            snippet.html,
+            "Café owners say <mark>Probiotics</mark> help; a <mark>probiotic</mark> is a microbe."
+        );
     }
 
     #[test]
     fn picks_the_window_with_most_distinct_words_and_starts_at_a_sentence() {
         let filler = "Unrelated words fill this part of the section. ".repeat(12);
-        let text = format!("Gut first. {filler}The gut barrier and leaky gut are discussed here. {filler}");
+        let text = format!(
+            "Gut first. {filler}The gut barrier and leaky gut are discussed here. {filler}"
+        );
         let snippet = maker(&["gut", "leaki"]).snippet(&text);
-        assert!(snippet.text.starts_with("…The gut barrier"), "{}", snippet.text);
+        assert!(
+            snippet.text.starts_with("…The gut barrier"),
+            "{}",
+            snippet.text
+        );
         assert!(snippet.text.ends_with('…'));
         assert!(snippet.text.chars().count() <= SNIPPET_CHARS + 2);
         assert_eq!(marked(&snippet), ["gut", "leaky", "gut"]);
@@ -248,7 +293,10 @@ mod tests {
     #[test]
     fn escapes_html_and_falls_back_to_the_start() {
         let snippet = maker(&["absent"]).snippet("<img src=x onerror=alert(1)> & more");
-        assert_eq!(snippet.html, "&lt;img src=x onerror=alert(1)&gt; &amp; more");
+        assert_eq!(
+            snippet.html,
+            "&lt;img src=x onerror=alert(1)&gt; &amp; more"
+        );
         assert!(snippet.highlights.is_empty());
         assert_eq!(maker(&["x"]).snippet(""), Snippet::default());
     }

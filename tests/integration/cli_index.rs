@@ -1,0 +1,228 @@
+//! `healthdex index`: full builds, incremental updates, bad input, strictness and
+//! rebuilds after a version change.
+
+use std::fs;
+
+use crate::util::{fixtures, healthdex, repo_corpus, temp_corpus};
+
+#[test]
+fn the_bundled_corpus_indexes_cleanly() {
+    let (dir, _) = temp_corpus(&repo_corpus());
+    let run = healthdex(dir.path(), &["index", "corpus", "--strict"]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr.is_empty(),
+        "the bundled corpus has warnings:\n{}",
+        run.stderr
+    );
+    let articles: usize = run
+        .stdout
+        .split_whitespace()
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(articles >= 30, "{}", run.stdout);
+    assert!(dir.path().join(".healthdex/meta.json").is_file());
+}
+
+#[test]
+fn reindexing_touches_only_what_changed() {
+    let (dir, corpus) = temp_corpus(&fixtures().join("site"));
+    let first = healthdex(dir.path(), &["index"]);
+    assert!(
+        first.stdout.contains("indexed 3 articles") && first.stdout.contains("3 added"),
+        "{}",
+        first.stdout
+    );
+
+    let again = healthdex(dir.path(), &["index"]);
+    assert!(
+        again
+            .stdout
+            .contains("0 added, 0 updated, 0 removed, 3 unchanged"),
+        "{}",
+        again.stdout
+    );
+
+    // Touching a file without changing it is not a change.
+    let text = fs::read_to_string(corpus.join("fibre.md")).unwrap();
+    fs::write(corpus.join("fibre.md"), &text).unwrap();
+    let touched = healthdex(dir.path(), &["index"]);
+    assert!(
+        touched
+            .stdout
+            .contains("0 added, 0 updated, 0 removed, 3 unchanged"),
+        "{}",
+        touched.stdout
+    );
+
+    fs::write(
+        corpus.join("fibre.md"),
+        text.replace("short-chain fatty acids", "butyrate and propionate"),
+    )
+    .unwrap();
+    fs::remove_file(corpus.join("eczema.md")).unwrap();
+    fs::write(
+        corpus.join("new.md"),
+        "---\ntitle: New\n---\nA new article about zinc.\n",
+    )
+    .unwrap();
+    let changed = healthdex(dir.path(), &["index"]);
+    assert!(
+        changed
+            .stdout
+            .contains("1 added, 1 updated, 1 removed, 1 unchanged"),
+        "{}",
+        changed.stdout
+    );
+
+    let hits = crate::util::search_json(dir.path(), &["butyrate"]);
+    assert_eq!(hits["hits"][0]["path"], "fibre.md");
+    assert_eq!(
+        crate::util::search_json(dir.path(), &["short-chain"])["total"],
+        0,
+        "old text is gone"
+    );
+    assert_eq!(
+        crate::util::search_json(dir.path(), &["eczema"])["total"],
+        0,
+        "removed article is gone"
+    );
+    assert_eq!(
+        crate::util::search_json(dir.path(), &["zinc"])["hits"][0]["path"],
+        "new.md"
+    );
+}
+
+#[test]
+fn bad_articles_warn_and_the_rest_is_indexed() {
+    let (dir, corpus) = temp_corpus(&fixtures().join("bad"));
+    fs::copy(fixtures().join("site/eczema.md"), corpus.join("eczema.md")).unwrap();
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(&corpus, corpus.join("loop")).unwrap();
+        std::os::unix::fs::symlink(corpus.join("missing-target.md"), corpus.join("dangling.md"))
+            .unwrap();
+    }
+    let run = healthdex(dir.path(), &["index"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for expected in [
+        "binary.md: skipped: looks like a binary file",
+        "empty.md: skipped: is empty",
+        "broken-yaml.md:3: warning: front matter is not valid YAML",
+        "invalid-utf8.md:5: warning: contains bytes that are not valid UTF-8",
+        "front-matter-only.md: skipped: has no text",
+    ] {
+        assert!(
+            run.stderr.contains(expected),
+            "missing {expected:?} in:\n{}",
+            run.stderr
+        );
+    }
+    #[cfg(unix)]
+    {
+        assert!(
+            run.stderr.contains("loop: skipped: symbolic link loop"),
+            "{}",
+            run.stderr
+        );
+        assert!(
+            run.stderr.contains("dangling.md: skipped"),
+            "{}",
+            run.stderr
+        );
+    }
+    assert!(run.stdout.contains("skipped"), "{}", run.stdout);
+    let hits = crate::util::search_json(dir.path(), &["atopic dermatitis"]);
+    assert_eq!(hits["hits"][0]["path"], "eczema.md");
+    let hits = crate::util::search_json(dir.path(), &["survives"]);
+    assert_eq!(hits["hits"][0]["path"], "broken-yaml.md");
+
+    let strict = healthdex(dir.path(), &["index", "--strict"]);
+    assert_eq!(
+        strict.code, 3,
+        "--strict fails on warnings, even for unchanged files"
+    );
+    assert!(strict.stderr.contains("binary.md"), "{}", strict.stderr);
+}
+
+#[test]
+fn drafts_are_left_out_unless_asked_for() {
+    let (dir, corpus) = temp_corpus(&fixtures().join("site"));
+    fs::copy(
+        fixtures().join("articles/draft.md"),
+        corpus.join("draft.md"),
+    )
+    .unwrap();
+    let run = healthdex(dir.path(), &["index"]);
+    assert!(
+        run.stdout.contains("1 left out as drafts"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        crate::util::search_json(dir.path(), &["--no-refresh", "unfinished"])["total"],
+        0
+    );
+    let run = healthdex(dir.path(), &["index", "--drafts"]);
+    assert!(
+        run.stderr.contains("rebuilt"),
+        "changing settings rebuilds: {}",
+        run.stderr
+    );
+    assert_eq!(
+        crate::util::search_json(dir.path(), &["unfinished"])["total"],
+        1
+    );
+}
+
+#[test]
+fn an_index_from_another_version_is_rebuilt_with_a_message() {
+    let (dir, _) = temp_corpus(&fixtures().join("site"));
+    healthdex(dir.path(), &["index"]);
+    let meta_path = dir.path().join(".healthdex/meta.json");
+    let meta = fs::read_to_string(&meta_path).unwrap();
+    let old = meta.replace("\\\"schema_version\\\":1", "\\\"schema_version\\\":0");
+    assert_ne!(meta, old, "the manifest carries a schema version");
+    fs::write(&meta_path, old).unwrap();
+
+    let run = healthdex(dir.path(), &["index"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("rebuilt") && run.stderr.contains("schema version 0"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stdout.contains("3 added"), "{}", run.stdout);
+}
+
+#[test]
+fn a_folder_that_is_not_an_index_is_never_replaced() {
+    let (dir, _) = temp_corpus(&fixtures().join("site"));
+    fs::create_dir(dir.path().join("notes")).unwrap();
+    fs::write(dir.path().join("notes/todo.txt"), "keep me").unwrap();
+    let run = healthdex(dir.path(), &["index", "--index", "notes"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("not a healthdex index"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        fs::read_to_string(dir.path().join("notes/todo.txt")).unwrap(),
+        "keep me"
+    );
+}
+
+#[test]
+fn a_missing_corpus_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = healthdex(dir.path(), &["index", "no-such-folder"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("`no-such-folder` is not a directory"),
+        "{}",
+        run.stderr
+    );
+}
