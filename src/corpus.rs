@@ -7,6 +7,9 @@
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
+use rayon::prelude::*;
+
+use crate::article::{Article, ParseOptions, parse_article};
 use crate::{Error, Result, Warning};
 
 /// Files larger than this are skipped: a health article is rarely over 1 MiB, and a
@@ -225,6 +228,42 @@ fn utf16_units(bytes: &[u8]) -> Option<Vec<u16>> {
             .map(|pair| from([pair[0], pair[1]]))
             .collect(),
     )
+}
+
+/// Every article of a folder, parsed, with every problem found.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Corpus {
+    pub articles: Vec<Article>,
+    pub warnings: Vec<Warning>,
+}
+
+/// Reads and parses every article under `root` in parallel (drafts included; their
+/// `meta.draft` says so). Articles come back in path order.
+pub fn read_articles(root: &Path, options: &ParseOptions) -> Result<Corpus> {
+    let (files, mut warnings) = discover(root)?;
+    let parsed: Vec<_> = files
+        .par_iter()
+        .map(|file| {
+            load(file).map(|loaded| {
+                (
+                    loaded.warnings,
+                    parse_article(&file.path, &loaded.text, options),
+                )
+            })
+        })
+        .collect();
+    let mut articles = Vec::with_capacity(parsed.len());
+    for result in parsed {
+        match result {
+            Ok((load_warnings, parsed)) => {
+                warnings.extend(load_warnings);
+                warnings.extend(parsed.warnings);
+                articles.push(parsed.article);
+            }
+            Err(warning) => warnings.push(warning),
+        }
+    }
+    Ok(Corpus { articles, warnings })
 }
 
 #[cfg(test)]

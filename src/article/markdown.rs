@@ -125,6 +125,7 @@ pub(crate) fn finish_sections(
                 .collect(),
             heading: section.heading,
             anchor,
+            url: String::new(),
             breadcrumbs,
             text: section.text,
             line: section.line,

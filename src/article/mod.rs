@@ -54,6 +54,8 @@ pub struct Section {
     pub heading: String,
     /// URL fragment for the heading, unique within the article; empty for the intro.
     pub anchor: String,
+    /// The article URL plus `#anchor` (just the article URL for the intro).
+    pub url: String,
     /// Article title, then the enclosing headings, then this heading.
     pub breadcrumbs: Vec<String>,
     /// Plain text of the section: paragraphs, lists, tables, quotes, code, alt text.
@@ -99,6 +101,13 @@ pub fn parse_article(path: &str, text: &str, options: &ParseOptions) -> Parsed {
     let title = choose_title(path, &meta, &outline, &mut warnings);
     let sections = markdown::finish_sections(path, outline, &title, &mut warnings);
     let url = article_url(&options.base_url, path, &meta);
+    let sections = sections
+        .into_iter()
+        .map(|section| Section {
+            url: section_url(&url, &section.anchor),
+            ..section
+        })
+        .collect();
     Parsed {
         article: Article {
             path: path.to_string(),
@@ -140,6 +149,15 @@ fn title_from_file_name(path: &str) -> String {
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),
         None => path.to_string(),
+    }
+}
+
+/// The URL of a section: the article URL, plus `#anchor` unless it is the intro.
+pub fn section_url(article_url: &str, anchor: &str) -> String {
+    if anchor.is_empty() {
+        article_url.to_string()
+    } else {
+        format!("{article_url}#{anchor}")
     }
 }
 

@@ -2,6 +2,7 @@
 //! Nothing here indexes or searches by itself: each command checks its arguments,
 //! calls the library, and prints.
 
+mod export_cmd;
 mod index_cmd;
 mod output;
 mod search_cmd;
@@ -30,6 +31,8 @@ enum Command {
     Index(IndexArgs),
     /// Search the index and print the best-matching sections.
     Search(SearchArgs),
+    /// Write every article (metadata, sections, references) as JSON.
+    Export(ExportArgs),
 }
 
 /// Options shared by commands that (re)build an index.
@@ -59,6 +62,26 @@ struct IndexArgs {
     /// Print only warnings and errors, not the summary.
     #[arg(long, short)]
     quiet: bool,
+}
+
+#[derive(Debug, clap::Args)]
+struct ExportArgs {
+    /// Folder of Markdown articles.
+    #[arg(default_value = "corpus")]
+    dir: PathBuf,
+    #[command(flatten)]
+    build: BuildArgs,
+    /// Output format (JSON is the only one).
+    #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
+    format: ExportFormat,
+    /// Write to this file instead of stdout.
+    #[arg(long, short, value_name = "FILE")]
+    out: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ExportFormat {
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -97,5 +120,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     match args.command {
         Command::Index(args) => index_cmd::run(args),
         Command::Search(args) => search_cmd::run(args),
+        Command::Export(args) => export_cmd::run(args),
     }
 }

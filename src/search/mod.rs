@@ -17,7 +17,7 @@ use tantivy::{DocAddress, IndexReader, ReloadPolicy, Score, Searcher, TantivyDoc
 pub use query::FieldWeights;
 pub use snippet::Snippet;
 
-use crate::article::Date;
+use crate::article::{Date, section_url};
 use crate::index::schema::{Fields, english_analyzer};
 use crate::index::{self, OpenIndex};
 use crate::{Error, Result};
@@ -174,10 +174,7 @@ impl Engine {
         let f = &self.fields;
         let text = |field| first_text(&doc, field);
         let anchor = text(f.anchor);
-        let url = match anchor.is_empty() {
-            true => text(f.url),
-            false => format!("{}#{anchor}", text(f.url)),
-        };
+        let url = section_url(&text(f.url), &anchor);
         let (title, heading) = (text(f.title), text(f.heading));
         let parents = doc
             .get_all(f.parents)

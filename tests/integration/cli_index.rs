@@ -226,3 +226,38 @@ fn a_missing_corpus_is_a_clear_error() {
         run.stderr
     );
 }
+
+#[test]
+fn export_writes_articles_sections_and_references_as_json() {
+    let (dir, _) = temp_corpus(&fixtures().join("site"));
+    let run = healthdex(
+        dir.path(),
+        &[
+            "export",
+            "corpus",
+            "--base-url",
+            "https://ex.org/a/",
+            "--out",
+            "site.json",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let exported: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(dir.path().join("site.json")).unwrap()).unwrap();
+    let articles = exported["articles"].as_array().unwrap();
+    assert_eq!(articles.len(), 3);
+    let leaky = articles
+        .iter()
+        .find(|a| a["path"] == "leaky-gut.md")
+        .unwrap();
+    assert_eq!(leaky["url"], "https://ex.org/a/leaky-gut/");
+    let section = &leaky["sections"][1];
+    assert_eq!(section["heading"], "What is leaky gut?");
+    assert_eq!(
+        section["url"],
+        "https://ex.org/a/leaky-gut/#what-is-leaky-gut"
+    );
+    let reference = &leaky["sections"][3]["references"][0];
+    assert_eq!(reference["doi"], "10.1136/gutjnl-2019-318427");
+    assert_eq!(reference["year"], 2019);
+}
