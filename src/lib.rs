@@ -1,9 +1,49 @@
-//! healthdex placeholder
+//! healthdex: a search engine for Markdown health articles.
+//!
+//! Articles are split into sections at their headings, their reference lists are
+//! parsed into structured citations, and each section becomes one document in a
+//! [tantivy](https://docs.rs/tantivy) index. Searches return ranked sections with the
+//! article title, heading path, a deep link and a highlighted snippet.
+//!
+//! The pipeline, one module per stage, passing plain data:
+//! [`corpus`] (files → text) → [`article`] (text → [`article::Article`]) →
+//! [`index`] (articles → index) → [`search`] (query → [`search::Hit`]s).
+//!
+//! ```
+//! use healthdex::index::{self, IndexOptions, IndexSettings};
+//! use healthdex::search::{Engine, SearchRequest};
+//!
+//! # fn main() -> healthdex::Result<()> {
+//! let dir = tempfile::tempdir().unwrap();
+//! let corpus = dir.path().join("articles");
+//! std::fs::create_dir(&corpus).unwrap();
+//! std::fs::write(
+//!     corpus.join("gut.md"),
+//!     "---\ntitle: The gut barrier\n---\n## What is leaky gut?\n\nLeaky gut is a loose term for increased intestinal permeability.\n",
+//! ).unwrap();
+//!
+//! let options = IndexOptions {
+//!     root: corpus,
+//!     index_dir: dir.path().join("index"),
+//!     settings: IndexSettings::default(),
+//! };
+//! let report = index::update(&options)?;
+//! assert_eq!(report.articles, 1);
+//!
+//! let engine = Engine::open(&options.index_dir)?;
+//! let results = engine.search(&SearchRequest::new("leaky gut"))?;
+//! assert_eq!(results.hits[0].url, "/gut/#what-is-leaky-gut");
+//! assert!(results.hits[0].snippet.html.contains("<mark>"));
+//! # Ok(())
+//! # }
+//! ```
+
 pub mod article;
 pub mod corpus;
 mod diagnostics;
 mod error;
 pub mod index;
 pub mod search;
+
 pub use diagnostics::{Severity, Warning};
 pub use error::{Error, Result};
