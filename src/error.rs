@@ -9,12 +9,14 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// A file or directory could not be read or written.
-    #[error("cannot access `{path}`: {source}")]
+    #[error("cannot access `{path}`: {cause}")]
     Io {
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        cause: std::io::Error,
     },
+    /// The index path holds something other than a healthdex index.
+    #[error("`{0}` exists and is not a healthdex index; pass another `--index` path")]
+    NotAnIndex(PathBuf),
     /// The corpus directory given to the indexer does not exist or is not a directory.
     #[error(
         "`{0}` is not a directory of Markdown articles; pass the folder that holds your `.md` files"
@@ -33,32 +35,34 @@ pub enum Error {
         "the index at `{path}` was written by an incompatible version ({found}); run `healthdex index` to rebuild it"
     )]
     IncompatibleIndex { path: PathBuf, found: String },
+    /// The configuration file (or a file it names) is invalid.
+    #[error("invalid configuration in `{path}`: {message}")]
+    Config { path: PathBuf, message: String },
     /// A search request asked for something out of range.
     #[error("invalid search request: {0}")]
     InvalidRequest(String),
     /// An error raised by tantivy, with what healthdex was doing at the time.
-    #[error("{context}: {source}")]
+    #[error("{context}: {cause}")]
     Tantivy {
         context: String,
-        #[source]
-        source: tantivy::TantivyError,
+        cause: tantivy::TantivyError,
     },
 }
 
 impl Error {
     /// Wraps an I/O error with the path it concerns.
-    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+    pub fn io(path: impl Into<PathBuf>, cause: std::io::Error) -> Self {
         Error::Io {
             path: path.into(),
-            source,
+            cause,
         }
     }
 
     /// Wraps a tantivy error with a description of the operation that failed.
-    pub fn tantivy(context: impl Into<String>, source: tantivy::TantivyError) -> Self {
+    pub fn tantivy(context: impl Into<String>, cause: tantivy::TantivyError) -> Self {
         Error::Tantivy {
             context: context.into(),
-            source,
+            cause,
         }
     }
 }

@@ -39,6 +39,7 @@
 //! ```
 
 pub mod article;
+pub mod config;
 pub mod corpus;
 mod diagnostics;
 mod error;

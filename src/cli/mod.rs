@@ -2,6 +2,7 @@
 //! Nothing here indexes or searches by itself: each command checks its arguments,
 //! calls the library, and prints.
 
+mod eval_cmd;
 mod export_cmd;
 mod index_cmd;
 mod output;
@@ -11,6 +12,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use healthdex::article::Date;
 
 /// Exit code for a runtime error (bad path, locked index, ...).
 pub const EXIT_ERROR: u8 = 1;
@@ -33,6 +35,40 @@ enum Command {
     Search(SearchArgs),
     /// Write every article (metadata, sections, references) as JSON.
     Export(ExportArgs),
+    /// Measure ranking quality on judged queries, against a plain BM25 baseline.
+    Eval(EvalArgs),
+}
+
+/// Where the index is and how to search it.
+#[derive(Debug, clap::Args)]
+struct IndexChoice {
+    /// Where the index is kept.
+    #[arg(long, value_name = "PATH", default_value = healthdex::index::DEFAULT_INDEX_DIR)]
+    index: PathBuf,
+    /// Folder to index when there is no index yet (default: the indexed folder, or `corpus`).
+    #[arg(long, value_name = "DIR")]
+    corpus: Option<PathBuf>,
+    /// Do not check the corpus for changes before searching.
+    #[arg(long)]
+    no_refresh: bool,
+    /// Search settings (default: `healthdex.toml` in this folder, if present).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+struct EvalArgs {
+    /// Judged queries (JSON lines; see `tests/relevance/`).
+    #[arg(value_name = "JUDGMENTS")]
+    judgments: PathBuf,
+    #[command(flatten)]
+    index: IndexChoice,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Also list every query with its scores.
+    #[arg(long)]
+    per_query: bool,
 }
 
 /// Options shared by commands that (re)build an index.
@@ -95,16 +131,9 @@ struct SearchArgs {
     /// What to look for. Words, "quoted phrases"; put `--` before a query that starts with `-`.
     #[arg(required = true, num_args = 1.., value_name = "QUERY")]
     query: Vec<String>,
-    /// Where the index is kept.
-    #[arg(long, value_name = "PATH", default_value = healthdex::index::DEFAULT_INDEX_DIR)]
-    index: PathBuf,
-    /// Folder to index when there is no index yet (default: the indexed folder, or `corpus`).
-    #[arg(long, value_name = "DIR")]
-    corpus: Option<PathBuf>,
-    /// Do not check the corpus for changes before searching.
-    #[arg(long)]
-    no_refresh: bool,
-    /// Number of sections to show.
+    #[command(flatten)]
+    index: IndexChoice,
+    /// Number of sections (or articles, with --group) to show.
     #[arg(long, short = 'n', default_value_t = 10, value_parser = clap::value_parser!(u16).range(1..=1000))]
     limit: u16,
     /// Number of sections to skip (for paging).
@@ -113,6 +142,29 @@ struct SearchArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+    /// Only articles with this tag (repeat for several; all must match).
+    #[arg(long, value_name = "TAG")]
+    tag: Vec<String>,
+    /// Only articles by an author with this name (repeat for several).
+    #[arg(long, value_name = "NAME")]
+    author: Vec<String>,
+    /// Only articles dated on or after this day (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    since: Option<Date>,
+    /// Only articles dated on or before this day (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    until: Option<Date>,
+    /// One entry per article with its best sections.
+    #[arg(long)]
+    group: bool,
+    /// Show what each part of the query added to each hit's score.
+    #[arg(long)]
+    explain: bool,
+}
+
+fn parse_date(text: &str) -> Result<Date, String> {
+    text.parse()
+        .map_err(|()| format!("`{text}` is not a date; write it as YYYY-MM-DD"))
 }
 
 /// Runs the chosen command.
@@ -121,5 +173,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Command::Index(args) => index_cmd::run(args),
         Command::Search(args) => search_cmd::run(args),
         Command::Export(args) => export_cmd::run(args),
+        Command::Eval(args) => eval_cmd::run(args),
     }
 }

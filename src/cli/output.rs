@@ -3,7 +3,7 @@
 
 use std::io::{IsTerminal, Write};
 
-use healthdex::search::{Hit, SearchResults};
+use healthdex::search::{Group, Hit, SearchResults};
 
 const BOLD: &str = "\x1b[1m";
 const DIM: &str = "\x1b[2m";
@@ -22,21 +22,94 @@ pub fn print_text(results: &SearchResults, offset: usize) -> anyhow::Result<()> 
     let color = std::io::stdout().is_terminal()
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let mut out = std::io::stdout().lock();
-    if results.hits.is_empty() {
+    write_notes(&mut out, results)?;
+    let shown = match &results.groups {
+        Some(groups) => write_groups(&mut out, groups, offset, color)?,
+        None => {
+            for (i, hit) in results.hits.iter().enumerate() {
+                write_hit(&mut out, offset + i + 1, hit, color)?;
+            }
+            results.hits.len()
+        }
+    };
+    if shown == 0 {
         writeln!(out, "No sections match “{}”.", results.query)?;
+    } else {
+        let unit = if results.groups.is_some() {
+            "articles"
+        } else {
+            "sections"
+        };
+        writeln!(
+            out,
+            "Showing {unit} {}–{} of {} matching sections for “{}”.",
+            offset + 1,
+            offset + shown,
+            results.total,
+            results.query
+        )?;
+    }
+    Ok(())
+}
+
+/// "Did you mean" and the synonyms that were searched too.
+fn write_notes(out: &mut impl Write, results: &SearchResults) -> std::io::Result<()> {
+    if let Some(suggestion) = &results.did_you_mean {
+        writeln!(out, "Did you mean: {suggestion}")?;
+    }
+    if !results.also_searched.is_empty() {
+        writeln!(out, "Also searched: {}", results.also_searched.join(", "))?;
+    }
+    if results.did_you_mean.is_some() || !results.also_searched.is_empty() {
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+fn write_groups(
+    out: &mut impl Write,
+    groups: &[Group],
+    offset: usize,
+    color: bool,
+) -> std::io::Result<usize> {
+    let (bold, dim, reset) = if color {
+        (BOLD, DIM, RESET)
+    } else {
+        ("", "", "")
+    };
+    for (i, group) in groups.iter().enumerate() {
+        writeln!(
+            out,
+            "{}. {bold}{}{reset}  {dim}{}{reset}",
+            offset + i + 1,
+            group.title,
+            group.url
+        )?;
+        for hit in &group.hits {
+            let heading = if hit.heading.is_empty() {
+                "(introduction)"
+            } else {
+                hit.heading.as_str()
+            };
+            writeln!(out, "   • {heading}  {dim}{}{reset}", hit.url)?;
+            for line in wrap(&styled_snippet(hit, color), WRAP - 2) {
+                writeln!(out, "     {line}")?;
+            }
+            write_explain(out, hit)?;
+        }
+        writeln!(out)?;
+    }
+    Ok(groups.len())
+}
+
+fn write_explain(out: &mut impl Write, hit: &Hit) -> std::io::Result<()> {
+    let Some(parts) = &hit.explain else {
         return Ok(());
+    };
+    writeln!(out, "   score {:.2}:", hit.score)?;
+    for part in parts {
+        writeln!(out, "     {:>6.2}  {}", part.score, part.clause)?;
     }
-    for (i, hit) in results.hits.iter().enumerate() {
-        write_hit(&mut out, offset + i + 1, hit, color)?;
-    }
-    let shown = offset + results.hits.len();
-    writeln!(
-        out,
-        "Showing {}–{shown} of {} sections for “{}”.",
-        offset + 1,
-        results.total,
-        results.query
-    )?;
     Ok(())
 }
 
@@ -52,6 +125,7 @@ fn write_hit(out: &mut impl Write, rank: usize, hit: &Hit, color: bool) -> std::
     for line in wrap(&styled_snippet(hit, color), WRAP) {
         writeln!(out, "   {line}")?;
     }
+    write_explain(out, hit)?;
     writeln!(out)
 }
 

@@ -5,24 +5,29 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use healthdex::index::{self, IndexOptions, IndexSettings};
-use healthdex::search::{Engine, SearchRequest};
-use healthdex::{Error, Warning};
+use healthdex::search::{Engine, Filters, SearchRequest};
+use healthdex::{Error, Warning, config};
 
 use super::index_cmd::summary;
-use super::{Format, SearchArgs, output};
+use super::{Format, IndexChoice, SearchArgs, output};
 
 /// Folder indexed when there is no index and no `--corpus`.
 const DEFAULT_CORPUS: &str = "corpus";
 
 pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
-    if !args.no_refresh {
-        prepare_index(&args.index, args.corpus.as_deref())?;
-    }
-    let engine = Engine::open(&args.index)?;
+    let engine = open_engine(&args.index)?;
     let request = SearchRequest {
         query: args.query.join(" "),
         limit: usize::from(args.limit),
         offset: args.offset as usize,
+        filters: Filters {
+            tags: args.tag.clone(),
+            authors: args.author.clone(),
+            since: args.since,
+            until: args.until,
+        },
+        group: args.group,
+        explain: args.explain,
     };
     let results = engine.search(&request).context("search failed")?;
     match args.format {
@@ -30,6 +35,16 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
         Format::Text => output::print_text(&results, request.offset)?,
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Refreshes the index (unless told not to) and opens it with the configured options.
+pub(super) fn open_engine(choice: &IndexChoice) -> anyhow::Result<Engine> {
+    let loaded = config::load(choice.config.as_deref())?;
+    if !choice.no_refresh {
+        prepare_index(&choice.index, choice.corpus.as_deref())?;
+    }
+    let options = loaded.search_options()?;
+    Ok(Engine::from_index(index::open(&choice.index)?, options)?)
 }
 
 /// Builds the index if it is missing, or brings it up to date with its corpus.

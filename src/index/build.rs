@@ -194,12 +194,7 @@ fn refuse_foreign_folder(target: &Path) -> Result<()> {
             || is_segment_file(&name))
     });
     if foreign {
-        return Err(Error::io(
-            target,
-            std::io::Error::other(
-                "the folder exists and is not a healthdex index; pass another `--index` path",
-            ),
-        ));
+        return Err(Error::NotAnIndex(target.to_path_buf()));
     }
     Ok(())
 }

@@ -30,6 +30,9 @@ fn section_document(fields: &Fields, article: &Article, section: &Section) -> Ta
         doc.add_text(fields.parents, parent);
     }
     doc.add_text(fields.body, &section.text);
+    for text in [&article.title, &section.heading, &section.text] {
+        doc.add_text(fields.spell, text);
+    }
     for reference in &section.references {
         doc.add_text(fields.references, &reference.raw);
     }

@@ -15,7 +15,8 @@
 //! | `references` | text, freqs                | `healthdex_en`| yes    | citations listed or defined in the section |
 //! | `tags`       | facet                      | —             | yes    | `/tag` per front matter tag               |
 //! | `authors`    | text, freqs                | `healthdex_names` | yes | article authors                          |
-//! | `date`       | date, indexed, fast        | —             | yes    | `updated`, else `date`, at day precision  |
+//! | `date`       | date, indexed, fast        | —             | yes    | `date`, else `updated`, at day precision  |
+//! | `spell`      | text, doc ids only         | `healthdex_names` | no | title, heading and body words, unstemmed: the vocabulary for typo correction |
 //!
 //! The breadcrumbs of a hit are rebuilt as title, `parents`, heading, so the title
 //! and heading are not indexed twice.
@@ -47,7 +48,7 @@ pub const NAMES: &str = "healthdex_names";
 const MAX_TOKEN_BYTES: usize = 40;
 
 /// Lucene's English stop words, without "no" and "not".
-const STOP_WORDS: &[&str] = &[
+pub const STOP_WORDS: &[&str] = &[
     "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it",
     "of", "on", "or", "such", "that", "the", "their", "then", "there", "these", "they", "this",
     "to", "was", "will", "with",
@@ -69,6 +70,7 @@ pub struct Fields {
     pub tags: Field,
     pub authors: Field,
     pub date: Field,
+    pub spell: Field,
 }
 
 impl Fields {
@@ -105,6 +107,7 @@ impl Fields {
         );
         let date =
             builder.add_date_field("date", DateOptions::from(INDEXED).set_stored().set_fast());
+        let spell = builder.add_text_field("spell", vocabulary_options());
         Fields {
             schema: builder.build(),
             path,
@@ -119,6 +122,7 @@ impl Fields {
             tags,
             authors,
             date,
+            spell,
         }
     }
 
@@ -139,8 +143,19 @@ impl Fields {
             tags: field("tags")?,
             authors: field("authors")?,
             date: field("date")?,
+            spell: field("spell")?,
         })
     }
+}
+
+/// Unstemmed words without frequencies or norms: only which documents hold them.
+fn vocabulary_options() -> TextOptions {
+    TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(NAMES)
+            .set_index_option(IndexRecordOption::Basic)
+            .set_fieldnorms(false),
+    )
 }
 
 fn text_options(analyzer: &str, record: IndexRecordOption) -> TextOptions {

@@ -1,39 +1,106 @@
-//! Search: from a reader's text to ranked sections ([`Hit`]s) with snippets. The
-//! query is planned in [`query`], the index is searched for the requested page of
-//! sections, and only the sections on that page are read back and given a
-//! [`Snippet`]. The result types are plain serde structs: the JSON output of the
-//! CLI and of the HTTP API is their serialization.
+//! Search: from a reader's text to ranked sections ([`Hit`]s) with snippets.
+//!
+//! The text is read by [`parse`] (operators), understood by [`query`] (filler,
+//! synonyms, typos, proximity), and run against the index. Sections that match
+//! enough of the reader's words come first; when they do not fill the page, the
+//! sections matching fewer words follow. The candidates are then
+//! arranged so that no article floods the page (at most
+//! [`SearchOptions::per_article`] sections of one article before the others have
+//! had their turn on the first page of ten), or grouped per article. Only the sections on the returned page
+//! are read back and given a [`Snippet`]. The result types are plain serde structs:
+//! the JSON output of the CLI and of the HTTP API is their serialization.
 
+pub mod eval;
+pub mod parse;
 pub mod query;
 pub mod snippet;
+pub mod spelling;
+pub mod synonyms;
 
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
-use tantivy::collector::{Count, TopDocs};
+use tantivy::DocSet;
+use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::query::Scorer as _;
+use tantivy::query::{EnableScoring, Query};
 use tantivy::schema::{Facet, Value};
 use tantivy::{DocAddress, IndexReader, ReloadPolicy, Score, Searcher, TantivyDocument, Term};
 
-pub use query::FieldWeights;
+pub use parse::Filters;
+pub use query::{Correction, FieldWeights, Mode};
 pub use snippet::Snippet;
+pub use synonyms::Synonyms;
 
 use crate::article::{Date, section_url};
 use crate::index::schema::{Fields, english_analyzer};
 use crate::index::{self, OpenIndex};
 use crate::{Error, Result};
+use query::{Plan, Planner};
 use snippet::SnippetMaker;
 
-/// Most hits returned for one request.
+/// Most hits (or groups) returned for one request.
 pub const MAX_LIMIT: usize = 1_000;
 /// Deepest offset into the results a request may ask for.
 pub const MAX_OFFSET: usize = 100_000;
+/// Sections shown per article in grouped results.
+pub const SECTIONS_PER_GROUP: usize = 3;
+/// Ranks in which no article may have more than `per_article` sections.
+pub const FIRST_PAGE: usize = 10;
+/// Most candidate sections read to arrange a page.
+const MAX_CANDIDATES: usize = 5_000;
+
+/// How searches are run; shared by every request of an [`Engine`].
+#[derive(Debug, Clone)]
+pub struct SearchOptions {
+    pub weights: FieldWeights,
+    pub synonyms: Arc<Synonyms>,
+    /// Correct words that are not in the index.
+    pub fuzzy: bool,
+    /// Most sections of one article before sections of other articles (0: no limit).
+    pub per_article: usize,
+    pub mode: Mode,
+}
+
+impl Default for SearchOptions {
+    fn default() -> Self {
+        SearchOptions {
+            weights: FieldWeights::default(),
+            synonyms: Arc::new(Synonyms::builtin()),
+            fuzzy: true,
+            per_article: 3,
+            mode: Mode::Full,
+        }
+    }
+}
+
+impl SearchOptions {
+    /// Plain BM25: the yardstick of the relevance suite.
+    pub fn baseline() -> SearchOptions {
+        SearchOptions {
+            synonyms: Arc::new(Synonyms::default()),
+            fuzzy: false,
+            per_article: 0,
+            mode: Mode::Baseline,
+            ..SearchOptions::default()
+        }
+    }
+}
 
 /// One search request.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SearchRequest {
     pub query: String,
     pub limit: usize,
     pub offset: usize,
+    /// Restrictions added to those typed in the query (`tag:` …).
+    pub filters: Filters,
+    /// One entry per article with its best sections, instead of single sections.
+    pub group: bool,
+    /// Say why each hit scored as it did.
+    pub explain: bool,
 }
 
 impl SearchRequest {
@@ -42,17 +109,54 @@ impl SearchRequest {
         SearchRequest {
             query: query.into(),
             limit: 10,
-            offset: 0,
+            ..SearchRequest::default()
         }
     }
 }
 
 /// The answer to a [`SearchRequest`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SearchResults {
     pub query: String,
     /// Number of matching sections (not only those returned).
     pub total: usize,
+    /// The page of sections (empty when grouping).
+    pub hits: Vec<Hit>,
+    /// The page of articles, when grouping was asked for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub groups: Option<Vec<Group>>,
+    /// Tag counts over all matching sections.
+    pub facets: Facets,
+    /// Synonyms that were searched as well as the reader's words.
+    pub also_searched: Vec<String>,
+    /// Words not in the index, and the words they were read as.
+    pub corrections: Vec<Correction>,
+    /// The query with its unknown words corrected.
+    pub did_you_mean: Option<String>,
+}
+
+/// Facet counts of the matching sections.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Facets {
+    pub tags: Vec<TagCount>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TagCount {
+    pub tag: String,
+    /// Matching sections with this tag.
+    pub count: u64,
+}
+
+/// One article and its best matching sections.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Group {
+    pub path: String,
+    pub title: String,
+    /// Article URL (no anchor).
+    pub url: String,
+    /// Score of its best section.
+    pub score: f32,
     pub hits: Vec<Hit>,
 }
 
@@ -74,23 +178,41 @@ pub struct Hit {
     pub date: Option<String>,
     pub tags: Vec<String>,
     pub snippet: Snippet,
+    /// Why the section scored as it did (only when asked for).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub explain: Option<Vec<ExplainPart>>,
 }
 
-/// A searchable index. Cheap to share: searches take `&self` and may run in parallel.
+/// One part of the query and what it added to a hit's score.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExplainPart {
+    pub clause: String,
+    pub score: f32,
+}
+
+/// A candidate section before it is read back.
+#[derive(Debug, Clone)]
+struct Candidate {
+    score: Score,
+    address: DocAddress,
+    article: String,
+}
+
+/// A searchable index. Searches take `&self` and may run in parallel.
 pub struct Engine {
     reader: IndexReader,
     fields: Fields,
-    weights: FieldWeights,
+    options: SearchOptions,
 }
 
 impl Engine {
-    /// Opens the index in `dir` for searching.
+    /// Opens the index in `dir` with the default options.
     pub fn open(dir: &Path) -> Result<Engine> {
-        Engine::from_index(index::open(dir)?)
+        Engine::from_index(index::open(dir)?, SearchOptions::default())
     }
 
     /// Wraps an opened index. The reader follows new commits automatically.
-    pub fn from_index(open: OpenIndex) -> Result<Engine> {
+    pub fn from_index(open: OpenIndex, options: SearchOptions) -> Result<Engine> {
         let reader = open
             .index
             .reader_builder()
@@ -105,47 +227,241 @@ impl Engine {
         Ok(Engine {
             reader,
             fields: open.fields,
-            weights: FieldWeights::default(),
+            options,
         })
     }
 
-    /// Changes the relative weights of the fields.
-    pub fn with_weights(mut self, weights: FieldWeights) -> Engine {
-        self.weights = weights;
-        self
+    /// The same index searched with other options.
+    pub fn with_options(&self, options: SearchOptions) -> Engine {
+        Engine {
+            reader: self.reader.clone(),
+            fields: self.fields.clone(),
+            options,
+        }
     }
 
-    /// Runs a search and returns the requested page of sections.
+    pub fn options(&self) -> &SearchOptions {
+        &self.options
+    }
+
+    /// Runs a search and returns the requested page.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
         check_request(request)?;
+        let searcher = self.reader.searcher();
         let mut results = SearchResults {
             query: request.query.clone(),
-            total: 0,
-            hits: Vec::new(),
+            ..SearchResults::default()
         };
-        let mut analyzer = english_analyzer();
-        let Some(plan) = query::plan(&self.fields, &self.weights, &mut analyzer, &request.query)
-        else {
+        let Some(plan) = self.plan(&searcher, request)? else {
             return Ok(results);
         };
-        let searcher = self.reader.searcher();
-        let top = TopDocs::with_limit(request.limit.max(1))
-            .and_offset(request.offset)
-            .order_by_score();
-        let (page, total) = searcher
-            .search(&*plan.query, &(top, Count))
-            .map_err(|e| Error::tantivy("search failed", e))?;
+        let wanted = request.offset + request.limit;
+        let depth = self.candidate_depth(request, wanted);
+        let (mut candidates, mut total, mut facets) = self.run(&searcher, &*plan.query, depth)?;
+        if total < depth
+            && let Some(relaxed) = &plan.relaxed
+        {
+            let (more, relaxed_total, relaxed_facets) = self.run(&searcher, &**relaxed, depth)?;
+            let strict: HashSet<DocAddress> = candidates.iter().map(|c| c.address).collect();
+            candidates.extend(
+                more.into_iter()
+                    .filter(|c| !strict.contains(&c.address))
+                    .take(depth - total),
+            );
+            (total, facets) = (relaxed_total, relaxed_facets);
+        }
         results.total = total;
-        if request.limit == 0 {
-            return Ok(results);
+        results.facets = facets;
+        let mut snippets = SnippetMaker::new(
+            english_analyzer(),
+            self.term_weights(&searcher, &plan.highlight),
+        );
+        if request.group {
+            results.groups =
+                Some(self.groups(&searcher, candidates, request, &plan, &mut snippets)?);
+        } else {
+            let page = self
+                .arrange(candidates)
+                .into_iter()
+                .skip(request.offset)
+                .take(request.limit);
+            for candidate in page {
+                results.hits.push(self.hit(
+                    &searcher,
+                    &candidate,
+                    request.explain.then_some(&plan),
+                    &mut snippets,
+                )?);
+            }
         }
-        let mut snippets = SnippetMaker::new(analyzer, self.term_weights(&searcher, &plan.terms));
-        for (score, address) in page {
-            results
-                .hits
-                .push(self.hit(&searcher, address, score, &mut snippets)?);
-        }
+        results.also_searched = plan.also_searched;
+        results.corrections = plan.corrections;
+        results.did_you_mean = plan.did_you_mean;
         Ok(results)
+    }
+
+    fn plan(&self, searcher: &Searcher, request: &SearchRequest) -> Result<Option<Plan>> {
+        let planner = Planner {
+            fields: &self.fields,
+            weights: &self.options.weights,
+            synonyms: &self.options.synonyms,
+            fuzzy: self.options.fuzzy,
+            mode: self.options.mode,
+            searcher,
+        };
+        planner
+            .plan(&request.query, &request.filters)
+            .map_err(|e| Error::tantivy("cannot plan the query", e))
+    }
+
+    /// How many ranked sections to read to arrange the requested page.
+    fn candidate_depth(&self, request: &SearchRequest, wanted: usize) -> usize {
+        let spread = request.group || self.options.per_article > 0;
+        let depth = if request.group {
+            wanted * SECTIONS_PER_GROUP * 4 + 40
+        } else if spread {
+            wanted * 4 + 40
+        } else {
+            wanted
+        };
+        depth.clamp(1, MAX_CANDIDATES.max(wanted))
+    }
+
+    /// Runs a query: the best `depth` sections, the total, and tag counts.
+    fn run(
+        &self,
+        searcher: &Searcher,
+        query: &dyn Query,
+        depth: usize,
+    ) -> Result<(Vec<Candidate>, usize, Facets)> {
+        let mut tags = FacetCollector::for_field("tags");
+        tags.add_facet(Facet::root());
+        let top = TopDocs::with_limit(depth).order_by_score();
+        let (ranked, total, tag_counts) = searcher
+            .search(query, &(top, Count, tags))
+            .map_err(|e| Error::tantivy("search failed", e))?;
+        let candidates = self.with_articles(searcher, ranked)?;
+        let mut facets: Vec<TagCount> = tag_counts
+            .get("/")
+            .map(|(facet, count)| TagCount {
+                tag: facet.to_path().join("/"),
+                count,
+            })
+            .collect();
+        facets.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.tag.cmp(&b.tag)));
+        Ok((candidates, total, Facets { tags: facets }))
+    }
+
+    /// Looks up each ranked section's article (from the `path` fast field).
+    fn with_articles(
+        &self,
+        searcher: &Searcher,
+        ranked: Vec<(Score, DocAddress)>,
+    ) -> Result<Vec<Candidate>> {
+        let mut columns = HashMap::new();
+        let mut out = Vec::with_capacity(ranked.len());
+        for (score, address) in ranked {
+            let column = match columns.entry(address.segment_ord) {
+                std::collections::hash_map::Entry::Occupied(entry) => entry.into_mut(),
+                std::collections::hash_map::Entry::Vacant(entry) => entry.insert(
+                    searcher
+                        .segment_reader(address.segment_ord)
+                        .fast_fields()
+                        .str("path")
+                        .map_err(|e| Error::tantivy("cannot read article ids", e))?,
+                ),
+            };
+            let mut article = String::new();
+            if let Some(column) = column
+                && let Some(ord) = column.term_ords(address.doc_id).next()
+            {
+                column
+                    .ord_to_str(ord, &mut article)
+                    .map_err(|e| Error::io("index", e))?;
+            }
+            out.push(Candidate {
+                score,
+                address,
+                article,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Fills the first page ([`FIRST_PAGE`] ranks) with at most `per_article`
+    /// sections of any one article, taking the best candidates that fit; the sections
+    /// passed over follow in score order with the rest.
+    fn arrange(&self, candidates: Vec<Candidate>) -> Vec<Candidate> {
+        let cap = self.options.per_article;
+        if cap == 0 {
+            return candidates;
+        }
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        let mut first_page = Vec::new();
+        for (i, candidate) in candidates.iter().enumerate() {
+            if first_page.len() == FIRST_PAGE {
+                break;
+            }
+            let count = seen.entry(candidate.article.as_str()).or_default();
+            if *count < cap {
+                *count += 1;
+                first_page.push(i);
+            }
+        }
+        let mut taken = vec![false; candidates.len()];
+        first_page.iter().for_each(|&i| taken[i] = true);
+        let mut arranged: Vec<Candidate> =
+            first_page.iter().map(|&i| candidates[i].clone()).collect();
+        arranged.extend(
+            candidates
+                .into_iter()
+                .zip(taken)
+                .filter(|(_, t)| !t)
+                .map(|(c, _)| c),
+        );
+        arranged
+    }
+
+    fn groups(
+        &self,
+        searcher: &Searcher,
+        candidates: Vec<Candidate>,
+        request: &SearchRequest,
+        plan: &Plan,
+        snippets: &mut SnippetMaker,
+    ) -> Result<Vec<Group>> {
+        let mut order: Vec<String> = Vec::new();
+        let mut by_article: HashMap<String, Vec<Candidate>> = HashMap::new();
+        for candidate in candidates {
+            let sections = by_article.entry(candidate.article.clone()).or_default();
+            if sections.is_empty() {
+                order.push(candidate.article.clone());
+            }
+            if sections.len() < SECTIONS_PER_GROUP {
+                sections.push(candidate);
+            }
+        }
+        let mut groups = Vec::new();
+        for article in order.into_iter().skip(request.offset).take(request.limit) {
+            let mut hits = Vec::new();
+            for candidate in &by_article[&article] {
+                hits.push(self.hit(
+                    searcher,
+                    candidate,
+                    request.explain.then_some(plan),
+                    snippets,
+                )?);
+            }
+            let first = &hits[0];
+            groups.push(Group {
+                path: first.path.clone(),
+                title: first.title.clone(),
+                url: first.url.split('#').next().unwrap_or_default().to_string(),
+                score: first.score,
+                hits,
+            });
+        }
+        Ok(groups)
     }
 
     /// Snippet weight of each query word: rarer words matter more.
@@ -164,17 +480,16 @@ impl Engine {
     fn hit(
         &self,
         searcher: &Searcher,
-        address: DocAddress,
-        score: Score,
+        candidate: &Candidate,
+        explain: Option<&Plan>,
         snippets: &mut SnippetMaker,
     ) -> Result<Hit> {
         let doc: TantivyDocument = searcher
-            .doc(address)
+            .doc(candidate.address)
             .map_err(|e| Error::tantivy("cannot read a matching section", e))?;
         let f = &self.fields;
         let text = |field| first_text(&doc, field);
         let anchor = text(f.anchor);
-        let url = section_url(&text(f.url), &anchor);
         let (title, heading) = (text(f.title), text(f.heading));
         let parents = doc
             .get_all(f.parents)
@@ -188,9 +503,9 @@ impl Engine {
                 .collect(),
             title,
             heading,
+            url: section_url(&text(f.url), &anchor),
             anchor,
-            url,
-            score,
+            score: candidate.score,
             date: doc
                 .get_first(f.date)
                 .and_then(|v| v.as_datetime())
@@ -203,8 +518,40 @@ impl Engine {
                 .map(|facet| facet.to_path().join("/"))
                 .collect(),
             snippet: snippets.snippet(&snippet_source(&doc, f)),
+            explain: explain.map(|plan| explain_hit(searcher, plan, candidate.address)),
         })
     }
+}
+
+/// What each labelled part of the query contributed to one section's score.
+fn explain_hit(searcher: &Searcher, plan: &Plan, address: DocAddress) -> Vec<ExplainPart> {
+    plan.parts
+        .iter()
+        .filter_map(|(label, part)| {
+            let score = part_score(searcher, &**part, address).ok()??;
+            (score > 0.0).then(|| ExplainPart {
+                clause: label.clone(),
+                score,
+            })
+        })
+        .collect()
+}
+
+/// The score one part of the query gives a section, or `None` if it does not match.
+/// (Computed from the part's scorer rather than `Query::explain`, which in tantivy
+/// 0.27 may seek backwards for boolean and phrase queries.)
+fn part_score(
+    searcher: &Searcher,
+    part: &dyn Query,
+    address: DocAddress,
+) -> tantivy::Result<Option<Score>> {
+    let weight = part.weight(EnableScoring::enabled_from_searcher(searcher))?;
+    let mut scorer = weight.scorer(searcher.segment_reader(address.segment_ord), 1.0)?;
+    let doc = address.doc_id;
+    if scorer.doc() > doc || scorer.seek(doc) != doc {
+        return Ok(None);
+    }
+    Ok(Some(scorer.score()))
 }
 
 fn first_text(doc: &TantivyDocument, field: tantivy::schema::Field) -> String {
@@ -228,15 +575,15 @@ fn snippet_source(doc: &TantivyDocument, fields: &Fields) -> String {
 }
 
 fn check_request(request: &SearchRequest) -> Result<()> {
-    if request.limit > MAX_LIMIT {
+    if request.limit == 0 || request.limit > MAX_LIMIT {
         return Err(Error::InvalidRequest(format!(
-            "limit {} is over the maximum of {MAX_LIMIT}",
+            "limit must be 1 to {MAX_LIMIT}, not {}",
             request.limit
         )));
     }
     if request.offset > MAX_OFFSET {
         return Err(Error::InvalidRequest(format!(
-            "offset {} is over the maximum of {MAX_OFFSET}",
+            "offset must be at most {MAX_OFFSET}, not {}",
             request.offset
         )));
     }

@@ -14,7 +14,11 @@ fn first_search_on_a_fresh_clone_indexes_the_corpus_then_answers() {
         "{}",
         run.stderr
     );
-    assert!(run.stdout.starts_with("1. "), "{}", run.stdout);
+    assert!(
+        run.stdout.lines().any(|l| l.starts_with("1. ")),
+        "{}",
+        run.stdout
+    );
 
     let second = healthdex(dir.path(), &["search", "leaky gut"]);
     assert!(
@@ -59,7 +63,8 @@ fn json_output_has_the_documented_shape() {
         );
         let word: String = text[start..end].iter().collect();
         assert!(
-            ["leaky", "gut"].contains(&word.to_lowercase().as_str()),
+            ["leaky", "gut", "increased", "intestinal", "permeability"]
+                .contains(&word.to_lowercase().as_str()),
             "{word}"
         );
     }
@@ -142,7 +147,8 @@ fn text_output_lists_path_link_and_snippet() {
         "no ANSI codes when not a terminal"
     );
     assert!(
-        run.stdout.contains("Showing 1–1 of 1 sections"),
+        run.stdout
+            .contains("Showing sections 1–1 of 1 matching sections"),
         "{}",
         run.stdout
     );

@@ -2,7 +2,9 @@
 //! `healthdex` binary run against temporary corpora and indexes.
 
 mod cli_index;
+mod cli_query;
 mod cli_search;
 mod fixtures;
 mod medquad;
+mod relevance;
 mod util;

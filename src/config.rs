@@ -1,0 +1,174 @@
+//! `healthdex.toml`: search settings a site can tune without code. Every key is
+//! optional; an unknown key is an error (naming the file and line) rather than
+//! being silently ignored.
+//!
+//! ```toml
+//! [weights]            # relative weight of each field in ranking
+//! title = 1.5
+//! heading = 2.0
+//! body = 1.0
+//! parents = 0.5        # headings that enclose the section
+//! references = 0.2     # the section's citations
+//!
+//! [search]
+//! per_article = 3      # most sections of one article before others get a turn (0: no limit)
+//! fuzzy = true         # correct words that are not in the index
+//!
+//! [synonyms]
+//! builtin = true       # the built-in consumer ↔ professional list
+//! files = ["synonyms.txt"]                           # lists: `a | b | c` or `a => b` per line
+//! mesh = ["../shared/data/mesh/mesh-entry-terms-2019.tsv"]   # MeSH-style TSV
+//! ```
+//!
+//! Relative paths are relative to the folder of the configuration file.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::Deserialize;
+
+use crate::search::{FieldWeights, SearchOptions, Synonyms};
+use crate::{Error, Result};
+
+/// File looked for in the working directory when no `--config` is given.
+pub const DEFAULT_CONFIG: &str = "healthdex.toml";
+
+/// The contents of `healthdex.toml`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub weights: FieldWeights,
+    pub search: SearchSection,
+    pub synonyms: SynonymSection,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SearchSection {
+    pub per_article: usize,
+    pub fuzzy: bool,
+}
+
+impl Default for SearchSection {
+    fn default() -> Self {
+        SearchSection {
+            per_article: 3,
+            fuzzy: true,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SynonymSection {
+    pub builtin: bool,
+    pub files: Vec<PathBuf>,
+    pub mesh: Vec<PathBuf>,
+}
+
+impl Default for SynonymSection {
+    fn default() -> Self {
+        SynonymSection {
+            builtin: true,
+            files: Vec::new(),
+            mesh: Vec::new(),
+        }
+    }
+}
+
+/// A loaded configuration and the folder its relative paths start from.
+#[derive(Debug, Clone, Default)]
+pub struct Loaded {
+    pub config: Config,
+    pub base: PathBuf,
+}
+
+/// Reads `explicit`, else `healthdex.toml` in the working directory if there is one,
+/// else the defaults.
+pub fn load(explicit: Option<&Path>) -> Result<Loaded> {
+    let path = match explicit {
+        Some(path) => path.to_path_buf(),
+        None if Path::new(DEFAULT_CONFIG).is_file() => PathBuf::from(DEFAULT_CONFIG),
+        None => return Ok(Loaded::default()),
+    };
+    let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+    let config = parse(&text).map_err(|message| Error::Config {
+        path: path.clone(),
+        message,
+    })?;
+    let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    Ok(Loaded { config, base })
+}
+
+/// Parses configuration text; the error names the line and the problem.
+pub fn parse(text: &str) -> std::result::Result<Config, String> {
+    toml::from_str(text).map_err(|err| {
+        let line = err
+            .span()
+            .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+        match line {
+            Some(line) => format!("line {line}: {}", err.message()),
+            None => err.message().to_string(),
+        }
+    })
+}
+
+impl Loaded {
+    /// Search options with every synonym file loaded.
+    pub fn search_options(&self) -> Result<SearchOptions> {
+        let config = &self.config;
+        let mut synonyms = if config.synonyms.builtin {
+            Synonyms::builtin()
+        } else {
+            Synonyms::default()
+        };
+        for file in &config.synonyms.files {
+            synonyms.merge(self.read_synonyms(file, Synonyms::from_list)?);
+        }
+        for file in &config.synonyms.mesh {
+            synonyms.merge(self.read_synonyms(file, Synonyms::from_mesh_tsv)?);
+        }
+        Ok(SearchOptions {
+            weights: config.weights,
+            synonyms: Arc::new(synonyms),
+            fuzzy: config.search.fuzzy,
+            per_article: config.search.per_article,
+            ..SearchOptions::default()
+        })
+    }
+
+    fn read_synonyms(
+        &self,
+        file: &Path,
+        parse: fn(&str) -> std::result::Result<Synonyms, crate::search::synonyms::SynonymError>,
+    ) -> Result<Synonyms> {
+        let path = self.base.join(file);
+        let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+        parse(&text).map_err(|e| Error::Config {
+            path,
+            message: format!("{e}; fix the synonym file or remove it from the configuration"),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_is_optional() {
+        assert_eq!(parse("").unwrap(), Config::default());
+        let config = parse("[weights]\ntitle = 4.0\n[search]\nper_article = 0\n").unwrap();
+        assert_eq!(config.weights.title, 4.0);
+        assert_eq!(config.weights.body, 1.0);
+        assert_eq!(config.search.per_article, 0);
+        assert!(config.search.fuzzy);
+    }
+
+    #[test]
+    fn unknown_keys_are_errors_with_a_line() {
+        let err = parse("[weights]\ntitle = 1.0\ntitel = 2.0\n").unwrap_err();
+        assert!(err.starts_with("line 3"), "{err}");
+        assert!(err.contains("titel"), "{err}");
+    }
+}

@@ -1,0 +1,402 @@
+//! Synonyms: the reader says "heart attack", the article says "myocardial
+//! infarction". A [`Synonyms`] table maps word sequences to other ways of saying
+//! the same thing. Sequences are compared by their lower-cased, accent-folded words
+//! without stop words and with plural endings removed ([`key_word`]), so "heart
+//! attacks" matches "heart attack" — but not by full stems, which would let
+//! "test" match "testes". The query planner adds those as lower-weighted alternatives,
+//! never replacing the reader's words, and reports them ("also searched").
+//!
+//! Sources, which can be combined:
+//! - the built-in list of consumer ↔ professional terms (`synonyms.txt`, written by
+//!   the healthdex team);
+//! - a user list in the same format: one group per line, terms separated by `|` or
+//!   `,`; `a => b, c` makes `a` expand to `b` and `c` but not the reverse; `#` starts
+//!   a comment;
+//! - a MeSH-style TSV: `id<TAB>preferred name<TAB>term|term|…` per line.
+
+use std::collections::HashMap;
+
+use tantivy::tokenizer::TextAnalyzer;
+
+use crate::index::schema::{STOP_WORDS, analyze, english_analyzer, names_analyzer};
+
+/// The built-in list.
+const BUILTIN: &str = include_str!("synonyms.txt");
+/// Longest term, in analyzed words, that is looked up.
+const MAX_TERM_WORDS: usize = 6;
+/// Alternatives added for one matched term (MeSH groups can be long).
+pub const MAX_EXPANSIONS: usize = 6;
+
+/// A term: how it is shown, and its analyzed words with positions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Term {
+    pub display: String,
+    /// Stemmed words with positions, as the index stores them: used to search.
+    pub words: Vec<(usize, String)>,
+    /// Lookup key: see [`key_words`].
+    key: Vec<String>,
+}
+
+/// A synonym table.
+#[derive(Debug, Clone, Default)]
+pub struct Synonyms {
+    terms: Vec<Term>,
+    /// Key of a term ([`key_words`]) → its index in `terms`.
+    term_ids: HashMap<Vec<String>, usize>,
+    /// Key of a term → the terms it expands to (indexes into `terms`).
+    expansions: HashMap<Vec<String>, Vec<usize>>,
+}
+
+/// A problem in a synonym file.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}: {message}")]
+pub struct SynonymError {
+    pub line: usize,
+    pub message: String,
+}
+
+/// A stretch of the query that has synonyms.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Match<'a> {
+    /// Index of the first query word matched, and how many words.
+    pub start: usize,
+    pub len: usize,
+    pub alternatives: Vec<&'a Term>,
+}
+
+impl Synonyms {
+    /// The built-in consumer ↔ professional list.
+    pub fn builtin() -> Synonyms {
+        Synonyms::from_list(BUILTIN).expect("the built-in synonym list is valid")
+    }
+
+    /// Reads the list format (see the module documentation).
+    pub fn from_list(text: &str) -> Result<Synonyms, SynonymError> {
+        let mut synonyms = Synonyms::default();
+        let mut analyzer = english_analyzer();
+        for (number, line) in text.lines().enumerate() {
+            let line = line.split('#').next().unwrap_or("").trim();
+            if line.is_empty() {
+                continue;
+            }
+            let error = |message: &str| SynonymError {
+                line: number + 1,
+                message: message.to_string(),
+            };
+            let (from, to) = match line.split_once("=>") {
+                Some((from, to)) => (split_terms(from), split_terms(to)),
+                None => (split_terms(line), Vec::new()),
+            };
+            let directional = !to.is_empty();
+            if from.is_empty()
+                || (!directional && from.len() < 2)
+                || (line.contains("=>") && to.is_empty())
+            {
+                return Err(error(
+                    "a group needs at least two terms, e.g. `heart attack | myocardial infarction`",
+                ));
+            }
+            if directional {
+                synonyms.add_directed(&mut analyzer, &from, &to);
+            } else {
+                synonyms.add_group(&mut analyzer, &from);
+            }
+        }
+        Ok(synonyms)
+    }
+
+    /// Reads a MeSH-style TSV (`id<TAB>name<TAB>term|term|…`). Lines that do not have
+    /// that shape are reported.
+    pub fn from_mesh_tsv(text: &str) -> Result<Synonyms, SynonymError> {
+        let mut synonyms = Synonyms::default();
+        let mut analyzer = english_analyzer();
+        for (number, line) in text.lines().enumerate() {
+            if line.trim().is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let mut columns = line.split('\t');
+            let (Some(_id), Some(name), entries) = (columns.next(), columns.next(), columns.next())
+            else {
+                return Err(SynonymError {
+                    line: number + 1,
+                    message: "expected `id<TAB>name<TAB>term|term|…`".to_string(),
+                });
+            };
+            let mut group = vec![name.trim()];
+            group.extend(
+                entries
+                    .unwrap_or("")
+                    .split('|')
+                    .map(str::trim)
+                    .filter(|t| !t.is_empty()),
+            );
+            if group.len() >= 2 {
+                synonyms.add_group(&mut analyzer, &group);
+            }
+        }
+        Ok(synonyms)
+    }
+
+    /// Adds every entry of `other`.
+    pub fn merge(&mut self, other: Synonyms) {
+        let ids: Vec<usize> = other
+            .terms
+            .iter()
+            .map(|term| self.intern(term.clone()))
+            .collect();
+        for (key, targets) in other.expansions {
+            let entry = self.expansions.entry(key).or_default();
+            for target in targets.into_iter().map(|t| ids[t]) {
+                if !entry.contains(&target) {
+                    entry.push(target);
+                }
+            }
+        }
+    }
+
+    /// The index of a term with the same key, adding it if there is none.
+    fn intern(&mut self, term: Term) -> usize {
+        if let Some(&id) = self.term_ids.get(&term.key) {
+            return id;
+        }
+        self.term_ids.insert(term.key.clone(), self.terms.len());
+        self.terms.push(term);
+        self.terms.len() - 1
+    }
+
+    /// Number of distinct terms that have alternatives.
+    pub fn len(&self) -> usize {
+        self.expansions.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.expansions.is_empty()
+    }
+
+    fn add_term(&mut self, analyzer: &mut TextAnalyzer, display: &str) -> Option<usize> {
+        let words = analyze(analyzer, display);
+        let key = key_words(display);
+        if words.is_empty() || key.is_empty() || key.len() > MAX_TERM_WORDS {
+            return None;
+        }
+        Some(self.intern(Term {
+            display: display.to_lowercase(),
+            words,
+            key,
+        }))
+    }
+
+    fn add_group(&mut self, analyzer: &mut TextAnalyzer, group: &[&str]) {
+        let ids: Vec<usize> = group
+            .iter()
+            .filter_map(|t| self.add_term(analyzer, t))
+            .collect();
+        for &from in &ids {
+            let targets: Vec<usize> = ids.iter().copied().filter(|&to| to != from).collect();
+            self.link(from, targets);
+        }
+    }
+
+    fn add_directed(&mut self, analyzer: &mut TextAnalyzer, from: &[&str], to: &[&str]) {
+        let targets: Vec<usize> = to
+            .iter()
+            .filter_map(|t| self.add_term(analyzer, t))
+            .collect();
+        let sources: Vec<usize> = from
+            .iter()
+            .filter_map(|t| self.add_term(analyzer, t))
+            .collect();
+        for source in sources {
+            let targets = targets.iter().copied().filter(|&to| to != source).collect();
+            self.link(source, targets);
+        }
+    }
+
+    fn link(&mut self, from: usize, targets: Vec<usize>) {
+        if targets.is_empty() {
+            return;
+        }
+        let key = self.terms[from].key.clone();
+        let entry = self.expansions.entry(key).or_default();
+        for target in targets {
+            if !entry.contains(&target) {
+                entry.push(target);
+            }
+        }
+    }
+
+    /// Finds the stretches of `words` (query words as [`key_word`] makes them, in
+    /// order) that have synonyms, longest first, without overlaps.
+    pub fn find(&self, words: &[String]) -> Vec<Match<'_>> {
+        let mut found = Vec::new();
+        let mut start = 0;
+        while start < words.len() {
+            let longest = (1..=MAX_TERM_WORDS.min(words.len() - start))
+                .rev()
+                .find_map(|len| {
+                    self.expansions
+                        .get(&words[start..start + len])
+                        .map(|t| (len, t))
+                });
+            match longest {
+                Some((len, targets)) => {
+                    let alternatives = targets
+                        .iter()
+                        .take(MAX_EXPANSIONS)
+                        .map(|&t| &self.terms[t])
+                        .collect();
+                    found.push(Match {
+                        start,
+                        len,
+                        alternatives,
+                    });
+                    start += len;
+                }
+                None => start += 1,
+            }
+        }
+        found
+    }
+}
+
+/// The lookup key of a text: its words lower-cased and folded, stop words left
+/// out, plural endings removed.
+pub fn key_words(text: &str) -> Vec<String> {
+    analyze(&mut names_analyzer(), text)
+        .into_iter()
+        .filter(|(_, w)| !STOP_WORDS.contains(&w.as_str()))
+        .map(|(_, w)| key_word(&w))
+        .collect()
+}
+
+/// A lower-cased word without a plural ending: "attacks" → "attack",
+/// "allergies" → "allergy", "rashes" → "rash"; "testes" stays "testes" ≠ "test".
+pub fn key_word(word: &str) -> String {
+    let n = word.len();
+    if n > 4 && word.ends_with("ies") {
+        return format!("{}y", &word[..n - 3]);
+    }
+    if n > 4
+        && ["ches", "shes", "sses", "xes", "zes"]
+            .iter()
+            .any(|end| word.ends_with(end))
+    {
+        return word[..n - 2].to_string();
+    }
+    if n > 3
+        && word.ends_with('s')
+        && !word.ends_with("ss")
+        && !word.ends_with("us")
+        && !word.ends_with("is")
+    {
+        return word[..n - 1].to_string();
+    }
+    word.to_string()
+}
+
+/// Splits a list line into terms at `|` (or `,` when there is no `|`).
+fn split_terms(text: &str) -> Vec<&str> {
+    let separator = if text.contains('|') { '|' } else { ',' };
+    text.split(separator)
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<String> {
+        key_words(text)
+    }
+
+    fn displays(synonyms: &Synonyms, query: &str) -> Vec<Vec<String>> {
+        synonyms
+            .find(&words(query))
+            .into_iter()
+            .map(|m| m.alternatives.iter().map(|t| t.display.clone()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn groups_are_symmetric_and_match_inflected_words() {
+        let synonyms = Synonyms::from_list(
+            "# comment\nheart attack | myocardial infarction\nhives, urticaria\n",
+        )
+        .unwrap();
+        assert_eq!(
+            displays(&synonyms, "heart attacks in women"),
+            [["myocardial infarction"]]
+        );
+        assert_eq!(
+            displays(&synonyms, "myocardial infarction"),
+            [["heart attack"]]
+        );
+        assert_eq!(displays(&synonyms, "itchy hives"), [["urticaria"]]);
+        let found = synonyms.find(&words("signs of heart attack"));
+        assert_eq!((found[0].start, found[0].len), (1, 2));
+    }
+
+    #[test]
+    fn plural_endings_match_but_stems_do_not() {
+        let synonyms = Synonyms::from_list(
+            "testes | testicles
+allergy | hypersensitivity
+",
+        )
+        .unwrap();
+        assert!(displays(&synonyms, "blood test").is_empty());
+        assert_eq!(displays(&synonyms, "allergies"), [["hypersensitivity"]]);
+        assert_eq!(key_word("rashes"), "rash");
+        assert_eq!(key_word("psoriasis"), "psoriasis");
+        assert_eq!(key_word("virus"), "virus");
+    }
+
+    #[test]
+    fn directed_entries_expand_one_way() {
+        let synonyms = Synonyms::from_list("leaky gut => intestinal permeability\n").unwrap();
+        assert_eq!(
+            displays(&synonyms, "leaky gut"),
+            [["intestinal permeability"]]
+        );
+        assert!(displays(&synonyms, "intestinal permeability").is_empty());
+    }
+
+    #[test]
+    fn longest_match_wins() {
+        let synonyms =
+            Synonyms::from_list("blood pressure | bp\nhigh blood pressure | hypertension\n")
+                .unwrap();
+        assert_eq!(
+            displays(&synonyms, "high blood pressure"),
+            [["hypertension"]]
+        );
+    }
+
+    #[test]
+    fn bad_lines_are_reported_with_their_number() {
+        let err = Synonyms::from_list("a | b\nlonely\n").unwrap_err();
+        assert_eq!(err.line, 2);
+        assert!(Synonyms::from_list("x =>\n").is_err());
+    }
+
+    #[test]
+    fn mesh_tsv_rows_become_groups() {
+        let tsv = "D003876\tDermatitis, Atopic\tAtopic Dermatitis|Atopic Eczema|Eczema, Atopic\nD000001\tCalcimycin\t\n";
+        let synonyms = Synonyms::from_mesh_tsv(tsv).unwrap();
+        let alternatives = displays(&synonyms, "atopic eczema");
+        assert!(
+            alternatives[0].contains(&"atopic dermatitis".to_string()),
+            "{alternatives:?}"
+        );
+        assert!(Synonyms::from_mesh_tsv("no tabs here\n").is_err());
+    }
+
+    #[test]
+    fn merging_combines_tables() {
+        let mut synonyms = Synonyms::from_list("a1 | b1\n").unwrap();
+        synonyms.merge(Synonyms::from_list("a1 | c1\n").unwrap());
+        assert_eq!(displays(&synonyms, "a1"), [["b1", "c1"]]);
+    }
+}

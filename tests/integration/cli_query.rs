@@ -1,0 +1,330 @@
+//! Query understanding from the command line: typos, synonyms, operators,
+//! filters, grouping, explanations and configuration.
+
+use std::fs;
+
+use crate::util::{fixtures, healthdex, repo_corpus, search_json, temp_corpus};
+
+fn headings(results: &serde_json::Value) -> Vec<String> {
+    results["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["heading"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn misspelled_words_are_corrected_marked_and_suggested() {
+    let (dir, _) = temp_corpus(&repo_corpus());
+    let results = search_json(dir.path(), &["probiotcs for eczema"]);
+    assert_eq!(
+        results["did_you_mean"], "probiotics for eczema",
+        "{results:#}"
+    );
+    assert_eq!(results["corrections"][0]["typed"], "probiotcs");
+    let top: Vec<&serde_json::Value> = results["hits"].as_array().unwrap().iter().take(3).collect();
+    let about_probiotics = top.iter().find(|hit| {
+        let text = format!("{} {}", hit["heading"], hit["snippet"]["text"]).to_lowercase();
+        text.contains("probiotic")
+            && (text.contains("eczema") || text.contains("dermatitis") || text.contains("skin"))
+    });
+    let hit = about_probiotics
+        .unwrap_or_else(|| panic!("no probiotics-and-eczema section in the top 3: {top:#?}"));
+    assert!(
+        hit["snippet"]["html"]
+            .as_str()
+            .unwrap()
+            .to_lowercase()
+            .contains("<mark>probiotic"),
+        "{hit:#}"
+    );
+}
+
+#[test]
+fn nonsense_is_not_matched_by_prefix() {
+    let (dir, _) = temp_corpus(&repo_corpus());
+    let results = search_json(dir.path(), &["sdafadsf"]);
+    assert_eq!(results["total"], 0);
+    assert!(results["did_you_mean"].is_null());
+}
+
+#[test]
+fn synonyms_find_professional_terms_and_are_reported() {
+    let (dir, corpus) = temp_corpus(&fixtures().join("site"));
+    fs::write(corpus.join("mi.md"), "---\ntitle: After a myocardial infarction\n---\n## Recovery\n\nCardiac rehabilitation helps recovery after myocardial infarction.\n").unwrap();
+    let results = search_json(dir.path(), &["heart attack recovery"]);
+    assert_eq!(results["hits"][0]["path"], "mi.md", "{results:#}");
+    let also: Vec<&str> = results["also_searched"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert!(also.contains(&"myocardial infarction"), "{also:?}");
+    assert!(
+        results["hits"][0]["snippet"]["html"]
+            .as_str()
+            .unwrap()
+            .contains("<mark>myocardial</mark>")
+    );
+}
+
+#[test]
+fn a_long_question_with_a_missing_word_still_answers() {
+    let (dir, _) = temp_corpus(&repo_corpus());
+    let question = "I have had itchy red patches on my elbows for weeks and my gut is always bloated, could these be connected? zzqxj";
+    let results = search_json(dir.path(), &[question]);
+    assert!(results["total"].as_u64().unwrap() > 0);
+    let top: Vec<String> = results["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .take(5)
+        .map(|h| h["path"].as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        top.iter()
+            .any(|p| p.contains("psoriasis") || p.contains("eczema") || p.contains("gut-skin")),
+        "{top:?}"
+    );
+}
+
+#[test]
+fn operators_exclude_choose_and_restrict() {
+    let (dir, _) = temp_corpus(&fixtures().join("site"));
+    let all = search_json(dir.path(), &["gut"]);
+    let without = search_json(dir.path(), &["gut -fibre"]);
+    assert!(without["total"].as_u64() < all["total"].as_u64());
+    assert!(
+        without["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|h| h["path"] != "fibre.md"),
+        "{without:#}"
+    );
+
+    let either = search_json(dir.path(), &["emollients OR lactulose"]);
+    let paths: Vec<&str> = either["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["path"].as_str().unwrap())
+        .collect();
+    assert!(
+        paths.contains(&"eczema.md") && paths.contains(&"leaky-gut.md"),
+        "{paths:?}"
+    );
+
+    let titled = search_json(dir.path(), &["title:fibre gut"]);
+    assert!(
+        titled["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|h| h["path"] == "fibre.md"),
+        "{titled:#}"
+    );
+
+    let tagged = search_json(dir.path(), &["gut tag:barrier"]);
+    assert!(
+        tagged["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|h| h["path"] == "leaky-gut.md"),
+        "{tagged:#}"
+    );
+
+    let dated = search_json(dir.path(), &["gut year:2023"]);
+    assert!(
+        dated["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|h| h["path"] == "eczema.md"),
+        "{dated:#}"
+    );
+
+    let by = search_json(dir.path(), &["gut author:writer"]);
+    assert!(
+        by["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|h| h["path"] == "leaky-gut.md"),
+        "{by:#}"
+    );
+
+    let degraded = search_json(dir.path(), &["year:soon gut"]);
+    assert_eq!(
+        degraded["total"], all["total"],
+        "a wrong operator is plain words, not a filter"
+    );
+}
+
+#[test]
+fn filters_from_flags_and_tag_facets() {
+    let (dir, _) = temp_corpus(&fixtures().join("site"));
+    let results = search_json(dir.path(), &["gut", "--tag", "diet"]);
+    assert!(
+        results["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|h| h["path"] == "fibre.md"),
+        "{results:#}"
+    );
+    let since = search_json(dir.path(), &["gut", "--since", "2024-01-01"]);
+    assert!(
+        since["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|h| h["date"] == "2024-03-10"),
+        "{since:#}"
+    );
+    let facets = search_json(dir.path(), &["gut"])["facets"]["tags"].clone();
+    assert_eq!(facets[0]["tag"], "gut", "{facets:#}");
+    let bad = healthdex(dir.path(), &["search", "gut", "--since", "last week"]);
+    assert_eq!(bad.code, 2);
+    assert!(bad.stderr.contains("YYYY-MM-DD"), "{}", bad.stderr);
+}
+
+#[test]
+fn no_article_floods_the_first_page() {
+    let (dir, _) = temp_corpus(&repo_corpus());
+    for query in ["leaky gut", "eczema", "heart attack"] {
+        let results = search_json(dir.path(), &[query]);
+        let mut counts = std::collections::HashMap::new();
+        for hit in results["hits"].as_array().unwrap() {
+            *counts
+                .entry(hit["path"].as_str().unwrap().to_string())
+                .or_insert(0) += 1;
+        }
+        assert!(counts.values().all(|&n| n <= 3), "{query}: {counts:?}");
+    }
+}
+
+#[test]
+fn grouping_gives_one_entry_per_article() {
+    let (dir, _) = temp_corpus(&repo_corpus());
+    let results = search_json(dir.path(), &["leaky gut", "--group", "--limit", "5"]);
+    let groups = results["groups"].as_array().unwrap();
+    assert_eq!(groups.len(), 5);
+    assert!(results["hits"].as_array().unwrap().is_empty());
+    let paths: std::collections::HashSet<&str> =
+        groups.iter().map(|g| g["path"].as_str().unwrap()).collect();
+    assert_eq!(paths.len(), 5);
+    for group in groups {
+        let hits = group["hits"].as_array().unwrap();
+        assert!(!hits.is_empty() && hits.len() <= 3);
+        assert!(hits.iter().all(|h| h["path"] == group["path"]));
+        assert_eq!(group["score"], hits[0]["score"]);
+    }
+    let scores: Vec<f64> = groups
+        .iter()
+        .map(|g| g["score"].as_f64().unwrap())
+        .collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
+}
+
+#[test]
+fn explain_says_which_parts_scored() {
+    let (dir, _) = temp_corpus(&fixtures().join("site"));
+    let results = search_json(dir.path(), &["leaky gut", "--explain", "--limit", "1"]);
+    let parts = results["hits"][0]["explain"].as_array().unwrap();
+    let clauses: Vec<&str> = parts
+        .iter()
+        .map(|p| p["clause"].as_str().unwrap())
+        .collect();
+    assert!(
+        clauses.iter().any(|c| c.starts_with("words: leaky gut")),
+        "{clauses:?}"
+    );
+    assert!(
+        clauses.iter().any(|c| c.starts_with("near: leaky gut")),
+        "{clauses:?}"
+    );
+    let text = healthdex(
+        dir.path(),
+        &["search", "leaky gut", "--explain", "--limit", "1"],
+    );
+    assert!(text.stdout.contains("score "), "{}", text.stdout);
+}
+
+#[test]
+fn configuration_sets_weights_and_synonyms_and_rejects_typos() {
+    let (dir, corpus) = temp_corpus(&fixtures().join("site"));
+    fs::write(
+        corpus.join("zinc.md"),
+        "---\ntitle: Zinc\n---\n## Zinc and skin\n\nZinc lozenges.\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("mine.txt"),
+        "# our words\nzinc => emollients\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("healthdex.toml"),
+        "[synonyms]\nfiles = [\"mine.txt\"]\n",
+    )
+    .unwrap();
+    let results = search_json(dir.path(), &["zinc"]);
+    let paths: Vec<&str> = results["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["path"].as_str().unwrap())
+        .collect();
+    assert!(
+        paths.contains(&"eczema.md"),
+        "the user list expands zinc: {paths:?}"
+    );
+
+    let mesh = "D1\tZinc\tZn Element|Emollients\n";
+    fs::write(dir.path().join("mesh.tsv"), mesh).unwrap();
+    fs::write(
+        dir.path().join("mesh.toml"),
+        "[synonyms]\nbuiltin = false\nmesh = [\"mesh.tsv\"]\n",
+    )
+    .unwrap();
+    let results = search_json(dir.path(), &["zinc", "--config", "mesh.toml"]);
+    assert!(
+        results["also_searched"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t == "emollients"),
+        "{results:#}"
+    );
+
+    fs::write(
+        dir.path().join("healthdex.toml"),
+        "[weights]\ntitel = 2.0\n",
+    )
+    .unwrap();
+    let run = healthdex(dir.path(), &["search", "zinc"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("healthdex.toml")
+            && run.stderr.contains("line 2")
+            && run.stderr.contains("titel"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn headings_follow_field_weights() {
+    let (dir, _) = temp_corpus(&fixtures().join("site"));
+    fs::write(
+        dir.path().join("heading-first.toml"),
+        "[weights]\ntitle = 0.0\nheading = 5.0\n",
+    )
+    .unwrap();
+    let results = search_json(dir.path(), &["measured", "--config", "heading-first.toml"]);
+    assert_eq!(headings(&results)[0], "How permeability is measured");
+}

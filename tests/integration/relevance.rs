@@ -1,0 +1,68 @@
+//! The relevance suite as tests: floors on the bundled corpus, and the MedQuAD
+//! target (at least 25% above plain BM25, no query class below it) when
+//! `../shared/data/medquad` is present.
+
+use std::path::Path;
+
+use healthdex::index::{self, IndexOptions, IndexSettings};
+use healthdex::search::eval::{self, Report};
+use healthdex::search::{Engine, SearchOptions};
+
+use crate::util::repo_corpus;
+
+fn evaluate(corpus: &Path, judgments: &str) -> Report {
+    let dir = tempfile::tempdir().unwrap();
+    let options = IndexOptions {
+        root: corpus.to_path_buf(),
+        index_dir: dir.path().join("index"),
+        settings: IndexSettings::default(),
+    };
+    index::update(&options).unwrap();
+    let engine = Engine::open(&options.index_dir).unwrap();
+    let baseline = engine.with_options(SearchOptions::baseline());
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/relevance")
+        .join(judgments);
+    let judged = eval::read_judgments(&std::fs::read_to_string(path).unwrap()).unwrap();
+    eval::evaluate(&engine, &baseline, &judged).unwrap()
+}
+
+#[test]
+fn bundled_corpus_meets_its_relevance_floors() {
+    let report = evaluate(&repo_corpus(), "corpus.jsonl");
+    let all = &report.overall;
+    assert!(all.queries >= 40);
+    assert!(
+        all.healthdex.ndcg >= 0.62,
+        "nDCG@10 {:.3}",
+        all.healthdex.ndcg
+    );
+    assert!(all.healthdex.mrr >= 0.85, "MRR@10 {:.3}", all.healthdex.mrr);
+    assert!(all.healthdex.ndcg > all.baseline.ndcg * 1.05, "{all:?}");
+    for class in ["lay", "misspelling"] {
+        let s = &report.by_class[class];
+        assert!(s.healthdex.ndcg > s.baseline.ndcg * 1.25, "{class}: {s:?}");
+    }
+}
+
+#[test]
+fn medquad_beats_plain_bm25_by_a_quarter_in_every_class() {
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/medquad");
+    if !data.is_dir() {
+        eprintln!(
+            "skipping: {} not found (MedQuAD is read from ../shared/data)",
+            data.display()
+        );
+        return;
+    }
+    let report = evaluate(&data, "medquad.jsonl");
+    let all = &report.overall;
+    assert!(all.queries >= 60);
+    assert!(all.healthdex.ndcg >= all.baseline.ndcg * 1.25, "{all:?}");
+    for (class, s) in &report.by_class {
+        assert!(
+            s.healthdex.ndcg >= s.baseline.ndcg,
+            "{class} is below the baseline: {s:?}"
+        );
+    }
+}
