@@ -50,13 +50,10 @@ pub(super) fn open_engine(choice: &IndexChoice) -> anyhow::Result<Engine> {
 /// Builds the index if it is missing, or brings it up to date with its corpus.
 /// Progress goes to stderr so that stdout holds only results.
 fn prepare_index(index_dir: &Path, corpus: Option<&Path>) -> anyhow::Result<()> {
-    let (root, settings, why) = match (index::open(index_dir), corpus) {
-        (Ok(open), None) => (
-            open.manifest.root.clone(),
-            open.manifest.settings.clone(),
-            None,
-        ),
-        (Ok(open), Some(corpus)) => (corpus.to_path_buf(), open.manifest.settings.clone(), None),
+    let manifest = index::open(index_dir).and_then(|open| open.manifest());
+    let (root, settings, why) = match (manifest, corpus) {
+        (Ok(manifest), None) => (manifest.root, manifest.settings, None),
+        (Ok(manifest), Some(corpus)) => (corpus.to_path_buf(), manifest.settings, None),
         (Err(Error::NoIndex(_)), corpus) => {
             let root = corpus.map_or_else(|| PathBuf::from(DEFAULT_CORPUS), Path::to_path_buf);
             let why = format!(

@@ -19,7 +19,7 @@ use tantivy::indexer::{IndexWriterOptions, LogMergePolicy};
 use tantivy::{Index, IndexWriter, TantivyError, Term};
 
 use super::document::section_documents;
-use super::manifest::{FileEntry, IndexSettings, Manifest};
+use super::manifest::{FileEntry, IndexSettings, MANIFEST_PREFIX, Manifest};
 use super::schema::{self, Fields};
 use crate::article::{ParseOptions, parse_article};
 use crate::corpus::{self, Loaded, SourceFile};
@@ -80,12 +80,24 @@ pub fn update(options: &IndexOptions) -> Result<IndexReport> {
         .map_err(|_| Error::NotADirectory(options.root.clone()))?;
     let (files, walk_warnings) = corpus::discover(&root)?;
     let mut report = match inspect(&options.index_dir, &root, &options.settings) {
-        State::Current(index, manifest) => {
-            sync(&index, manifest, false, &files, &options.settings)?
-        }
+        State::Current(index, manifest) => sync(
+            &options.index_dir,
+            &index,
+            manifest,
+            false,
+            &files,
+            &options.settings,
+        )?,
         State::Reset(index, reason) => {
             let fresh = Manifest::new(root.clone(), options.settings.clone());
-            let mut report = sync(&index, fresh, true, &files, &options.settings)?;
+            let mut report = sync(
+                &options.index_dir,
+                &index,
+                fresh,
+                true,
+                &files,
+                &options.settings,
+            )?;
             report.rebuilt = Some(reason);
             report
         }
@@ -125,7 +137,7 @@ fn inspect(dir: &Path, root: &Path, settings: &IndexSettings) -> State {
         let metas = index
             .load_metas()
             .map_err(|e| format!("its metadata cannot be read ({e})"))?;
-        let manifest = Manifest::from_payload(metas.payload.as_deref())?;
+        let manifest = Manifest::load(dir, metas.payload.as_deref())?;
         if index.schema() != Fields::build().schema {
             return Err("its schema is from another version of healthdex".to_string());
         }
@@ -175,7 +187,7 @@ fn build_elsewhere(
         )
     })?;
     schema::register_analyzers(&index);
-    let report = sync(&index, manifest, false, files, settings)?;
+    let report = sync(&staging, &index, manifest, false, files, settings)?;
     drop(index);
     replace_dir(&staging, target)?;
     Ok(report)
@@ -190,7 +202,7 @@ fn refuse_foreign_folder(target: &Path) -> Result<()> {
         let name = entry.file_name().to_string_lossy().into_owned();
         !(name == "meta.json"
             || name.starts_with('.')
-            || name.ends_with(".idx")
+            || name.starts_with(MANIFEST_PREFIX)
             || is_segment_file(&name))
     });
     if foreign {
@@ -238,6 +250,7 @@ struct Change {
 
 /// Applies the difference between `previous` and the files on disk in one commit.
 fn sync(
+    dir: &Path,
     index: &Index,
     previous: Manifest,
     reset: bool,
@@ -279,7 +292,7 @@ fn sync(
         for (path, entry) in entries {
             next.files.insert(path, entry);
         }
-        commit(writer, &next)?;
+        commit(writer, &next, dir)?;
     }
     summarize(&next, &mut report);
     Ok(report)
@@ -436,18 +449,22 @@ fn index_one(
     Ok(entry)
 }
 
-/// Commits with the manifest as payload, then lets merges finish.
-fn commit(mut writer: IndexWriter, manifest: &Manifest) -> Result<()> {
+/// Stores the manifest, commits with a payload naming it, then lets merges finish
+/// and removes manifests no commit refers to any more.
+fn commit(mut writer: IndexWriter, manifest: &Manifest, dir: &Path) -> Result<()> {
+    let payload = manifest.store(dir).map_err(|e| Error::io(dir, e))?;
     let mut prepared = writer
         .prepare_commit()
         .map_err(|e| Error::tantivy("cannot commit the index", e))?;
-    prepared.set_payload(&manifest.to_payload());
+    prepared.set_payload(&payload);
     prepared
         .commit()
         .map_err(|e| Error::tantivy("cannot commit the index", e))?;
     writer
         .wait_merging_threads()
-        .map_err(|e| Error::tantivy("cannot finish merging index segments", e))
+        .map_err(|e| Error::tantivy("cannot finish merging index segments", e))?;
+    Manifest::remove_stale(dir, &payload);
+    Ok(())
 }
 
 fn summarize(manifest: &Manifest, report: &mut IndexReport) {

@@ -1,11 +1,17 @@
 //! The manifest: what was indexed, from where, with which settings, and a content
-//! hash per file, so that re-indexing touches only what changed. It is stored as
-//! the payload of the tantivy commit itself (in `meta.json`), which makes it atomic
-//! with the documents it describes: a crash can never leave an index whose
-//! manifest disagrees with its content.
+//! hash per file, so that re-indexing touches only what changed.
+//!
+//! It is written to a file named after its own hash (`healthdex-manifest-<hash>.json`)
+//! *before* the commit, and the commit's payload (in tantivy's `meta.json`) names
+//! that file together with the schema version. The payload and the documents change
+//! in one atomic step, so a crash can never leave an index whose manifest disagrees
+//! with its content; an unreferenced manifest left by a crash is removed at the next
+//! commit. Keeping the file list out of `meta.json` keeps opening the index for a
+//! search cheap (`meta.json` is read on every open; the manifest only by `index`).
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
@@ -63,23 +69,53 @@ impl Manifest {
         }
     }
 
-    /// Reads a commit payload. `Err` describes why it cannot be used.
-    pub fn from_payload(payload: Option<&str>) -> Result<Manifest, String> {
-        let payload = payload.ok_or("it has no healthdex manifest")?;
-        let version: VersionProbe = serde_json::from_str(payload)
-            .map_err(|e| format!("its manifest is unreadable ({e})"))?;
-        if version.schema_version != SCHEMA_VERSION {
-            return Err(format!(
-                "it was written with schema version {} (healthdex {}), this is version {SCHEMA_VERSION}",
-                version.schema_version,
-                version.healthdex_version.as_deref().unwrap_or("unknown")
-            ));
-        }
-        serde_json::from_str(payload).map_err(|e| format!("its manifest is unreadable ({e})"))
+    /// Reads the manifest named by a commit payload. `Err` says why it cannot be used.
+    pub fn load(dir: &Path, payload: Option<&str>) -> Result<Manifest, String> {
+        let payload = Payload::read(payload)?;
+        let path = dir.join(&payload.manifest);
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| format!("its manifest `{}` cannot be read ({e})", path.display()))?;
+        serde_json::from_str(&text).map_err(|e| format!("its manifest is unreadable ({e})"))
     }
 
-    pub fn to_payload(&self) -> String {
-        serde_json::to_string(self).expect("a manifest always serializes")
+    /// Writes the manifest next to the index (durably) and returns the commit payload
+    /// that names it.
+    pub fn store(&self, dir: &Path) -> std::io::Result<String> {
+        let json = serde_json::to_vec(self).map_err(std::io::Error::other)?;
+        let name = format!(
+            "{MANIFEST_PREFIX}{}.json",
+            &blake3::hash(&json).to_hex()[..16]
+        );
+        let temporary = dir.join(format!(".{name}.tmp"));
+        let mut file = std::fs::File::create(&temporary)?;
+        file.write_all(&json)?;
+        file.sync_all()?;
+        std::fs::rename(&temporary, dir.join(&name))?;
+        let payload = Payload {
+            schema_version: SCHEMA_VERSION,
+            healthdex_version: env!("CARGO_PKG_VERSION").to_string(),
+            manifest: name,
+        };
+        Ok(serde_json::to_string(&payload).expect("a payload always serializes"))
+    }
+
+    /// Removes manifests other than the one named by `payload` (left by earlier
+    /// commits or by a run that crashed before committing).
+    pub fn remove_stale(dir: &Path, payload: &str) {
+        let Ok(current) = Payload::read(Some(payload)) else {
+            return;
+        };
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let stale = name.starts_with(MANIFEST_PREFIX)
+                || name.starts_with(&format!(".{MANIFEST_PREFIX}"));
+            if stale && name != current.manifest {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
     }
 
     /// Totals over the indexed files: (articles, sections, references).
@@ -98,6 +134,35 @@ impl Manifest {
     }
 }
 
+/// Start of the name of manifest files in the index folder.
+pub const MANIFEST_PREFIX: &str = "healthdex-manifest-";
+
+/// The commit payload: the versions that wrote the index and its manifest file.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Payload {
+    pub schema_version: u32,
+    pub healthdex_version: String,
+    pub manifest: String,
+}
+
+impl Payload {
+    /// Reads a commit payload and checks its schema version. `Err` says why the index
+    /// cannot be used as it is.
+    pub fn read(payload: Option<&str>) -> Result<Payload, String> {
+        let payload = payload.ok_or("it has no healthdex manifest")?;
+        let probe: VersionProbe = serde_json::from_str(payload)
+            .map_err(|e| format!("its payload is unreadable ({e})"))?;
+        if probe.schema_version != SCHEMA_VERSION {
+            return Err(format!(
+                "it was written with schema version {} (healthdex {}), this is version {SCHEMA_VERSION}",
+                probe.schema_version,
+                probe.healthdex_version.as_deref().unwrap_or("unknown")
+            ));
+        }
+        serde_json::from_str(payload).map_err(|e| format!("its payload is unreadable ({e})"))
+    }
+}
+
 /// Reads only the version fields, so an old or future layout is recognised.
 #[derive(Deserialize)]
 struct VersionProbe {
@@ -110,21 +175,40 @@ mod tests {
     use super::*;
 
     #[test]
-    fn round_trips_and_rejects_other_versions() {
+    fn stores_loads_and_rejects_other_versions() {
+        let dir = tempfile::tempdir().unwrap();
         let manifest = Manifest::new(PathBuf::from("/corpus"), IndexSettings::default());
-        let payload = manifest.to_payload();
-        assert_eq!(Manifest::from_payload(Some(&payload)).unwrap(), manifest);
+        let payload = manifest.store(dir.path()).unwrap();
+        assert_eq!(
+            Manifest::load(dir.path(), Some(&payload)).unwrap(),
+            manifest
+        );
 
         let old = payload.replace(
             &format!("\"schema_version\":{SCHEMA_VERSION}"),
             "\"schema_version\":0",
         );
         assert!(
-            Manifest::from_payload(Some(&old))
+            Manifest::load(dir.path(), Some(&old))
                 .unwrap_err()
                 .contains("schema version 0")
         );
-        assert!(Manifest::from_payload(None).is_err());
-        assert!(Manifest::from_payload(Some("{not json")).is_err());
+        assert!(Manifest::load(dir.path(), None).is_err());
+        assert!(Manifest::load(dir.path(), Some("{not json")).is_err());
+    }
+
+    #[test]
+    fn stale_manifests_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut manifest = Manifest::new(PathBuf::from("/a"), IndexSettings::default());
+        let first = manifest.store(dir.path()).unwrap();
+        manifest.root = PathBuf::from("/b");
+        let second = manifest.store(dir.path()).unwrap();
+        Manifest::remove_stale(dir.path(), &second);
+        assert!(Manifest::load(dir.path(), Some(&first)).is_err());
+        assert_eq!(
+            Manifest::load(dir.path(), Some(&second)).unwrap().root,
+            PathBuf::from("/b")
+        );
     }
 }

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use tantivy::Index;
 
 pub use build::{IndexOptions, IndexReport, update};
-pub use manifest::{FileEntry, IndexSettings, Manifest};
+pub use manifest::{FileEntry, IndexSettings, Manifest, Payload};
 pub use schema::Fields;
 
 use crate::{Error, Result};
@@ -20,12 +20,25 @@ use crate::{Error, Result};
 /// Default location of the index, relative to the working directory.
 pub const DEFAULT_INDEX_DIR: &str = ".healthdex";
 
-/// An index opened for reading, with its schema fields and manifest.
+/// An index opened for reading, with its schema fields.
 pub struct OpenIndex {
     pub index: Index,
     pub fields: Fields,
-    pub manifest: Manifest,
     pub dir: PathBuf,
+    /// The commit payload (versions and the name of the manifest file).
+    payload: Option<String>,
+}
+
+impl OpenIndex {
+    /// What was indexed, from where, with which settings.
+    pub fn manifest(&self) -> Result<Manifest> {
+        Manifest::load(&self.dir, self.payload.as_deref()).map_err(|found| {
+            Error::IncompatibleIndex {
+                path: self.dir.clone(),
+                found,
+            }
+        })
+    }
 }
 
 /// Whether a tantivy index exists in `dir`.
@@ -34,7 +47,8 @@ pub fn exists(dir: &Path) -> bool {
 }
 
 /// Opens an index for search. Fails with a message naming the next step when the
-/// index is missing or was written by an incompatible version.
+/// index is missing or was written by an incompatible version. Cheap: the manifest
+/// is only read when asked for.
 pub fn open(dir: &Path) -> Result<OpenIndex> {
     if !exists(dir) {
         return Err(Error::NoIndex(dir.to_path_buf()));
@@ -48,7 +62,7 @@ pub fn open(dir: &Path) -> Result<OpenIndex> {
     let metas = index
         .load_metas()
         .map_err(|e| Error::tantivy(format!("cannot read the index at `{}`", dir.display()), e))?;
-    let manifest = Manifest::from_payload(metas.payload.as_deref()).map_err(incompatible)?;
+    Payload::read(metas.payload.as_deref()).map_err(incompatible)?;
     if index.schema() != Fields::build().schema {
         return Err(incompatible("a different schema".to_string()));
     }
@@ -56,7 +70,7 @@ pub fn open(dir: &Path) -> Result<OpenIndex> {
     Ok(OpenIndex {
         index,
         fields,
-        manifest,
         dir: dir.to_path_buf(),
+        payload: metas.payload,
     })
 }

@@ -499,7 +499,7 @@ impl Planner<'_> {
         }
         for synonym in &slot.synonyms {
             let weight = SYNONYM_WEIGHT * slot.words.len().max(1) as f32;
-            options.push(self.in_fields(&synonym.words, 0, weight));
+            options.push(self.in_fields(synonym.words(), 0, weight));
         }
         for stem in &slot.corrections {
             options.push(self.word(stem, FUZZY_WEIGHT));
@@ -726,7 +726,7 @@ fn highlight_words(
         slot.corrections.iter().for_each(|w| add(w));
         slot.synonyms
             .iter()
-            .flat_map(|t| t.words.iter())
+            .flat_map(|t| t.words().iter())
             .for_each(|(_, w)| add(w));
         slot.any_of.iter().flatten().for_each(|(_, w)| add(w));
     }

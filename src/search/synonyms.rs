@@ -15,6 +15,7 @@
 //! - a MeSH-style TSV: `id<TAB>preferred name<TAB>term|term|…` per line.
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use tantivy::tokenizer::TextAnalyzer;
 
@@ -27,14 +28,23 @@ const MAX_TERM_WORDS: usize = 6;
 /// Alternatives added for one matched term (MeSH groups can be long).
 pub const MAX_EXPANSIONS: usize = 6;
 
-/// A term: how it is shown, and its analyzed words with positions.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A term: how it is shown, its lookup key, and (computed when first searched
+/// for, since stemming every term of a large list at start-up is wasted work) its
+/// words as the index stores them.
+#[derive(Debug, Clone)]
 pub struct Term {
     pub display: String,
-    /// Stemmed words with positions, as the index stores them: used to search.
-    pub words: Vec<(usize, String)>,
     /// Lookup key: see [`key_words`].
     key: Vec<String>,
+    stems: OnceLock<Vec<(usize, String)>>,
+}
+
+impl Term {
+    /// Stemmed words with positions, as the index stores them: used to search.
+    pub fn words(&self) -> &[(usize, String)] {
+        self.stems
+            .get_or_init(|| analyze(&mut english_analyzer(), &self.display))
+    }
 }
 
 /// A synonym table.
@@ -56,7 +66,7 @@ pub struct SynonymError {
 }
 
 /// A stretch of the query that has synonyms.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Match<'a> {
     /// Index of the first query word matched, and how many words.
     pub start: usize,
@@ -73,7 +83,7 @@ impl Synonyms {
     /// Reads the list format (see the module documentation).
     pub fn from_list(text: &str) -> Result<Synonyms, SynonymError> {
         let mut synonyms = Synonyms::default();
-        let mut analyzer = english_analyzer();
+        let mut analyzer = names_analyzer();
         for (number, line) in text.lines().enumerate() {
             let line = line.split('#').next().unwrap_or("").trim();
             if line.is_empty() {
@@ -109,7 +119,7 @@ impl Synonyms {
     /// that shape are reported.
     pub fn from_mesh_tsv(text: &str) -> Result<Synonyms, SynonymError> {
         let mut synonyms = Synonyms::default();
-        let mut analyzer = english_analyzer();
+        let mut analyzer = names_analyzer();
         for (number, line) in text.lines().enumerate() {
             if line.trim().is_empty() || line.starts_with('#') {
                 continue;
@@ -173,16 +183,15 @@ impl Synonyms {
         self.expansions.is_empty()
     }
 
-    fn add_term(&mut self, analyzer: &mut TextAnalyzer, display: &str) -> Option<usize> {
-        let words = analyze(analyzer, display);
-        let key = key_words(display);
-        if words.is_empty() || key.is_empty() || key.len() > MAX_TERM_WORDS {
+    fn add_term(&mut self, names: &mut TextAnalyzer, display: &str) -> Option<usize> {
+        let key = key_words_with(names, display);
+        if key.is_empty() || key.len() > MAX_TERM_WORDS {
             return None;
         }
         Some(self.intern(Term {
             display: display.to_lowercase(),
-            words,
             key,
+            stems: OnceLock::new(),
         }))
     }
 
@@ -262,7 +271,11 @@ impl Synonyms {
 /// The lookup key of a text: its words lower-cased and folded, stop words left
 /// out, plural endings removed.
 pub fn key_words(text: &str) -> Vec<String> {
-    analyze(&mut names_analyzer(), text)
+    key_words_with(&mut names_analyzer(), text)
+}
+
+fn key_words_with(names: &mut TextAnalyzer, text: &str) -> Vec<String> {
+    analyze(names, text)
         .into_iter()
         .filter(|(_, w)| !STOP_WORDS.contains(&w.as_str()))
         .map(|(_, w)| key_word(&w))
