@@ -10,6 +10,7 @@
 //! place when complete, so a crash never leaves a half-built index where the last
 //! good one was.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -27,6 +28,8 @@ use crate::{Error, Result, Severity, Warning};
 
 /// Memory each indexing thread may buffer before it writes a segment.
 const WRITER_BUDGET_PER_THREAD: usize = 64 * 1024 * 1024;
+/// Markdown read, parsed and indexed at a time, to bound memory on large corpora.
+const BATCH_BYTES: u64 = 32 * 1024 * 1024;
 /// Bytes of changed Markdown that justify one more indexing thread.
 const BYTES_PER_WRITER_THREAD: u64 = 2 * 1024 * 1024;
 /// Share of deleted documents in a segment that makes it worth merging.
@@ -249,6 +252,11 @@ struct Change {
 }
 
 /// Applies the difference between `previous` and the files on disk in one commit.
+///
+/// Files whose size and modification time are unchanged are not read. The others
+/// are read, hashed and (if their content changed) parsed and indexed in batches of
+/// about [`BATCH_BYTES`], so memory stays bounded however large the corpus is. The
+/// writer is opened only once something has to change.
 fn sync(
     dir: &Path,
     index: &Index,
@@ -257,54 +265,11 @@ fn sync(
     files: &[SourceFile],
     settings: &IndexSettings,
 ) -> Result<IndexReport> {
+    let mut report = IndexReport::default();
     let mut next = Manifest {
         files: Default::default(),
         ..previous.clone()
     };
-    let mut report = IndexReport::default();
-    let changes = find_changes(&previous, files, &mut next, &mut report);
-    let removed: Vec<&String> = previous
-        .files
-        .keys()
-        .filter(|path| {
-            !next.files.contains_key(*path) && !changes.iter().any(|c| &c.file.path == *path)
-        })
-        .collect();
-    report.removed = removed.len();
-    if reset || !changes.is_empty() || next.files.len() != previous.files.len() || next != previous
-    {
-        let fields = Fields::from_schema(&index.schema())
-            .map_err(|e| Error::tantivy("reading the index schema", e))?;
-        let writer = open_writer(index, &changes)?;
-        if reset {
-            writer
-                .delete_all_documents()
-                .map_err(|e| Error::tantivy("clearing the index", e))?;
-        }
-        for path in removed
-            .iter()
-            .copied()
-            .chain(changes.iter().filter(|c| c.known).map(|c| &c.file.path))
-        {
-            writer.delete_term(Term::from_field_text(fields.path, path));
-        }
-        let entries = index_changes(&writer, &fields, changes, settings)?;
-        for (path, entry) in entries {
-            next.files.insert(path, entry);
-        }
-        commit(writer, &next, dir)?;
-    }
-    summarize(&next, &mut report);
-    Ok(report)
-}
-
-/// Sorts files into unchanged (copied to `next`) and changed (returned).
-fn find_changes(
-    previous: &Manifest,
-    files: &[SourceFile],
-    next: &mut Manifest,
-    report: &mut IndexReport,
-) -> Vec<Change> {
     let (same_stat, candidates): (Vec<_>, Vec<_>) = files.iter().partition(|file| {
         previous
             .files
@@ -315,15 +280,86 @@ fn find_changes(
         next.files
             .insert(file.path.clone(), previous.files[&file.path].clone());
     }
-    let loaded: Vec<Change> = candidates
-        .into_par_iter()
+    let on_disk: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let removed: Vec<&String> = previous
+        .files
+        .keys()
+        .filter(|p| !on_disk.contains(p.as_str()))
+        .collect();
+    report.removed = removed.len();
+
+    let fields = Fields::from_schema(&index.schema())
+        .map_err(|e| Error::tantivy("reading the index schema", e))?;
+    let expected_bytes: u64 = candidates.iter().map(|f| f.size).sum();
+    let mut writer = Writer::new(index, &fields, expected_bytes);
+    if reset {
+        writer
+            .get()?
+            .delete_all_documents()
+            .map_err(|e| Error::tantivy("clearing the index", e))?;
+    }
+    for path in removed {
+        writer.delete(path)?;
+    }
+    for batch in batches(&candidates) {
+        let changed = read_batch(batch, &previous, &mut next, &mut report);
+        if changed.is_empty() {
+            continue;
+        }
+        for change in changed.iter().filter(|c| c.known) {
+            writer.delete(&change.file.path)?;
+        }
+        let entries = index_changes(writer.get()?, &fields, changed, settings)?;
+        next.files.extend(entries);
+    }
+    let payload = match next != previous {
+        true => Some(commit(writer.get()?, &next, dir)?),
+        false => None,
+    };
+    if let Some(open) = writer.open {
+        finish(open, payload.as_deref(), dir)?;
+    }
+    report.unchanged = files.len() - report.added - report.updated;
+    summarize(&next, &mut report);
+    Ok(report)
+}
+
+/// Groups files into batches of about [`BATCH_BYTES`] (at least one file each).
+fn batches<'a>(files: &'a [&'a SourceFile]) -> impl Iterator<Item = &'a [&'a SourceFile]> + 'a {
+    let mut start = 0;
+    std::iter::from_fn(move || {
+        if start >= files.len() {
+            return None;
+        }
+        let mut end = start;
+        let mut bytes = 0;
+        while end < files.len() && (end == start || bytes + files[end].size <= BATCH_BYTES) {
+            bytes += files[end].size;
+            end += 1;
+        }
+        let batch = &files[start..end];
+        start = end;
+        Some(batch)
+    })
+}
+
+/// Reads and hashes a batch in parallel. Files whose content is unchanged go
+/// straight to `next`; the changed ones are returned for indexing.
+fn read_batch(
+    batch: &[&SourceFile],
+    previous: &Manifest,
+    next: &mut Manifest,
+    report: &mut IndexReport,
+) -> Vec<Change> {
+    let loaded: Vec<Change> = batch
+        .par_iter()
         .map(|file| Change {
             known: previous.files.contains_key(&file.path),
             loaded: corpus::load(file),
-            file: file.clone(),
+            file: (*file).clone(),
         })
         .collect();
-    let mut changes = Vec::new();
+    let mut changed = Vec::new();
     for change in loaded {
         let same_content = match (&change.loaded, previous.files.get(&change.file.path)) {
             (Ok(loaded), Some(entry)) => entry.hash == loaded.hash,
@@ -342,16 +378,47 @@ fn find_changes(
             } else {
                 report.added += 1;
             }
-            changes.push(change);
+            changed.push(change);
         }
     }
-    report.unchanged = next.files.len();
-    changes
+    changed
+}
+
+/// The index writer, opened the first time something must change.
+struct Writer<'a> {
+    index: &'a Index,
+    fields: &'a Fields,
+    expected_bytes: u64,
+    open: Option<IndexWriter>,
+}
+
+impl<'a> Writer<'a> {
+    fn new(index: &'a Index, fields: &'a Fields, expected_bytes: u64) -> Writer<'a> {
+        Writer {
+            index,
+            fields,
+            expected_bytes,
+            open: None,
+        }
+    }
+
+    fn get(&mut self) -> Result<&mut IndexWriter> {
+        if self.open.is_none() {
+            self.open = Some(open_writer(self.index, self.expected_bytes)?);
+        }
+        Ok(self.open.as_mut().expect("opened above"))
+    }
+
+    /// Deletes every section of an article.
+    fn delete(&mut self, path: &str) -> Result<()> {
+        let term = Term::from_field_text(self.fields.path, path);
+        self.get()?.delete_term(term);
+        Ok(())
+    }
 }
 
 /// A writer sized to the work: one thread for a small update, all cores for a build.
-fn open_writer(index: &Index, changes: &[Change]) -> Result<IndexWriter> {
-    let bytes: u64 = changes.iter().map(|c| c.file.size).sum();
+fn open_writer(index: &Index, bytes: u64) -> Result<IndexWriter> {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let threads = usize::try_from(bytes / BYTES_PER_WRITER_THREAD)
         .unwrap_or(cores)
@@ -449,9 +516,8 @@ fn index_one(
     Ok(entry)
 }
 
-/// Stores the manifest, commits with a payload naming it, then lets merges finish
-/// and removes manifests no commit refers to any more.
-fn commit(mut writer: IndexWriter, manifest: &Manifest, dir: &Path) -> Result<()> {
+/// Stores the manifest and commits with a payload naming it (returned).
+fn commit(writer: &mut IndexWriter, manifest: &Manifest, dir: &Path) -> Result<String> {
     let payload = manifest.store(dir).map_err(|e| Error::io(dir, e))?;
     let mut prepared = writer
         .prepare_commit()
@@ -460,10 +526,17 @@ fn commit(mut writer: IndexWriter, manifest: &Manifest, dir: &Path) -> Result<()
     prepared
         .commit()
         .map_err(|e| Error::tantivy("cannot commit the index", e))?;
+    Ok(payload)
+}
+
+/// Lets merges finish, then removes manifests no commit refers to any more.
+fn finish(writer: IndexWriter, payload: Option<&str>, dir: &Path) -> Result<()> {
     writer
         .wait_merging_threads()
         .map_err(|e| Error::tantivy("cannot finish merging index segments", e))?;
-    Manifest::remove_stale(dir, &payload);
+    if let Some(payload) = payload {
+        Manifest::remove_stale(dir, payload);
+    }
     Ok(())
 }
 
@@ -477,6 +550,5 @@ fn summarize(manifest: &Manifest, report: &mut IndexReport) {
         .values()
         .filter(|f| f.draft && !f.indexed)
         .count();
-    report.unchanged = report.unchanged.min(manifest.files.len());
     report.warnings = manifest.warnings().cloned().collect();
 }
