@@ -2,6 +2,7 @@
 //! Nothing here indexes or searches by itself: each command checks its arguments,
 //! calls the library, and prints.
 
+mod bench_cmd;
 mod eval_cmd;
 mod export_cmd;
 mod index_cmd;
@@ -37,6 +38,23 @@ enum Command {
     Export(ExportArgs),
     /// Measure ranking quality on judged queries, against a plain BM25 baseline.
     Eval(EvalArgs),
+    /// Measure query latency in process (snippets included).
+    Bench(BenchArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct BenchArgs {
+    #[command(flatten)]
+    index: IndexChoice,
+    /// Queries to run, one per line (default: a built-in mixed set).
+    #[arg(long, value_name = "FILE")]
+    queries: Option<PathBuf>,
+    /// How many times each query is run.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u16).range(1..=10_000))]
+    rounds: u16,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
 }
 
 /// Where the index is and how to search it.
@@ -174,5 +192,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Command::Search(args) => search_cmd::run(args),
         Command::Export(args) => export_cmd::run(args),
         Command::Eval(args) => eval_cmd::run(args),
+        Command::Bench(args) => bench_cmd::run(args),
     }
 }

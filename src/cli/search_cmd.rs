@@ -28,6 +28,7 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
         },
         group: args.group,
         explain: args.explain,
+        facets: args.format == Format::Json,
     };
     let results = engine.search(&request).context("search failed")?;
     match args.format {

@@ -4,7 +4,7 @@
 use tantivy::schema::Facet;
 use tantivy::{DateTime, TantivyDocument};
 
-use super::schema::Fields;
+use super::schema::{Fields, article_key};
 use crate::article::{Article, Section};
 
 /// The documents for every section of an article, in order.
@@ -21,6 +21,7 @@ pub fn section_documents<'a>(
 fn section_document(fields: &Fields, article: &Article, section: &Section) -> TantivyDocument {
     let mut doc = TantivyDocument::default();
     doc.add_text(fields.path, &article.path);
+    doc.add_u64(fields.article, article_key(&article.path));
     doc.add_text(fields.url, &article.url);
     doc.add_text(fields.anchor, &section.anchor);
     doc.add_u64(fields.ordinal, u64::from(section.ordinal));

@@ -4,7 +4,8 @@
 //!
 //! | field        | type                       | analyzer      | stored | purpose                                   |
 //! |--------------|----------------------------|---------------|--------|-------------------------------------------|
-//! | `path`       | string, fast               | raw           | yes    | article id (path relative to the root)    |
+//! | `path`       | string                     | raw           | yes    | article id (path relative to the root)    |
+//! | `article`    | u64, fast                  | —             | no     | 64-bit hash of `path`: groups sections per article cheaply |
 //! | `url`        | string                     | —             | yes    | article URL without anchor                |
 //! | `anchor`     | string                     | —             | yes    | section anchor (empty for the intro)      |
 //! | `ordinal`    | u64, fast                  | —             | yes    | position of the section in the article    |
@@ -59,6 +60,7 @@ pub const STOP_WORDS: &[&str] = &[
 pub struct Fields {
     pub schema: Schema,
     pub path: Field,
+    pub article: Field,
     pub url: Field,
     pub anchor: Field,
     pub ordinal: Field,
@@ -78,7 +80,8 @@ impl Fields {
     pub fn build() -> Fields {
         let mut builder = Schema::builder();
         let prose = |record: IndexRecordOption| text_options(ENGLISH, record);
-        let path = builder.add_text_field("path", STRING | STORED | FAST);
+        let path = builder.add_text_field("path", STRING | STORED);
+        let article = builder.add_u64_field("article", FAST);
         let url = builder.add_text_field("url", STORED);
         let anchor = builder.add_text_field("anchor", STORED);
         let ordinal = builder.add_u64_field("ordinal", STORED | FAST);
@@ -111,6 +114,7 @@ impl Fields {
         Fields {
             schema: builder.build(),
             path,
+            article,
             url,
             anchor,
             ordinal,
@@ -132,6 +136,7 @@ impl Fields {
         Ok(Fields {
             schema: schema.clone(),
             path: field("path")?,
+            article: field("article")?,
             url: field("url")?,
             anchor: field("anchor")?,
             ordinal: field("ordinal")?,
@@ -163,6 +168,16 @@ fn text_options(analyzer: &str, record: IndexRecordOption) -> TextOptions {
         TextFieldIndexing::default()
             .set_tokenizer(analyzer)
             .set_index_option(record),
+    )
+}
+
+/// The `article` key of a path: the first 8 bytes of its BLAKE3 hash.
+pub fn article_key(path: &str) -> u64 {
+    let hash = blake3::hash(path.as_bytes());
+    u64::from_le_bytes(
+        hash.as_bytes()[..8]
+            .try_into()
+            .expect("a BLAKE3 hash has 32 bytes"),
     )
 }
 

@@ -10,6 +10,7 @@
 //! are read back and given a [`Snippet`]. The result types are plain serde structs:
 //! the JSON output of the CLI and of the HTTP API is their serialization.
 
+pub mod bench;
 pub mod eval;
 pub mod parse;
 pub mod query;
@@ -101,6 +102,8 @@ pub struct SearchRequest {
     pub group: bool,
     /// Say why each hit scored as it did.
     pub explain: bool,
+    /// Count tags over all matching sections (for filter menus).
+    pub facets: bool,
 }
 
 impl SearchRequest {
@@ -125,7 +128,7 @@ pub struct SearchResults {
     /// The page of articles, when grouping was asked for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub groups: Option<Vec<Group>>,
-    /// Tag counts over all matching sections.
+    /// Tag counts over all matching sections (when asked for).
     pub facets: Facets,
     /// Synonyms that were searched as well as the reader's words.
     pub also_searched: Vec<String>,
@@ -195,7 +198,8 @@ pub struct ExplainPart {
 struct Candidate {
     score: Score,
     address: DocAddress,
-    article: String,
+    /// Key of the article ([`article_key`](crate::index::schema::article_key)).
+    article: u64,
 }
 
 /// A searchable index. Searches take `&self` and may run in parallel.
@@ -257,11 +261,13 @@ impl Engine {
         };
         let wanted = request.offset + request.limit;
         let depth = self.candidate_depth(request, wanted);
-        let (mut candidates, mut total, mut facets) = self.run(&searcher, &*plan.query, depth)?;
+        let (mut candidates, mut total, mut facets) =
+            self.run(&searcher, &*plan.query, depth, request.facets)?;
         if total < depth
             && let Some(relaxed) = &plan.relaxed
         {
-            let (more, relaxed_total, relaxed_facets) = self.run(&searcher, &**relaxed, depth)?;
+            let (more, relaxed_total, relaxed_facets) =
+                self.run(&searcher, &**relaxed, depth, request.facets)?;
             let strict: HashSet<DocAddress> = candidates.iter().map(|c| c.address).collect();
             candidates.extend(
                 more.into_iter()
@@ -333,26 +339,31 @@ impl Engine {
         searcher: &Searcher,
         query: &dyn Query,
         depth: usize,
+        facets: bool,
     ) -> Result<(Vec<Candidate>, usize, Facets)> {
-        let mut tags = FacetCollector::for_field("tags");
-        tags.add_facet(Facet::root());
         let top = TopDocs::with_limit(depth).order_by_score();
+        let tags = facets.then(|| {
+            let mut tags = FacetCollector::for_field("tags");
+            tags.add_facet(Facet::root());
+            tags
+        });
         let (ranked, total, tag_counts) = searcher
             .search(query, &(top, Count, tags))
             .map_err(|e| Error::tantivy("search failed", e))?;
         let candidates = self.with_articles(searcher, ranked)?;
-        let mut facets: Vec<TagCount> = tag_counts
-            .get("/")
+        let mut tags: Vec<TagCount> = tag_counts
+            .iter()
+            .flat_map(|counts| counts.get("/"))
             .map(|(facet, count)| TagCount {
                 tag: facet.to_path().join("/"),
                 count,
             })
             .collect();
-        facets.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.tag.cmp(&b.tag)));
-        Ok((candidates, total, Facets { tags: facets }))
+        tags.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.tag.cmp(&b.tag)));
+        Ok((candidates, total, Facets { tags }))
     }
 
-    /// Looks up each ranked section's article (from the `path` fast field).
+    /// Looks up each ranked section's article key (a u64 fast field).
     fn with_articles(
         &self,
         searcher: &Searcher,
@@ -367,18 +378,11 @@ impl Engine {
                     searcher
                         .segment_reader(address.segment_ord)
                         .fast_fields()
-                        .str("path")
-                        .map_err(|e| Error::tantivy("cannot read article ids", e))?,
+                        .u64("article")
+                        .map_err(|e| Error::tantivy("cannot read article keys", e))?,
                 ),
             };
-            let mut article = String::new();
-            if let Some(column) = column
-                && let Some(ord) = column.term_ords(address.doc_id).next()
-            {
-                column
-                    .ord_to_str(ord, &mut article)
-                    .map_err(|e| Error::io("index", e))?;
-            }
+            let article = column.first(address.doc_id).unwrap_or_default();
             out.push(Candidate {
                 score,
                 address,
@@ -396,13 +400,13 @@ impl Engine {
         if cap == 0 {
             return candidates;
         }
-        let mut seen: HashMap<&str, usize> = HashMap::new();
+        let mut seen: HashMap<u64, usize> = HashMap::new();
         let mut first_page = Vec::new();
         for (i, candidate) in candidates.iter().enumerate() {
             if first_page.len() == FIRST_PAGE {
                 break;
             }
-            let count = seen.entry(candidate.article.as_str()).or_default();
+            let count = seen.entry(candidate.article).or_default();
             if *count < cap {
                 *count += 1;
                 first_page.push(i);
@@ -430,12 +434,12 @@ impl Engine {
         plan: &Plan,
         snippets: &mut SnippetMaker,
     ) -> Result<Vec<Group>> {
-        let mut order: Vec<String> = Vec::new();
-        let mut by_article: HashMap<String, Vec<Candidate>> = HashMap::new();
+        let mut order: Vec<u64> = Vec::new();
+        let mut by_article: HashMap<u64, Vec<Candidate>> = HashMap::new();
         for candidate in candidates {
-            let sections = by_article.entry(candidate.article.clone()).or_default();
+            let sections = by_article.entry(candidate.article).or_default();
             if sections.is_empty() {
-                order.push(candidate.article.clone());
+                order.push(candidate.article);
             }
             if sections.len() < SECTIONS_PER_GROUP {
                 sections.push(candidate);

@@ -328,3 +328,35 @@ fn headings_follow_field_weights() {
     let results = search_json(dir.path(), &["measured", "--config", "heading-first.toml"]);
     assert_eq!(headings(&results)[0], "How permeability is measured");
 }
+
+#[test]
+fn bench_reports_latency_percentiles() {
+    let (dir, _) = temp_corpus(&fixtures().join("site"));
+    fs::write(
+        dir.path().join("queries.txt"),
+        "gut\n\nleaky gut\nprobiotcs\n",
+    )
+    .unwrap();
+    let run = healthdex(
+        dir.path(),
+        &[
+            "bench",
+            "--queries",
+            "queries.txt",
+            "--rounds",
+            "3",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(report["queries"], 3);
+    assert_eq!(report["count"], 9);
+    let (p50, p99, max) = (
+        report["p50_ms"].as_f64().unwrap(),
+        report["p99_ms"].as_f64().unwrap(),
+        report["max_ms"].as_f64().unwrap(),
+    );
+    assert!(p50 > 0.0 && p50 <= p99 && p99 <= max, "{report:#}");
+}
