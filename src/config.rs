@@ -4,7 +4,7 @@
 //!
 //! ```toml
 //! [weights]            # relative weight of each field in ranking
-//! title = 1.5
+//! title = 2.2
 //! heading = 2.0
 //! body = 1.0
 //! parents = 0.5        # headings that enclose the section

@@ -187,7 +187,7 @@ pub struct FieldWeights {
 impl Default for FieldWeights {
     fn default() -> Self {
         FieldWeights {
-            title: 1.5,
+            title: 2.2,
             heading: 2.0,
             body: 1.0,
             parents: 0.5,
