@@ -45,6 +45,7 @@ mod diagnostics;
 mod error;
 pub mod index;
 pub mod search;
+pub mod serve;
 
 pub use diagnostics::{Severity, Warning};
 pub use error::{Error, Result};

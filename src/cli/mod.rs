@@ -8,6 +8,7 @@ mod export_cmd;
 mod index_cmd;
 mod output;
 mod search_cmd;
+mod serve_cmd;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -40,6 +41,20 @@ enum Command {
     Eval(EvalArgs),
     /// Measure query latency in process (snippets included).
     Bench(BenchArgs),
+    /// Serve the search page and the JSON API over HTTP.
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct ServeArgs {
+    #[command(flatten)]
+    index: IndexChoice,
+    /// Port to listen on (0 picks a free one).
+    #[arg(long, default_value_t = 8080)]
+    port: u16,
+    /// Address to listen on; the default accepts only local connections.
+    #[arg(long, default_value = "127.0.0.1")]
+    bind: std::net::IpAddr,
 }
 
 #[derive(Debug, clap::Args)]
@@ -193,5 +208,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Command::Export(args) => export_cmd::run(args),
         Command::Eval(args) => eval_cmd::run(args),
         Command::Bench(args) => bench_cmd::run(args),
+        Command::Serve(args) => serve_cmd::run(args),
     }
 }

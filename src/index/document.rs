@@ -34,6 +34,9 @@ fn section_document(fields: &Fields, article: &Article, section: &Section) -> Ta
     for text in [&article.title, &section.heading, &section.text] {
         doc.add_text(fields.spell, text);
     }
+    for text in [&article.title, &section.heading] {
+        doc.add_text(fields.suggest, text);
+    }
     for reference in &section.references {
         doc.add_text(fields.references, &reference.raw);
     }

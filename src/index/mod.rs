@@ -6,6 +6,7 @@ mod build;
 mod document;
 mod manifest;
 pub mod schema;
+mod stem;
 
 use std::path::{Path, PathBuf};
 

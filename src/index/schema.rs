@@ -18,6 +18,7 @@
 //! | `authors`    | text, freqs                | `healthdex_names` | yes | article authors                          |
 //! | `date`       | date, indexed, fast        | —             | yes    | `date`, else `updated`, at day precision  |
 //! | `spell`      | text, doc ids only         | `healthdex_names` | no | title, heading and body words, unstemmed: the vocabulary for typo correction |
+//! | `suggest`    | text, doc ids only         | `healthdex_names` | no | title and heading words, unstemmed: completions as readers type |
 //!
 //! The breadcrumbs of a hit are rebuilt as title, `parents`, heading, so the title
 //! and heading are not indexed twice.
@@ -30,13 +31,14 @@
 //! the fields changes without the schema changing.
 
 use tantivy::Index;
+
+use super::stem::CachedStemmer;
 use tantivy::schema::{
     DateOptions, FAST, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema,
     TextFieldIndexing, TextOptions,
 };
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
-    StopWordFilter, TextAnalyzer,
+    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, StopWordFilter, TextAnalyzer,
 };
 
 /// Version of the schema and of what goes into each field.
@@ -73,6 +75,7 @@ pub struct Fields {
     pub authors: Field,
     pub date: Field,
     pub spell: Field,
+    pub suggest: Field,
 }
 
 impl Fields {
@@ -111,6 +114,7 @@ impl Fields {
         let date =
             builder.add_date_field("date", DateOptions::from(INDEXED).set_stored().set_fast());
         let spell = builder.add_text_field("spell", vocabulary_options());
+        let suggest = builder.add_text_field("suggest", vocabulary_options());
         Fields {
             schema: builder.build(),
             path,
@@ -127,6 +131,7 @@ impl Fields {
             authors,
             date,
             spell,
+            suggest,
         }
     }
 
@@ -149,6 +154,7 @@ impl Fields {
             authors: field("authors")?,
             date: field("date")?,
             spell: field("spell")?,
+            suggest: field("suggest")?,
         })
     }
 }
@@ -190,7 +196,7 @@ pub fn english_analyzer() -> TextAnalyzer {
         .filter(StopWordFilter::remove(
             STOP_WORDS.iter().map(|w| w.to_string()),
         ))
-        .filter(Stemmer::new(Language::English))
+        .filter(CachedStemmer)
         .build()
 }
 

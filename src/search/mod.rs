@@ -16,6 +16,7 @@ pub mod parse;
 pub mod query;
 pub mod snippet;
 pub mod spelling;
+pub mod suggest;
 pub mod synonyms;
 
 use std::collections::{HashMap, HashSet};
@@ -246,6 +247,18 @@ impl Engine {
 
     pub fn options(&self) -> &SearchOptions {
         &self.options
+    }
+
+    /// Completions of the last word of `typed`, from titles and headings.
+    pub fn suggest(&self, typed: &str, limit: usize) -> Result<Vec<suggest::Suggestion>> {
+        let searcher = self.reader.searcher();
+        suggest::suggest(&searcher, self.fields.suggest, typed, limit)
+            .map_err(|e| Error::tantivy("cannot read completions", e))
+    }
+
+    /// Number of sections in the index.
+    pub fn sections(&self) -> u64 {
+        self.reader.searcher().num_docs()
     }
 
     /// Runs a search and returns the requested page.

@@ -1,0 +1,24 @@
+//! `healthdex serve`: the search page and JSON API until Ctrl-C.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use healthdex::serve::{self, AppState};
+
+use super::ServeArgs;
+use super::search_cmd::open_engine;
+
+pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
+    let engine = open_engine(&args.index)?;
+    let state = Arc::new(AppState::new(engine, args.index.index.clone()));
+    let address = SocketAddr::new(args.bind, args.port);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(serve::serve(state, address, |bound| {
+        eprintln!("healthdex: serving http://{bound}/ (Ctrl-C to stop)");
+    }))?;
+    eprintln!("healthdex: stopped");
+    Ok(ExitCode::SUCCESS)
+}
