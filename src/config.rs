@@ -27,7 +27,7 @@ use std::sync::Arc;
 
 use serde::Deserialize;
 
-use crate::search::{FieldWeights, SearchOptions, Synonyms};
+use crate::search::{FieldWeights, Mode, SearchOptions, Synonyms};
 use crate::{Error, Result};
 
 /// File looked for in the working directory when no `--config` is given.
@@ -133,7 +133,7 @@ impl Loaded {
             synonyms: Arc::new(synonyms),
             fuzzy: config.search.fuzzy,
             per_article: config.search.per_article,
-            ..SearchOptions::default()
+            mode: Mode::Full,
         })
     }
 

@@ -120,6 +120,53 @@ pub fn parse_article(path: &str, text: &str, options: &ParseOptions) -> Parsed {
     }
 }
 
+/// Problems worth fixing before publishing that do not stop indexing: headings
+/// repeated in one article (the second gets a `-1` anchor, so links meant for it
+/// land on the first) and reference lists in which no entry could be read.
+/// Used by `healthdex index --check`.
+pub fn lint(article: &Article) -> Vec<Warning> {
+    let mut warnings = Vec::new();
+    let mut first_seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for section in article.sections.iter().filter(|s| !s.heading.is_empty()) {
+        let key = section.heading.to_lowercase();
+        match first_seen.get(&key) {
+            Some(&line) => warnings.push(Warning::new(
+                &article.path,
+                Some(section.line),
+                format!(
+                    "the heading `{}` repeats the one on line {line}; this one is reached as `#{}`, so rename one of them if links should tell them apart",
+                    section.heading, section.anchor
+                ),
+            )),
+            None => {
+                first_seen.insert(key, section.line);
+            }
+        }
+    }
+    for section in article.sections.iter().filter(|s| !s.references.is_empty()) {
+        let readable = section.references.iter().any(|r| {
+            r.year.is_some()
+                || r.container.is_some()
+                || r.doi.is_some()
+                || r.pmid.is_some()
+                || r.pmcid.is_some()
+                || r.url.is_some()
+        });
+        if !readable {
+            warnings.push(Warning::new(
+                &article.path,
+                Some(section.line),
+                format!(
+                    "none of the {} entries under `{}` has a recognisable year, journal, DOI, PMID or link; write them in APA or Vancouver style",
+                    section.references.len(),
+                    if section.heading.is_empty() { "the footnotes" } else { section.heading.as_str() }
+                ),
+            ));
+        }
+    }
+    warnings
+}
+
 /// Title from front matter, else the first H1, else the file name (with a warning).
 fn choose_title(
     path: &str,
@@ -255,6 +302,19 @@ mod tests {
                 "{path}"
             );
         }
+    }
+
+    #[test]
+    fn lint_reports_repeated_headings_and_unreadable_references() {
+        let text = "---\ntitle: T\n---\n## Symptoms\n\na\n\n## Symptoms\n\nb\n\n## References\n\n- see the leaflet\n- ask a nurse\n";
+        let article = parse_article("a.md", text, &ParseOptions::default()).article;
+        let warnings = lint(&article);
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
+        assert_eq!(warnings[0].line, Some(8));
+        assert!(warnings[0].message.contains("#symptoms-1"));
+        assert!(warnings[1].message.contains("none of the 2 entries"));
+        let clean = parse_article("b.md", "## One\n\ntext\n", &ParseOptions::default()).article;
+        assert!(lint(&clean).is_empty());
     }
 
     #[test]

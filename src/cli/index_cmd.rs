@@ -8,12 +8,21 @@ use healthdex::index::{self, IndexOptions, IndexReport, IndexSettings};
 use super::{BuildArgs, EXIT_WARNINGS, IndexArgs};
 
 pub fn run(args: IndexArgs) -> anyhow::Result<ExitCode> {
+    if args.check {
+        return check(&args);
+    }
     let options = IndexOptions {
         root: args.dir.clone(),
         index_dir: args.index.clone(),
         settings: settings(&args.build),
     };
-    let report = index::update(&options).with_context(|| {
+    let bar = progress_bar(args.quiet);
+    let report = index::update_with_progress(&options, &|p| {
+        bar.set_length(p.total as u64);
+        bar.set_position(p.done as u64);
+    });
+    bar.finish_and_clear();
+    let report = report.with_context(|| {
         format!(
             "cannot index `{}` into `{}`",
             args.dir.display(),
@@ -69,4 +78,47 @@ pub(super) fn summary(report: &IndexReport) -> String {
         report.warnings.len()
     ));
     line
+}
+
+/// `--check`: parse and lint every article, print every problem, write nothing.
+fn check(args: &IndexArgs) -> anyhow::Result<ExitCode> {
+    let options = healthdex::article::ParseOptions {
+        base_url: args.build.base_url.clone(),
+    };
+    let corpus = healthdex::corpus::read_articles(&args.dir, &options)
+        .with_context(|| format!("cannot check `{}`", args.dir.display()))?;
+    let mut problems = corpus.warnings;
+    for article in &corpus.articles {
+        problems.extend(healthdex::article::lint(article));
+    }
+    problems.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+    for problem in &problems {
+        eprintln!("{problem}");
+    }
+    if !args.quiet {
+        println!(
+            "checked {} articles: {} problems",
+            corpus.articles.len(),
+            problems.len()
+        );
+    }
+    Ok(if problems.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_WARNINGS)
+    })
+}
+
+/// A progress bar on stderr when it is a terminal (and not `--quiet`); hidden otherwise.
+fn progress_bar(quiet: bool) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    if quiet || !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let style = indicatif::ProgressStyle::with_template(
+        "{spinner} indexing {pos}/{len} files [{bar:30}] {eta}",
+    )
+    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+    .progress_chars("=> ");
+    indicatif::ProgressBar::new(0).with_style(style)
 }

@@ -128,6 +128,10 @@ struct IndexArgs {
     /// Exit with code 3 if any article has a problem (for CI).
     #[arg(long)]
     strict: bool,
+    /// Only check the articles (and lint them: repeated headings, unreadable
+    /// references); print every problem, write no index, exit 3 if there is any.
+    #[arg(long)]
+    check: bool,
     /// Print only warnings and errors, not the summary.
     #[arg(long, short)]
     quiet: bool,

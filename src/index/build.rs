@@ -76,37 +76,50 @@ impl IndexReport {
     }
 }
 
+/// How far an update has got: files read (changed or not) out of those to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    pub done: usize,
+    pub total: usize,
+}
+
+/// What one update works on.
+struct Job<'a> {
+    files: &'a [SourceFile],
+    settings: &'a IndexSettings,
+    progress: &'a (dyn Fn(Progress) + Sync),
+}
+
 /// Brings the index in line with the corpus folder, doing as little work as possible.
 pub fn update(options: &IndexOptions) -> Result<IndexReport> {
+    update_with_progress(options, &|_| {})
+}
+
+/// [`update`], calling `progress` after each batch of files is read.
+pub fn update_with_progress(
+    options: &IndexOptions,
+    progress: &(dyn Fn(Progress) + Sync),
+) -> Result<IndexReport> {
     let started = Instant::now();
     let root = std::fs::canonicalize(&options.root)
         .map_err(|_| Error::NotADirectory(options.root.clone()))?;
     let (files, walk_warnings) = corpus::discover(&root)?;
+    let job = Job {
+        files: &files,
+        settings: &options.settings,
+        progress,
+    };
     let mut report = match inspect(&options.index_dir, &root, &options.settings) {
-        State::Current(index, manifest) => sync(
-            &options.index_dir,
-            &index,
-            manifest,
-            false,
-            &files,
-            &options.settings,
-        )?,
+        State::Current(index, manifest) => sync(&options.index_dir, &index, manifest, false, &job)?,
         State::Reset(index, reason) => {
             let fresh = Manifest::new(root.clone(), options.settings.clone());
-            let mut report = sync(
-                &options.index_dir,
-                &index,
-                fresh,
-                true,
-                &files,
-                &options.settings,
-            )?;
+            let mut report = sync(&options.index_dir, &index, fresh, true, &job)?;
             report.rebuilt = Some(reason);
             report
         }
         State::Missing(reason) => {
             let fresh = Manifest::new(root.clone(), options.settings.clone());
-            let mut report = build_elsewhere(&options.index_dir, fresh, &files, &options.settings)?;
+            let mut report = build_elsewhere(&options.index_dir, fresh, &job)?;
             report.rebuilt = reason;
             report
         }
@@ -173,12 +186,7 @@ fn inspect(dir: &Path, root: &Path, settings: &IndexSettings) -> State {
 }
 
 /// Builds a new index next to `target` and moves it into place when it is complete.
-fn build_elsewhere(
-    target: &Path,
-    manifest: Manifest,
-    files: &[SourceFile],
-    settings: &IndexSettings,
-) -> Result<IndexReport> {
+fn build_elsewhere(target: &Path, manifest: Manifest, job: &Job<'_>) -> Result<IndexReport> {
     refuse_foreign_folder(target)?;
     let staging = sibling(target, "building");
     let _ = std::fs::remove_dir_all(&staging);
@@ -190,7 +198,7 @@ fn build_elsewhere(
         )
     })?;
     schema::register_analyzers(&index);
-    let report = sync(&staging, &index, manifest, false, files, settings)?;
+    let report = sync(&staging, &index, manifest, false, job)?;
     drop(index);
     replace_dir(&staging, target)?;
     Ok(report)
@@ -262,9 +270,9 @@ fn sync(
     index: &Index,
     previous: Manifest,
     reset: bool,
-    files: &[SourceFile],
-    settings: &IndexSettings,
+    job: &Job<'_>,
 ) -> Result<IndexReport> {
+    let (files, settings) = (job.files, job.settings);
     let mut report = IndexReport::default();
     let mut next = Manifest {
         files: Default::default(),
@@ -301,8 +309,14 @@ fn sync(
     for path in removed {
         writer.delete(path)?;
     }
+    let mut done = 0;
     for batch in batches(&candidates) {
         let changed = read_batch(batch, &previous, &mut next, &mut report);
+        done += batch.len();
+        (job.progress)(Progress {
+            done,
+            total: candidates.len(),
+        });
         if changed.is_empty() {
             continue;
         }

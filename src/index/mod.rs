@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use tantivy::Index;
 
-pub use build::{IndexOptions, IndexReport, update};
+pub use build::{IndexOptions, IndexReport, Progress, update, update_with_progress};
 pub use manifest::{FileEntry, IndexSettings, Manifest, Payload};
 pub use schema::Fields;
 

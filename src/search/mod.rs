@@ -82,11 +82,11 @@ impl SearchOptions {
     /// Plain BM25: the yardstick of the relevance suite.
     pub fn baseline() -> SearchOptions {
         SearchOptions {
+            weights: FieldWeights::default(),
             synonyms: Arc::new(Synonyms::default()),
             fuzzy: false,
             per_article: 0,
             mode: Mode::Baseline,
-            ..SearchOptions::default()
         }
     }
 }

@@ -14,7 +14,7 @@
 //!   a comment;
 //! - a MeSH-style TSV: `id<TAB>preferred name<TAB>term|term|…` per line.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::OnceLock;
 
 use tantivy::tokenizer::TextAnalyzer;

@@ -261,3 +261,49 @@ fn export_writes_articles_sections_and_references_as_json() {
     assert_eq!(reference["doi"], "10.1136/gutjnl-2019-318427");
     assert_eq!(reference["year"], 2019);
 }
+
+#[test]
+fn check_lists_every_problem_and_writes_no_index() {
+    let (dir, corpus) = temp_corpus(&fixtures().join("site"));
+    let clean = healthdex(dir.path(), &["index", "--check"]);
+    assert_eq!(clean.code, 0, "{}", clean.stderr);
+    assert!(
+        clean.stdout.contains("checked 3 articles: 0 problems"),
+        "{}",
+        clean.stdout
+    );
+
+    fs::copy(
+        fixtures().join("articles/duplicate-headings.md"),
+        corpus.join("dup.md"),
+    )
+    .unwrap();
+    fs::copy(
+        fixtures().join("bad/broken-yaml.md"),
+        corpus.join("broken.md"),
+    )
+    .unwrap();
+    fs::write(
+        corpus.join("refs.md"),
+        "---\ntitle: R\n---\nText.\n\n## References\n\n- see the leaflet\n",
+    )
+    .unwrap();
+    let run = healthdex(dir.path(), &["index", "--check"]);
+    assert_eq!(run.code, 3);
+    for expected in [
+        "dup.md:12: warning: the heading `Symptoms` repeats the one on line 6",
+        "broken.md:3: warning: front matter is not valid YAML",
+        "broken.md: warning: no title",
+        "refs.md:6: warning: none of the 1 entries under `References`",
+    ] {
+        assert!(
+            run.stderr.contains(expected),
+            "missing {expected:?} in:\n{}",
+            run.stderr
+        );
+    }
+    assert!(
+        !dir.path().join(".healthdex").exists(),
+        "--check writes no index"
+    );
+}

@@ -1,10 +1,12 @@
 //! The integration test binary: fixtures parsed through the library, and the
 //! `healthdex` binary run against temporary corpora and indexes.
 
+mod browser;
 mod cli_index;
 mod cli_query;
 mod cli_search;
 mod fixtures;
 mod medquad;
 mod relevance;
+mod serve;
 mod util;

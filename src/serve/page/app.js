@@ -203,9 +203,12 @@
     also.textContent = extra.length ? 'Also searched: ' + extra.join(', ') : '';
   }
 
+  const MAX_TAGS = 8;
+
   function renderTags(tags, active) {
     tagsEl.replaceChildren();
-    const list = tags.filter((t) => t && typeof t.tag === 'string' && t.tag);
+    // The most common tags only: a filter row, not a tag cloud.
+    const list = tags.filter((t) => t && typeof t.tag === 'string' && t.tag).slice(0, MAX_TAGS);
     if (active && !list.some((t) => t.tag === active)) list.unshift({ tag: active, count: null });
     list.forEach((t) => {
       const button = el('button', 'tag', t.tag + ' ');

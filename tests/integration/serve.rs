@@ -1,0 +1,122 @@
+//! `healthdex serve`: the JSON API, its errors, live index updates and shutdown.
+
+use std::fs;
+
+use crate::util::{Server, fixtures, healthdex, http_get, temp_corpus};
+
+fn json(body: &str) -> serde_json::Value {
+    serde_json::from_str(body).unwrap_or_else(|e| panic!("not JSON ({e}): {body}"))
+}
+
+#[test]
+fn the_api_answers_like_the_cli() {
+    let (dir, _) = temp_corpus(&fixtures().join("site"));
+    let server = Server::start(dir.path(), &[]);
+    let (status, body) = http_get(&server.base, "/api/search?q=leaky+gut&limit=2");
+    assert_eq!(status, 200, "{body}");
+    let api = json(&body);
+    let cli = crate::util::search_json(dir.path(), &["leaky gut", "--limit", "2"]);
+    assert_eq!(api["hits"], cli["hits"]);
+    assert_eq!(api["total"], cli["total"]);
+    assert!(api["facets"]["tags"].as_array().unwrap().len() > 1);
+
+    let grouped = json(&http_get(&server.base, "/api/search?q=gut&group=1").1);
+    assert!(!grouped["groups"].as_array().unwrap().is_empty());
+    let tagged = json(&http_get(&server.base, "/api/search?q=gut&tag=diet").1);
+    assert!(
+        tagged["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|h| h["path"] == "fibre.md")
+    );
+
+    let suggestions = json(&http_get(&server.base, "/api/suggest?q=leaky+gu").1);
+    assert_eq!(
+        suggestions["suggestions"][0]["text"], "leaky gut",
+        "{suggestions:#}"
+    );
+
+    let article = json(&http_get(&server.base, "/api/articles/leaky-gut.md").1);
+    assert_eq!(article["title"], "Leaky gut explained");
+    assert_eq!(
+        article["sections"][3]["references"][0]["doi"],
+        "10.1136/gutjnl-2019-318427"
+    );
+    assert_eq!(json(&http_get(&server.base, "/healthz").1)["status"], "ok");
+
+    let (status, page) = http_get(&server.base, "/");
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("<label for=\"q\""),
+        "the page has a labelled search box"
+    );
+    assert_eq!(http_get(&server.base, "/assets/app.js").0, 200);
+}
+
+#[test]
+fn bad_requests_get_json_errors_with_the_right_status() {
+    let (dir, _) = temp_corpus(&fixtures().join("site"));
+    let server = Server::start(dir.path(), &[]);
+    let long = "a".repeat(513);
+    let cases = [
+        ("/api/search".to_string(), 400),
+        ("/api/search?q=".to_string(), 400),
+        ("/api/search?q=%20%20".to_string(), 400),
+        (format!("/api/search?q={long}"), 400),
+        ("/api/search?q=gut&limit=1000000".to_string(), 400),
+        ("/api/search?q=gut&limit=0".to_string(), 400),
+        ("/api/search?q=gut&offset=-5".to_string(), 400),
+        ("/api/search?q=gut&group=maybe".to_string(), 400),
+        ("/api/suggest?q=".to_string(), 400),
+        ("/api/articles/no-such.md".to_string(), 404),
+        ("/api/articles/..%2F..%2Fetc%2Fpasswd".to_string(), 404),
+        ("/nowhere".to_string(), 404),
+    ];
+    for (path, expected) in cases {
+        let (status, body) = http_get(&server.base, &path);
+        assert_eq!(status, expected, "{path}: {body}");
+        let error = json(&body);
+        assert!(
+            error["error"].as_str().is_some_and(|m| !m.is_empty()),
+            "{path}: {body}"
+        );
+    }
+    let (status, body) = http_get(&server.base, "/api/search?q=%FF%FE%00gut");
+    assert!(
+        status == 200 || status == 400,
+        "invalid UTF-8 gets an answer, not a 500: {status} {body}"
+    );
+    let hostile = format!("/api/search?q={}", "%28%22".repeat(200));
+    assert_eq!(http_get(&server.base, &hostile).0, 200);
+}
+
+#[test]
+fn a_running_server_sees_a_new_index_without_restart() {
+    let (dir, corpus) = temp_corpus(&fixtures().join("site"));
+    let server = Server::start(dir.path(), &[]);
+    assert_eq!(
+        json(&http_get(&server.base, "/api/search?q=zinc").1)["total"],
+        0
+    );
+    fs::write(
+        corpus.join("zinc.md"),
+        "---\ntitle: Zinc\n---\n## Zinc and skin\n\nZinc lozenges.\n",
+    )
+    .unwrap();
+    assert_eq!(healthdex(dir.path(), &["index"]).code, 0);
+    let found = (0..50).any(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        json(&http_get(&server.base, "/api/search?q=zinc").1)["total"] == 1
+    });
+    assert!(found, "the new article was not served within 5 s");
+}
+
+#[test]
+fn sigterm_stops_the_server_cleanly() {
+    let (dir, _) = temp_corpus(&fixtures().join("site"));
+    let server = Server::start(dir.path(), &[]);
+    assert_eq!(http_get(&server.base, "/healthz").0, 200);
+    let status = server.terminate();
+    assert!(status.success(), "{status:?}");
+}
