@@ -103,6 +103,7 @@ fn build(c: &mut Criterion) {
                         root: root.clone(),
                         index_dir: dir.path().join("index"),
                         settings: IndexSettings::default(),
+                        wait: false,
                     };
                     index::update(&options).unwrap();
                     dir
@@ -122,6 +123,7 @@ fn query(c: &mut Criterion) {
             root,
             index_dir: dir.path().join("index"),
             settings: IndexSettings::default(),
+            wait: false,
         };
         index::update(&options).unwrap();
         let engine = Engine::open(&options.index_dir).unwrap();

@@ -25,11 +25,9 @@ pub enum Error {
     /// No index exists at the given path.
     #[error("no index at `{0}`; run `healthdex index <DIR> --index {0}` first")]
     NoIndex(PathBuf),
-    /// Another process holds the index writer lock.
-    #[error(
-        "the index at `{0}` is locked by another healthdex process that is writing to it; wait for it to finish and try again"
-    )]
-    Locked(PathBuf),
+    /// Another process is updating the index.
+    #[error("the index at `{}` is locked by {}; wait for it to finish, or pass --wait", path.display(), holder.map_or_else(|| "another healthdex process".to_string(), |pid| format!("process {pid}")))]
+    Locked { path: PathBuf, holder: Option<u32> },
     /// The index was written by an incompatible version and cannot be read.
     #[error(
         "the index at `{path}` was written by an incompatible version ({found}); run `healthdex index` to rebuild it"

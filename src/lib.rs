@@ -26,6 +26,7 @@
 //!     root: corpus,
 //!     index_dir: dir.path().join("index"),
 //!     settings: IndexSettings::default(),
+//!     wait: false,
 //! };
 //! let report = index::update(&options)?;
 //! assert_eq!(report.articles, 1);

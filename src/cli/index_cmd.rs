@@ -15,6 +15,7 @@ pub fn run(args: IndexArgs) -> anyhow::Result<ExitCode> {
         root: args.dir.clone(),
         index_dir: args.index.clone(),
         settings: settings(&args.build),
+        wait: args.wait,
     };
     let bar = progress_bar(args.quiet);
     let report = index::update_with_progress(&options, &|p| {

@@ -132,6 +132,9 @@ struct IndexArgs {
     /// references); print every problem, write no index, exit 3 if there is any.
     #[arg(long)]
     check: bool,
+    /// If another process is updating the index, wait for it instead of failing.
+    #[arg(long)]
+    wait: bool,
     /// Print only warnings and errors, not the summary.
     #[arg(long, short)]
     quiet: bool,

@@ -91,6 +91,7 @@ fn prepare_index(index_dir: &Path, corpus: Option<&Path>) -> anyhow::Result<()> 
         root: root.clone(),
         index_dir: index_dir.to_path_buf(),
         settings,
+        wait: false,
     };
     match index::update(&options) {
         Ok(report) => {
@@ -103,7 +104,7 @@ fn prepare_index(index_dir: &Path, corpus: Option<&Path>) -> anyhow::Result<()> 
             }
             Ok(())
         }
-        Err(Error::Locked(_)) if why.is_none() => {
+        Err(Error::Locked { .. }) if why.is_none() => {
             eprintln!(
                 "healthdex: the index is being updated by another process; searching the last committed version"
             );

@@ -43,6 +43,8 @@ pub struct IndexOptions {
     /// Folder of the index (created if missing).
     pub index_dir: PathBuf,
     pub settings: IndexSettings,
+    /// Wait for another process's update to finish instead of failing.
+    pub wait: bool,
 }
 
 /// What an [`update`] did.
@@ -104,6 +106,8 @@ pub fn update_with_progress(
     let root = std::fs::canonicalize(&options.root)
         .map_err(|_| Error::NotADirectory(options.root.clone()))?;
     let (files, walk_warnings) = corpus::discover(&root)?;
+    let _lock = UpdateLock::acquire(&options.index_dir, options.wait)?;
+    recover_interrupted_swap(&options.index_dir);
     let job = Job {
         files: &files,
         settings: &options.settings,
@@ -233,6 +237,89 @@ fn sibling(target: &Path, what: &str) -> PathBuf {
         .file_name()
         .map_or_else(|| "index".into(), |n| n.to_string_lossy().into_owned());
     target.with_file_name(format!("{name}.{what}-{}", std::process::id()))
+}
+
+/// Held while an update runs: an exclusive OS lock on `.<index name>.lock` (for the
+/// default `.healthdex`, `.healthdex.lock`) next to
+/// the index, holding the process id for the message other processes show. The OS
+/// releases it when the process ends, however it ends.
+struct UpdateLock {
+    _file: std::fs::File,
+}
+
+impl UpdateLock {
+    fn acquire(index_dir: &Path, wait: bool) -> Result<UpdateLock> {
+        use std::io::{Read, Seek, Write};
+        let path = lock_path(index_dir);
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        }
+        let mut file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(|e| Error::io(&path, e))?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) if wait => {
+                file.lock().map_err(|e| Error::io(&path, e))?
+            }
+            Err(std::fs::TryLockError::WouldBlock) => {
+                let mut holder = String::new();
+                let _ = file.read_to_string(&mut holder);
+                return Err(Error::Locked {
+                    path: index_dir.to_path_buf(),
+                    holder: holder.trim().parse().ok(),
+                });
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(Error::io(&path, e)),
+        }
+        let _ = file.set_len(0);
+        let _ = file.rewind();
+        let _ = write!(file, "{}", std::process::id());
+        Ok(UpdateLock { _file: file })
+    }
+}
+
+fn lock_path(index_dir: &Path) -> PathBuf {
+    let name = index_dir
+        .file_name()
+        .map_or_else(|| "index".into(), |n| n.to_string_lossy().into_owned());
+    let dot = if name.starts_with('.') { "" } else { "." };
+    index_dir.with_file_name(format!("{dot}{name}.lock"))
+}
+
+/// Cleans up after an update that was killed: half-built staging folders are
+/// removed, and if the process died between moving the old index aside and moving
+/// the new one in, the old one is put back. Runs under the update lock, so no
+/// other update can be using these folders.
+fn recover_interrupted_swap(target: &Path) {
+    let (Some(parent), Some(name)) = (target.parent(), target.file_name()) else {
+        return;
+    };
+    let parent = if parent.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        parent
+    };
+    let name = name.to_string_lossy();
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        if file_name.starts_with(&format!("{name}.building-")) {
+            let _ = std::fs::remove_dir_all(entry.path());
+        } else if file_name.starts_with(&format!("{name}.old-")) {
+            if target.exists() {
+                let _ = std::fs::remove_dir_all(entry.path());
+            } else {
+                let _ = std::fs::rename(entry.path(), target);
+            }
+        }
+    }
 }
 
 /// Moves `staging` to `target`, replacing what was there.
@@ -443,7 +530,10 @@ fn open_writer(index: &Index, bytes: u64) -> Result<IndexWriter> {
         .num_merge_threads(1)
         .build();
     let writer = index.writer_with_options(options).map_err(|e| match e {
-        TantivyError::LockFailure(LockError::LockBusy, _) => Error::Locked(index_path(index)),
+        TantivyError::LockFailure(LockError::LockBusy, _) => Error::Locked {
+            path: index_path(index),
+            holder: None,
+        },
         other => Error::tantivy("cannot open the index for writing", other),
     })?;
     let mut policy = LogMergePolicy::default();

@@ -5,6 +5,7 @@ mod browser;
 mod cli_index;
 mod cli_query;
 mod cli_search;
+mod crash;
 mod fixtures;
 mod medquad;
 mod relevance;

@@ -16,6 +16,7 @@ fn evaluate(corpus: &Path, judgments: &str) -> Report {
         root: corpus.to_path_buf(),
         index_dir: dir.path().join("index"),
         settings: IndexSettings::default(),
+        wait: false,
     };
     index::update(&options).unwrap();
     let engine = Engine::open(&options.index_dir).unwrap();
