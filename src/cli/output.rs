@@ -151,25 +151,70 @@ fn styled_snippet(hit: &Hit, color: bool) -> Vec<(String, bool)> {
 fn wrap(pieces: &[(String, bool)], width: usize) -> Vec<String> {
     let mut lines = vec![String::new()];
     let mut visible = 0;
-    for (text, bold) in pieces {
-        for (i, word) in text.split(' ').enumerate() {
-            if i > 0 {
-                if visible + 1 + word.chars().count() > width && visible > 0 {
-                    lines.push(String::new());
-                    visible = 0;
-                } else {
-                    lines.last_mut().expect("lines is never empty").push(' ');
-                    visible += 1;
-                }
-            }
-            let line = lines.last_mut().expect("lines is never empty");
-            if *bold && !word.is_empty() {
-                line.push_str(&format!("{BOLD}{word}{RESET}"));
-            } else {
-                line.push_str(word);
-            }
-            visible += word.chars().count();
+    for word in styled_words(pieces) {
+        let length: usize = word.iter().map(|(text, _)| text.chars().count()).sum();
+        if visible > 0 && visible + 1 + length > width {
+            lines.push(String::new());
+            visible = 0;
         }
+        let line = lines.last_mut().expect("lines is never empty");
+        if visible > 0 {
+            line.push(' ');
+            visible += 1;
+        }
+        for (text, bold) in word {
+            match bold {
+                true => line.push_str(&format!("{BOLD}{text}{RESET}")),
+                false => line.push_str(&text),
+            }
+        }
+        visible += length;
     }
     lines
+}
+
+/// Splits styled pieces into words; a word may mix styles (`"` + bold `Leaky`).
+fn styled_words(pieces: &[(String, bool)]) -> Vec<Vec<(String, bool)>> {
+    let mut words: Vec<Vec<(String, bool)>> = vec![Vec::new()];
+    for (text, bold) in pieces {
+        for (i, part) in text.split(' ').enumerate() {
+            if i > 0 {
+                words.push(Vec::new());
+            }
+            if !part.is_empty() {
+                words
+                    .last_mut()
+                    .expect("words is never empty")
+                    .push((part.to_string(), *bold));
+            }
+        }
+    }
+    words.retain(|w| !w.is_empty());
+    words
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_never_exceed_the_width_even_across_highlights() {
+        let pieces = vec![
+            ("word ".repeat(14), false),
+            ("marked".to_string(), true),
+            (
+                " tail and more words to wrap around the edge of the line".to_string(),
+                false,
+            ),
+        ];
+        for line in wrap(&pieces, 30) {
+            let visible = line.replace(BOLD, "").replace(RESET, "");
+            assert!(visible.chars().count() <= 30, "{visible:?}");
+        }
+        let joined = wrap(&pieces, 30)
+            .join(" ")
+            .replace(BOLD, "")
+            .replace(RESET, "");
+        assert_eq!(joined.split_whitespace().count(), 14 + 1 + 12);
+    }
 }

@@ -8,6 +8,7 @@ mod cli_search;
 mod crash;
 mod fixtures;
 mod medquad;
+mod properties;
 mod relevance;
 mod serve;
 mod util;
