@@ -1,0 +1,31 @@
+-- wrk script: a mixed stream of reader queries against /api/search, counting
+-- non-2xx answers as errors. Written for healthdex's load bench (run.sh).
+local queries = {
+  "leaky+gut", "eczema", "symptoms+of+diabetes", "high+blood+pressure", "heart+attack+signs+in+women",
+  "probiotics+for+eczema", "%22intestinal+permeability%22", "psorisis+treatment", "alzhiemers+symptoms",
+  "water+on+the+brain", "pink+eye", "acne+-dairy", "title%3Adiabetes+treatment",
+  "why+does+my+skin+break+out+when+I+am+stressed",
+  "my+father+keeps+forgetting+names+and+getting+lost+is+this+alzheimers+or+just+old+age",
+  "gut&group=1", "migraine&tag=symptoms", "shingles+vaccine&limit=20", "%28%28%28%22unbalanced", "sdafadsf",
+}
+local counter = 0
+request = function()
+  counter = counter + 1
+  local q = queries[(counter % #queries) + 1]
+  return wrk.format("GET", "/api/search?q=" .. q)
+end
+
+local errors = 0
+response = function(status, headers, body)
+  if status < 200 or status > 299 then
+    errors = errors + 1
+  end
+end
+
+done = function(summary, latency, requests)
+  local s = summary
+  io.write(string.format("requests %d, bad statuses %d, socket errors connect %d read %d write %d timeout %d\n",
+    s.requests, s.errors.status, s.errors.connect, s.errors.read, s.errors.write, s.errors.timeout))
+  io.write(string.format("latency ms: p50 %.2f  p90 %.2f  p99 %.2f  max %.2f\n",
+    latency:percentile(50) / 1000, latency:percentile(90) / 1000, latency:percentile(99) / 1000, latency.max / 1000))
+end
