@@ -153,21 +153,28 @@ fn fold_title_heading(sections: &mut Vec<RawSection>, title: &str) {
 
 fn assign_anchors(path: &str, sections: &[RawSection], warnings: &mut Vec<Warning>) -> Vec<String> {
     let mut anchors = Anchors::default();
-    for section in sections {
-        if let Some(id) = &section.explicit_id
-            && !anchors.reserve(id)
-        {
-            warnings.push(Warning::new(
-                path,
-                Some(section.line),
-                format!("the heading id `{{#{id}}}` is used twice; give each heading its own id"),
-            ));
-        }
-    }
+    let first_use: Vec<bool> = sections
+        .iter()
+        .map(|section| match &section.explicit_id {
+            Some(id) if !anchors.reserve(id) => {
+                warnings.push(Warning::new(
+                    path,
+                    Some(section.line),
+                    format!(
+                        "the heading id `{{#{id}}}` is used twice; give each heading its own id"
+                    ),
+                ));
+                false
+            }
+            _ => true,
+        })
+        .collect();
     sections
         .iter()
-        .map(|s| match (&s.explicit_id, s.level) {
-            (Some(id), _) => id.clone(),
+        .zip(first_use)
+        .map(|(s, first)| match (&s.explicit_id, s.level) {
+            (Some(id), _) if first => id.clone(),
+            (Some(id), _) => anchors.unique(id),
             (None, 0) => String::new(),
             (None, _) => anchors.unique(&s.heading),
         })
@@ -602,6 +609,16 @@ mod tests {
         let body = "## Symptoms\n\na\n\n## Symptoms\n\nb\n\n## Call 999 {#emergency}\n\nc\n\n## ???\n\nd\n";
         let anchors: Vec<_> = sections(body, "T").into_iter().map(|s| s.anchor).collect();
         assert_eq!(anchors, ["symptoms", "symptoms-1", "emergency", "section"]);
+    }
+
+    #[test]
+    fn a_repeated_explicit_id_still_gets_a_unique_anchor() {
+        // Found by the property tests: `# {#id}` twice gave two sections the anchor `id`.
+        let anchors: Vec<_> = sections("-->\n# {#id}\n# {#id}\n", "T")
+            .into_iter()
+            .map(|s| s.anchor)
+            .collect();
+        assert_eq!(anchors, ["", "id", "id-1"]);
     }
 
     #[test]
