@@ -386,7 +386,7 @@ fn sync(
     let fields = Fields::from_schema(&index.schema())
         .map_err(|e| Error::tantivy("reading the index schema", e))?;
     let expected_bytes: u64 = candidates.iter().map(|f| f.size).sum();
-    let mut writer = Writer::new(index, &fields, expected_bytes);
+    let mut writer = Writer::new(dir, index, &fields, expected_bytes);
     if reset {
         writer
             .get()?
@@ -487,6 +487,7 @@ fn read_batch(
 
 /// The index writer, opened the first time something must change.
 struct Writer<'a> {
+    dir: &'a Path,
     index: &'a Index,
     fields: &'a Fields,
     expected_bytes: u64,
@@ -494,8 +495,9 @@ struct Writer<'a> {
 }
 
 impl<'a> Writer<'a> {
-    fn new(index: &'a Index, fields: &'a Fields, expected_bytes: u64) -> Writer<'a> {
+    fn new(dir: &'a Path, index: &'a Index, fields: &'a Fields, expected_bytes: u64) -> Writer<'a> {
         Writer {
+            dir,
             index,
             fields,
             expected_bytes,
@@ -505,7 +507,7 @@ impl<'a> Writer<'a> {
 
     fn get(&mut self) -> Result<&mut IndexWriter> {
         if self.open.is_none() {
-            self.open = Some(open_writer(self.index, self.expected_bytes)?);
+            self.open = Some(open_writer(self.dir, self.index, self.expected_bytes)?);
         }
         Ok(self.open.as_mut().expect("opened above"))
     }
@@ -519,7 +521,7 @@ impl<'a> Writer<'a> {
 }
 
 /// A writer sized to the work: one thread for a small update, all cores for a build.
-fn open_writer(index: &Index, bytes: u64) -> Result<IndexWriter> {
+fn open_writer(dir: &Path, index: &Index, bytes: u64) -> Result<IndexWriter> {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let threads = usize::try_from(bytes / BYTES_PER_WRITER_THREAD)
         .unwrap_or(cores)
@@ -531,7 +533,7 @@ fn open_writer(index: &Index, bytes: u64) -> Result<IndexWriter> {
         .build();
     let writer = index.writer_with_options(options).map_err(|e| match e {
         TantivyError::LockFailure(LockError::LockBusy, _) => Error::Locked {
-            path: index_path(index),
+            path: dir.to_path_buf(),
             holder: None,
         },
         other => Error::tantivy("cannot open the index for writing", other),
@@ -540,10 +542,6 @@ fn open_writer(index: &Index, bytes: u64) -> Result<IndexWriter> {
     policy.set_del_docs_ratio_before_merge(DELETED_RATIO_BEFORE_MERGE);
     writer.set_merge_policy(Box::new(policy));
     Ok(writer)
-}
-
-fn index_path(index: &Index) -> PathBuf {
-    PathBuf::from(format!("{:?}", index.directory()))
 }
 
 /// Parses the changed files in parallel and adds their sections to the writer.

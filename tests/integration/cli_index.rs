@@ -312,17 +312,48 @@ fn check_lists_every_problem_and_writes_no_index() {
 fn huge_articles_long_lines_and_long_reference_lists_are_bounded() {
     let (dir, corpus) = temp_corpus(&fixtures().join("site"));
     let line = "word ".repeat(200_000);
-    fs::write(corpus.join("long-line.md"), format!("---\ntitle: Long line\n---\n{line}\n")).unwrap();
-    let references: String = (0..5_000).map(|i| format!("{}. Author A{i}. Title {i}. J Test. 2001;{i}(1):1-2.\n", i + 1)).collect();
-    fs::write(corpus.join("many-refs.md"), format!("---\ntitle: Many references\n---\nText.\n\n## References\n\n{references}")).unwrap();
+    fs::write(
+        corpus.join("long-line.md"),
+        format!("---\ntitle: Long line\n---\n{line}\n"),
+    )
+    .unwrap();
+    let references: String = (0..5_000)
+        .map(|i| {
+            format!(
+                "{}. Author A{i}. Title {i}. J Test. 2001;{i}(1):1-2.\n",
+                i + 1
+            )
+        })
+        .collect();
+    fs::write(
+        corpus.join("many-refs.md"),
+        format!("---\ntitle: Many references\n---\nText.\n\n## References\n\n{references}"),
+    )
+    .unwrap();
     let chunk = "A paragraph about the gut barrier and the skin.\n\n".repeat(1_100_000);
     fs::write(corpus.join("fifty-mb.md"), chunk).unwrap();
     let run = healthdex(dir.path(), &["index"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.stderr.contains("fifty-mb.md: skipped: is 51.4 MiB, over the 16 MiB limit"), "{}", run.stderr);
-    assert!(run.stdout.starts_with("indexed 5 articles"), "{}", run.stdout);
+    assert!(
+        run.stderr
+            .contains("fifty-mb.md: skipped: is 51.4 MiB, over the 16 MiB limit"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stdout.starts_with("indexed 5 articles"),
+        "{}",
+        run.stdout
+    );
     assert!(run.stdout.contains("5001 references"), "{}", run.stdout);
     let results = search_json(dir.path(), &["--no-refresh", "word"]);
     assert_eq!(results["hits"][0]["path"], "long-line.md");
-    assert!(results["hits"][0]["snippet"]["text"].as_str().unwrap().chars().count() < 300);
+    assert!(
+        results["hits"][0]["snippet"]["text"]
+            .as_str()
+            .unwrap()
+            .chars()
+            .count()
+            < 300
+    );
 }

@@ -5,6 +5,15 @@ use std::fs;
 
 use crate::util::{fixtures, healthdex, repo_corpus, search_json, temp_corpus};
 
+/// Asserts that every hit comes from the article at `path` (and that there is one).
+fn assert_only_from(results: &serde_json::Value, path: &str) {
+    let hits = results["hits"].as_array().unwrap();
+    assert!(
+        !hits.is_empty() && hits.iter().all(|h| h["path"] == path),
+        "expected only {path}: {results:#}"
+    );
+}
+
 fn headings(results: &serde_json::Value) -> Vec<String> {
     results["hits"]
         .as_array()
@@ -118,44 +127,16 @@ fn operators_exclude_choose_and_restrict() {
     );
 
     let titled = search_json(dir.path(), &["title:fibre gut"]);
-    assert!(
-        titled["hits"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|h| h["path"] == "fibre.md"),
-        "{titled:#}"
-    );
+    assert_only_from(&titled, "fibre.md");
 
     let tagged = search_json(dir.path(), &["gut tag:barrier"]);
-    assert!(
-        tagged["hits"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|h| h["path"] == "leaky-gut.md"),
-        "{tagged:#}"
-    );
+    assert_only_from(&tagged, "leaky-gut.md");
 
     let dated = search_json(dir.path(), &["gut year:2023"]);
-    assert!(
-        dated["hits"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|h| h["path"] == "eczema.md"),
-        "{dated:#}"
-    );
+    assert_only_from(&dated, "eczema.md");
 
     let by = search_json(dir.path(), &["gut author:writer"]);
-    assert!(
-        by["hits"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|h| h["path"] == "leaky-gut.md"),
-        "{by:#}"
-    );
+    assert_only_from(&by, "leaky-gut.md");
 
     let degraded = search_json(dir.path(), &["year:soon gut"]);
     assert_eq!(
@@ -168,14 +149,7 @@ fn operators_exclude_choose_and_restrict() {
 fn filters_from_flags_and_tag_facets() {
     let (dir, _) = temp_corpus(&fixtures().join("site"));
     let results = search_json(dir.path(), &["gut", "--tag", "diet"]);
-    assert!(
-        results["hits"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|h| h["path"] == "fibre.md"),
-        "{results:#}"
-    );
+    assert_only_from(&results, "fibre.md");
     let since = search_json(dir.path(), &["gut", "--since", "2024-01-01"]);
     assert!(
         since["hits"]
