@@ -541,6 +541,13 @@ fn open_writer(dir: &Path, index: &Index, bytes: u64) -> Result<IndexWriter> {
     let mut policy = LogMergePolicy::default();
     policy.set_del_docs_ratio_before_merge(DELETED_RATIO_BEFORE_MERGE);
     writer.set_merge_policy(Box::new(policy));
+    // A process killed mid-commit leaves files no commit refers to. Their names are
+    // derived from the segment and opstamp, so the next run would try to create the
+    // same file and fail; remove them before writing anything.
+    writer
+        .garbage_collect_files()
+        .wait()
+        .map_err(|e| Error::tantivy("cannot clean up files left by an interrupted run", e))?;
     Ok(writer)
 }
 
