@@ -1,7 +1,7 @@
 //! `healthdex search`: the README's first command, output formats, and queries
 //! people actually type.
 
-use crate::util::{fixtures, healthdex, repo_corpus, search_json, temp_corpus};
+use crate::util::{fixtures, healthdex, hit_paths, repo_corpus, search_json, temp_corpus};
 
 #[test]
 fn first_search_on_a_fresh_clone_indexes_the_corpus_then_answers() {
@@ -83,17 +83,10 @@ fn words_close_together_rank_above_scattered_ones() {
 fn quoted_phrases_must_match_as_phrases() {
     let (dir, _) = temp_corpus(&fixtures().join("site"));
     let results = search_json(dir.path(), &["\"gut lining\""]);
-    let paths: Vec<_> = results["hits"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|h| h["path"].as_str().unwrap())
-        .collect();
+    let paths = hit_paths(&results);
     assert!(!paths.is_empty());
     assert!(
-        paths
-            .iter()
-            .all(|p| ["leaky-gut.md", "fibre.md"].contains(p)),
+        paths.iter().all(|p| p == "leaky-gut.md" || p == "fibre.md"),
         "{paths:?}"
     );
     assert_eq!(search_json(dir.path(), &["\"lining gut\""])["total"], 0);

@@ -67,6 +67,16 @@ pub fn healthdex(cwd: &Path, args: &[&str]) -> Run {
     }
 }
 
+/// The article path of every hit, in order.
+pub fn hit_paths(results: &serde_json::Value) -> Vec<String> {
+    results["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["path"].as_str().unwrap().to_string())
+        .collect()
+}
+
 /// Runs a search with `--format json` and parses the output.
 pub fn search_json(cwd: &Path, args: &[&str]) -> serde_json::Value {
     let mut all = vec!["search", "--format", "json"];
