@@ -12,13 +12,15 @@ use std::path::{Path, PathBuf};
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use healthdex::article::{ParseOptions, parse_article, parse_reference};
-use healthdex::index::{self, IndexOptions, IndexSettings};
+use healthdex::index::{self, IndexOptions};
 use healthdex::search::bench::BUILT_IN_QUERIES;
 use healthdex::search::{Engine, SearchRequest};
 
 /// Every Markdown file of a folder, with its path relative to the folder.
 fn read_corpus(root: &Path) -> Vec<(String, String)> {
-    let (files, _) = healthdex::corpus::discover(root).expect("corpus folder");
+    let files = healthdex::corpus::discover(root)
+        .expect("corpus folder")
+        .files;
     files
         .iter()
         .filter_map(|file| {
@@ -90,7 +92,7 @@ fn build(c: &mut Criterion) {
     for (name, root) in corpora() {
         let bytes: u64 = healthdex::corpus::discover(&root)
             .unwrap()
-            .0
+            .files
             .iter()
             .map(|f| f.size)
             .sum();
@@ -99,12 +101,7 @@ fn build(c: &mut Criterion) {
             b.iter_batched(
                 || tempfile::tempdir().unwrap(),
                 |dir| {
-                    let options = IndexOptions {
-                        root: root.clone(),
-                        index_dir: dir.path().join("index"),
-                        settings: IndexSettings::default(),
-                        wait: false,
-                    };
+                    let options = IndexOptions::new(root.clone(), dir.path().join("index"));
                     index::update(&options).unwrap();
                     dir
                 },

@@ -34,16 +34,41 @@ pub struct SourceFile {
     pub modified_ns: u64,
 }
 
+/// What [`discover`] found under a corpus root.
+#[derive(Debug, Clone, Default)]
+pub struct Discovered {
+    /// The Markdown files, sorted by path.
+    pub files: Vec<SourceFile>,
+    /// Folders that could not be read, symlink loops, broken links.
+    pub warnings: Vec<Warning>,
+    /// Relative paths (with `/`) of the entries that could not be read: what was
+    /// indexed from under them before is kept, not taken as deleted.
+    pub unreadable: Vec<String>,
+}
+
+impl Discovered {
+    /// Whether `path` (relative, with `/`) lies in a part of the tree that could not
+    /// be read this time.
+    pub fn is_unreadable(&self, path: &str) -> bool {
+        self.unreadable.iter().any(|prefix| {
+            path == prefix
+                || (path.len() > prefix.len()
+                    && path.starts_with(prefix.as_str())
+                    && path.as_bytes()[prefix.len()] == b'/')
+        })
+    }
+}
+
 /// Lists the Markdown files under `root`, sorted by path. Hidden files and folders
 /// (such as `.git` or the default `.healthdex` index) are not entered, and
-/// `README.md` files are not articles. Folders that
-/// cannot be read and symlink loops become warnings.
-pub fn discover(root: &Path) -> Result<(Vec<SourceFile>, Vec<Warning>)> {
+/// `README.md` files are not articles. Folders below the root that cannot be read
+/// and symlink loops become warnings (and are listed as unreadable); a root that
+/// cannot be read is an error.
+pub fn discover(root: &Path) -> Result<Discovered> {
     if !root.is_dir() {
         return Err(Error::NotADirectory(root.to_path_buf()));
     }
-    let mut files = Vec::new();
-    let mut warnings = Vec::new();
+    let mut found = Discovered::default();
     let walker = walkdir::WalkDir::new(root)
         .follow_links(true)
         .sort_by_file_name()
@@ -53,15 +78,36 @@ pub fn discover(root: &Path) -> Result<(Vec<SourceFile>, Vec<Warning>)> {
         match entry {
             Ok(entry) if entry.file_type().is_file() && is_markdown(entry.path()) => {
                 if let Some(file) = source_file(root, &entry) {
-                    files.push(file);
+                    found.files.push(file);
                 }
             }
             Ok(_) => {}
-            Err(err) => warnings.push(walk_warning(root, &err)),
+            Err(err) if err.depth() == 0 => {
+                let cause = err
+                    .into_io_error()
+                    .unwrap_or_else(|| std::io::Error::other("cannot be walked"));
+                return Err(Error::io(root, cause));
+            }
+            Err(err) => {
+                found
+                    .unreadable
+                    .push(relative(root, err.path().unwrap_or(root)));
+                found.warnings.push(walk_warning(root, &err));
+            }
         }
     }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok((files, warnings))
+    found.files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(found)
+}
+
+/// `path` relative to `root`, with `/` separators.
+fn relative(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 fn is_hidden(name: &std::ffi::OsStr) -> bool {
@@ -82,12 +128,8 @@ fn is_markdown(path: &Path) -> bool {
 }
 
 fn source_file(root: &Path, entry: &walkdir::DirEntry) -> Option<SourceFile> {
-    let relative = entry.path().strip_prefix(root).ok()?;
-    let path = relative
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/");
+    entry.path().strip_prefix(root).ok()?;
+    let path = relative(root, entry.path());
     let metadata = entry.metadata().ok();
     let modified_ns = metadata
         .as_ref()
@@ -119,7 +161,9 @@ fn walk_warning(root: &Path, err: &walkdir::Error) -> Warning {
         let reason = err
             .io_error()
             .map_or_else(|| err.to_string(), |e| e.to_string());
-        format!("cannot be read ({reason}); check its permissions")
+        format!(
+            "cannot be read ({reason}); check its permissions (articles indexed from it earlier are kept)"
+        )
     };
     Warning::skipped(&path, None, message)
 }
@@ -240,7 +284,11 @@ pub struct Corpus {
 /// Reads and parses every article under `root` in parallel (drafts included; their
 /// `meta.draft` says so). Articles come back in path order.
 pub fn read_articles(root: &Path, options: &ParseOptions) -> Result<Corpus> {
-    let (files, mut warnings) = discover(root)?;
+    let Discovered {
+        files,
+        mut warnings,
+        ..
+    } = discover(root)?;
     let parsed: Vec<_> = files
         .par_iter()
         .map(|file| {

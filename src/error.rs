@@ -14,9 +14,24 @@ pub enum Error {
         path: PathBuf,
         cause: std::io::Error,
     },
-    /// The index path holds something other than a healthdex index.
-    #[error("`{0}` exists and is not a healthdex index; pass another `--index` path")]
-    NotAnIndex(PathBuf),
+    /// The index path holds something other than a healthdex index; it is left alone.
+    #[error(
+        "`{}` is not a healthdex index ({reason}); healthdex never replaces what it did not write, so pass another `--index` path",
+        path.display()
+    )]
+    NotAnIndex { path: PathBuf, reason: String },
+    /// An update would remove most (or all) of the indexed articles, which usually
+    /// means the corpus folder is empty, unmounted or moved.
+    #[error(
+        "refusing to remove {removed} of the {indexed} indexed articles: `{}` now holds {found} articles; if the corpus folder was moved or is not mounted, fix that first; if the removal is intended, run `healthdex index` with --allow-mass-removal",
+        root.display()
+    )]
+    MassRemoval {
+        root: PathBuf,
+        removed: usize,
+        indexed: usize,
+        found: usize,
+    },
     /// The corpus directory given to the indexer does not exist or is not a directory.
     #[error(
         "`{0}` is not a directory of Markdown articles; pass the folder that holds your `.md` files"

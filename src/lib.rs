@@ -10,7 +10,7 @@
 //! [`index`] (articles → index) → [`search`] (query → [`search::Hit`]s).
 //!
 //! ```
-//! use healthdex::index::{self, IndexOptions, IndexSettings};
+//! use healthdex::index::{self, IndexOptions};
 //! use healthdex::search::{Engine, SearchRequest};
 //!
 //! # fn main() -> healthdex::Result<()> {
@@ -22,12 +22,7 @@
 //!     "---\ntitle: The gut barrier\n---\n## What is leaky gut?\n\nLeaky gut is a loose term for increased intestinal permeability.\n",
 //! ).unwrap();
 //!
-//! let options = IndexOptions {
-//!     root: corpus,
-//!     index_dir: dir.path().join("index"),
-//!     settings: IndexSettings::default(),
-//!     wait: false,
-//! };
+//! let options = IndexOptions::new(corpus, dir.path().join("index"));
 //! let report = index::update(&options)?;
 //! assert_eq!(report.articles, 1);
 //!

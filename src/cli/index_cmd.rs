@@ -16,6 +16,7 @@ pub fn run(args: IndexArgs) -> anyhow::Result<ExitCode> {
         index_dir: args.index.clone(),
         settings: settings(&args.build),
         wait: args.wait,
+        allow_mass_removal: args.allow_mass_removal,
     };
     let bar = progress_bar(args.quiet);
     let report = index::update_with_progress(&options, &|p| {

@@ -135,6 +135,10 @@ struct IndexArgs {
     /// If another process is updating the index, wait for it instead of failing.
     #[arg(long)]
     wait: bool,
+    /// Allow an update that removes most or all of the indexed articles (refused
+    /// otherwise, because an empty or unmounted corpus folder looks the same).
+    #[arg(long)]
+    allow_mass_removal: bool,
     /// Print only warnings and errors, not the summary.
     #[arg(long, short)]
     quiet: bool,

@@ -92,6 +92,7 @@ fn prepare_index(index_dir: &Path, corpus: Option<&Path>) -> anyhow::Result<()> 
         index_dir: index_dir.to_path_buf(),
         settings,
         wait: false,
+        allow_mass_removal: false,
     };
     match index::update(&options) {
         Ok(report) => {

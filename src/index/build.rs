@@ -20,10 +20,11 @@ use tantivy::indexer::{IndexWriterOptions, LogMergePolicy};
 use tantivy::{Index, IndexWriter, TantivyError, Term};
 
 use super::document::section_documents;
-use super::manifest::{FileEntry, IndexSettings, MANIFEST_PREFIX, Manifest};
+use super::manifest::{FileEntry, IndexSettings, Manifest};
 use super::schema::{self, Fields};
+use super::swap;
 use crate::article::{ParseOptions, parse_article};
-use crate::corpus::{self, Loaded, SourceFile};
+use crate::corpus::{self, Discovered, Loaded, SourceFile};
 use crate::{Error, Result, Severity, Warning};
 
 /// Memory each indexing thread may buffer before it writes a segment.
@@ -32,6 +33,12 @@ const WRITER_BUDGET_PER_THREAD: usize = 64 * 1024 * 1024;
 const BATCH_BYTES: u64 = 32 * 1024 * 1024;
 /// Bytes of changed Markdown that justify one more indexing thread.
 const BYTES_PER_WRITER_THREAD: u64 = 2 * 1024 * 1024;
+/// An update that would remove more than this share of the indexed articles (and at
+/// least [`MASS_REMOVAL_MIN`] of them), or all of them, is refused unless allowed:
+/// an empty, moved or unmounted corpus folder looks exactly like a mass deletion.
+pub const MASS_REMOVAL_SHARE: f64 = 0.5;
+/// Fewest removed articles that count as a mass removal (short of all of them).
+pub const MASS_REMOVAL_MIN: usize = 5;
 /// Share of deleted documents in a segment that makes it worth merging.
 const DELETED_RATIO_BEFORE_MERGE: f32 = 0.3;
 
@@ -45,6 +52,22 @@ pub struct IndexOptions {
     pub settings: IndexSettings,
     /// Wait for another process's update to finish instead of failing.
     pub wait: bool,
+    /// Let an update remove most or all of the indexed articles (see
+    /// [`MASS_REMOVAL_SHARE`]); without it such an update is refused.
+    pub allow_mass_removal: bool,
+}
+
+impl IndexOptions {
+    /// Index `root` into `index_dir` with the default settings.
+    pub fn new(root: impl Into<PathBuf>, index_dir: impl Into<PathBuf>) -> IndexOptions {
+        IndexOptions {
+            root: root.into(),
+            index_dir: index_dir.into(),
+            settings: IndexSettings::default(),
+            wait: false,
+            allow_mass_removal: false,
+        }
+    }
 }
 
 /// What an [`update`] did.
@@ -87,8 +110,10 @@ pub struct Progress {
 
 /// What one update works on.
 struct Job<'a> {
-    files: &'a [SourceFile],
+    root: &'a Path,
+    found: &'a Discovered,
     settings: &'a IndexSettings,
+    allow_mass_removal: bool,
     progress: &'a (dyn Fn(Progress) + Sync),
 }
 
@@ -105,12 +130,19 @@ pub fn update_with_progress(
     let started = Instant::now();
     let root = std::fs::canonicalize(&options.root)
         .map_err(|_| Error::NotADirectory(options.root.clone()))?;
-    let (files, walk_warnings) = corpus::discover(&root)?;
+    let found = corpus::discover(&root)?;
+    if !super::exists(&options.index_dir) {
+        // Checked again under the lock; this first look keeps a refused path clean
+        // of the lock file.
+        swap::claim(&options.index_dir)?;
+    }
     let _lock = UpdateLock::acquire(&options.index_dir, options.wait)?;
-    recover_interrupted_swap(&options.index_dir);
+    swap::recover_interrupted(&options.index_dir);
     let job = Job {
-        files: &files,
+        root: &root,
+        found: &found,
         settings: &options.settings,
+        allow_mass_removal: options.allow_mass_removal,
         progress,
     };
     let mut report = match inspect(&options.index_dir, &root, &options.settings) {
@@ -128,7 +160,7 @@ pub fn update_with_progress(
             report
         }
     };
-    report.warnings.splice(0..0, walk_warnings);
+    report.warnings.splice(0..0, found.warnings.iter().cloned());
     report.skipped = report
         .warnings
         .iter()
@@ -190,53 +222,31 @@ fn inspect(dir: &Path, root: &Path, settings: &IndexSettings) -> State {
 }
 
 /// Builds a new index next to `target` and moves it into place when it is complete.
+/// What is at `target` is checked first: anything healthdex did not write is refused.
 fn build_elsewhere(target: &Path, manifest: Manifest, job: &Job<'_>) -> Result<IndexReport> {
-    refuse_foreign_folder(target)?;
-    let staging = sibling(target, "building");
-    let _ = std::fs::remove_dir_all(&staging);
+    swap::claim(target)?;
+    let staging = swap::sibling(target, "building");
+    swap::remove(&staging);
     std::fs::create_dir_all(&staging).map_err(|e| Error::io(&staging, e))?;
-    let index = Index::create_in_dir(&staging, Fields::build().schema).map_err(|e| {
+    let built = build_in(&staging, manifest, job);
+    if built.is_err() {
+        swap::remove(&staging);
+    }
+    let report = built?;
+    swap::replace(&staging, target)?;
+    Ok(report)
+}
+
+/// Creates an index in the (empty) folder `staging` and fills it.
+fn build_in(staging: &Path, manifest: Manifest, job: &Job<'_>) -> Result<IndexReport> {
+    let index = Index::create_in_dir(staging, Fields::build().schema).map_err(|e| {
         Error::tantivy(
             format!("cannot create an index in `{}`", staging.display()),
             e,
         )
     })?;
     schema::register_analyzers(&index);
-    let report = sync(&staging, &index, manifest, false, job)?;
-    drop(index);
-    replace_dir(&staging, target)?;
-    Ok(report)
-}
-
-/// Refuses to replace a folder that holds something other than an index.
-fn refuse_foreign_folder(target: &Path) -> Result<()> {
-    let Ok(entries) = std::fs::read_dir(target) else {
-        return Ok(());
-    };
-    let foreign = entries.flatten().any(|entry| {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        !(name == "meta.json"
-            || name.starts_with('.')
-            || name.starts_with(MANIFEST_PREFIX)
-            || is_segment_file(&name))
-    });
-    if foreign {
-        return Err(Error::NotAnIndex(target.to_path_buf()));
-    }
-    Ok(())
-}
-
-/// Tantivy segment files are named `<32 hex digits>.<component>`.
-fn is_segment_file(name: &str) -> bool {
-    name.split_once('.')
-        .is_some_and(|(stem, _)| stem.len() == 32 && stem.chars().all(|c| c.is_ascii_hexdigit()))
-}
-
-fn sibling(target: &Path, what: &str) -> PathBuf {
-    let name = target
-        .file_name()
-        .map_or_else(|| "index".into(), |n| n.to_string_lossy().into_owned());
-    target.with_file_name(format!("{name}.{what}-{}", std::process::id()))
+    sync(staging, &index, manifest, false, job)
 }
 
 /// Held while an update runs: an exclusive OS lock on `.<index name>.lock` (for the
@@ -291,53 +301,6 @@ fn lock_path(index_dir: &Path) -> PathBuf {
     index_dir.with_file_name(format!("{dot}{name}.lock"))
 }
 
-/// Cleans up after an update that was killed: half-built staging folders are
-/// removed, and if the process died between moving the old index aside and moving
-/// the new one in, the old one is put back. Runs under the update lock, so no
-/// other update can be using these folders.
-fn recover_interrupted_swap(target: &Path) {
-    let (Some(parent), Some(name)) = (target.parent(), target.file_name()) else {
-        return;
-    };
-    let parent = if parent.as_os_str().is_empty() {
-        Path::new(".")
-    } else {
-        parent
-    };
-    let name = name.to_string_lossy();
-    let Ok(entries) = std::fs::read_dir(parent) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let file_name = entry.file_name().to_string_lossy().into_owned();
-        if file_name.starts_with(&format!("{name}.building-")) {
-            let _ = std::fs::remove_dir_all(entry.path());
-        } else if file_name.starts_with(&format!("{name}.old-")) {
-            if target.exists() {
-                let _ = std::fs::remove_dir_all(entry.path());
-            } else {
-                let _ = std::fs::rename(entry.path(), target);
-            }
-        }
-    }
-}
-
-/// Moves `staging` to `target`, replacing what was there.
-fn replace_dir(staging: &Path, target: &Path) -> Result<()> {
-    if target.exists() {
-        let old = sibling(target, "old");
-        std::fs::rename(target, &old).map_err(|e| Error::io(target, e))?;
-        std::fs::rename(staging, target).map_err(|e| Error::io(target, e))?;
-        let _ = std::fs::remove_dir_all(&old);
-    } else {
-        if let Some(parent) = target.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-        }
-        std::fs::rename(staging, target).map_err(|e| Error::io(target, e))?;
-    }
-    Ok(())
-}
-
 /// A file whose content must be (re-)indexed.
 struct Change {
     file: SourceFile,
@@ -359,7 +322,7 @@ fn sync(
     reset: bool,
     job: &Job<'_>,
 ) -> Result<IndexReport> {
-    let (files, settings) = (job.files, job.settings);
+    let (files, settings) = (job.found.files.as_slice(), job.settings);
     let mut report = IndexReport::default();
     let mut next = Manifest {
         files: Default::default(),
@@ -376,11 +339,18 @@ fn sync(
             .insert(file.path.clone(), previous.files[&file.path].clone());
     }
     let on_disk: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    let removed: Vec<&String> = previous
+    let (kept, removed): (Vec<&String>, Vec<&String>) = previous
         .files
         .keys()
         .filter(|p| !on_disk.contains(p.as_str()))
-        .collect();
+        .partition(|p| job.found.is_unreadable(p));
+    for path in kept {
+        next.files
+            .insert(path.clone(), previous.files[path].clone());
+    }
+    if !reset && !job.allow_mass_removal {
+        refuse_mass_removal(&previous, &removed, job)?;
+    }
     report.removed = removed.len();
 
     let fields = Fields::from_schema(&index.schema())
@@ -423,6 +393,23 @@ fn sync(
     report.unchanged = files.len() - report.added - report.updated;
     summarize(&next, &mut report);
     Ok(report)
+}
+
+/// Refuses an update that would remove most or all of the indexed articles.
+fn refuse_mass_removal(previous: &Manifest, removed: &[&String], job: &Job<'_>) -> Result<()> {
+    let indexed = previous.files.len();
+    let removed = removed.len();
+    let everything = removed > 0 && removed == indexed;
+    let most = removed >= MASS_REMOVAL_MIN && removed as f64 > indexed as f64 * MASS_REMOVAL_SHARE;
+    if everything || most {
+        return Err(Error::MassRemoval {
+            root: job.root.to_path_buf(),
+            removed,
+            indexed,
+            found: job.found.files.len(),
+        });
+    }
+    Ok(())
 }
 
 /// Groups files into batches of about [`BATCH_BYTES`] (at least one file each).

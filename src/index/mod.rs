@@ -7,12 +7,16 @@ mod document;
 mod manifest;
 pub mod schema;
 mod stem;
+mod swap;
 
 use std::path::{Path, PathBuf};
 
 use tantivy::Index;
 
-pub use build::{IndexOptions, IndexReport, Progress, update, update_with_progress};
+pub use build::{
+    IndexOptions, IndexReport, MASS_REMOVAL_MIN, MASS_REMOVAL_SHARE, Progress, update,
+    update_with_progress,
+};
 pub use manifest::{FileEntry, IndexSettings, Manifest, Payload};
 pub use schema::Fields;
 

@@ -10,5 +10,6 @@ mod fixtures;
 mod medquad;
 mod properties;
 mod relevance;
+mod safety;
 mod serve;
 mod util;

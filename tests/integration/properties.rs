@@ -9,7 +9,7 @@ use std::collections::HashSet;
 use std::sync::OnceLock;
 
 use healthdex::article::{ParseOptions, parse_article, parse_reference};
-use healthdex::index::{self, IndexOptions, IndexSettings};
+use healthdex::index::{self, IndexOptions};
 use healthdex::search::{Engine, SearchRequest};
 use proptest::prelude::*;
 
@@ -120,12 +120,10 @@ fn engine() -> &'static Engine {
     &ENGINE
         .get_or_init(|| {
             let dir = tempfile::tempdir().unwrap();
-            let options = IndexOptions {
-                root: crate::util::fixtures().join("site"),
-                index_dir: dir.path().join("index"),
-                settings: IndexSettings::default(),
-                wait: false,
-            };
+            let options = IndexOptions::new(
+                crate::util::fixtures().join("site"),
+                dir.path().join("index"),
+            );
             index::update(&options).unwrap();
             let engine = Engine::open(&options.index_dir).unwrap();
             (dir, engine)

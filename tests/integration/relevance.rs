@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use healthdex::index::{self, IndexOptions, IndexSettings};
+use healthdex::index::{self, IndexOptions};
 use healthdex::search::eval::{self, Report};
 use healthdex::search::{Engine, SearchOptions};
 
@@ -12,12 +12,7 @@ use crate::util::repo_corpus;
 
 fn evaluate(corpus: &Path, judgments: &str) -> Report {
     let dir = tempfile::tempdir().unwrap();
-    let options = IndexOptions {
-        root: corpus.to_path_buf(),
-        index_dir: dir.path().join("index"),
-        settings: IndexSettings::default(),
-        wait: false,
-    };
+    let options = IndexOptions::new(corpus.to_path_buf(), dir.path().join("index"));
     index::update(&options).unwrap();
     let engine = Engine::open(&options.index_dir).unwrap();
     let baseline = engine.with_options(SearchOptions::baseline());

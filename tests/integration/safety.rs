@@ -1,0 +1,174 @@
+//! Nothing is lost: healthdex never removes or replaces what it did not write, and
+//! an empty, moved or unreadable corpus never wipes the index.
+
+use std::fs;
+use std::path::Path;
+
+use crate::util::{fixtures, healthdex, temp_corpus};
+
+/// Every file under `dir` with its content, for before/after comparisons.
+fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let relative = e.path().strip_prefix(dir).unwrap().display().to_string();
+            (relative, fs::read(e.path()).unwrap())
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn a_folder_of_dotfiles_is_never_deleted_by_index_search_or_serve() {
+    let (dir, _) = temp_corpus(&fixtures().join("site"));
+    let home = dir.path().join("home");
+    fs::create_dir_all(home.join(".ssh")).unwrap();
+    fs::create_dir_all(home.join(".git/objects")).unwrap();
+    fs::write(home.join(".ssh/id_ed25519"), "secret key").unwrap();
+    fs::write(home.join(".bashrc"), "export PATH=$PATH").unwrap();
+    fs::write(home.join(".env"), "TOKEN=1").unwrap();
+    fs::write(home.join(".git/HEAD"), "ref: refs/heads/main").unwrap();
+    let before = snapshot(&home);
+
+    let commands: [&[&str]; 3] = [
+        &["index", "corpus", "--index", "home"],
+        &["search", "--index", "home", "--corpus", "corpus", "fibre"],
+        &[
+            "serve", "--index", "home", "--corpus", "corpus", "--port", "0",
+        ],
+    ];
+    for args in commands {
+        let run = healthdex(dir.path(), args);
+        assert_ne!(run.code, 0, "{args:?} succeeded: {}", run.stdout);
+        assert!(
+            run.stderr.contains("is not a healthdex index") && run.stderr.contains("home"),
+            "{args:?}: {}",
+            run.stderr
+        );
+        assert_eq!(snapshot(&home), before, "{args:?} changed the folder");
+    }
+    let leftovers: Vec<_> = fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.contains("home."))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn a_regular_file_given_as_index_is_left_alone() {
+    let (dir, _) = temp_corpus(&fixtures().join("site"));
+    fs::write(dir.path().join("precious.txt"), "do not touch").unwrap();
+    let run = healthdex(dir.path(), &["index", "corpus", "--index", "precious.txt"]);
+    assert_ne!(run.code, 0);
+    assert!(run.stderr.contains("is a file"), "{}", run.stderr);
+    assert_eq!(
+        fs::read_to_string(dir.path().join("precious.txt")).unwrap(),
+        "do not touch"
+    );
+    assert!(!dir.path().join(".precious.txt.lock").exists());
+}
+
+#[test]
+fn files_of_the_user_beside_an_index_survive_a_rebuild() {
+    let (dir, _) = temp_corpus(&fixtures().join("site"));
+    let first = healthdex(dir.path(), &["index", "corpus"]);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    fs::write(dir.path().join(".healthdex/my-notes.txt"), "mine").unwrap();
+    // Settings change forces a rebuild of the whole index.
+    let run = healthdex(dir.path(), &["index", "corpus", "--drafts"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        fs::read_to_string(dir.path().join(".healthdex/my-notes.txt")).unwrap(),
+        "mine"
+    );
+
+    // An index that must be replaced (here: from another schema version) is not
+    // replaced while something foreign sits in it.
+    let meta_path = dir.path().join(".healthdex/meta.json");
+    let meta = fs::read_to_string(&meta_path).unwrap();
+    let old = regex::Regex::new(r#"\\"schema_version\\":\d+"#)
+        .unwrap()
+        .replace(&meta, r#"\"schema_version\":0"#)
+        .into_owned();
+    assert_ne!(meta, old);
+    fs::write(&meta_path, old).unwrap();
+    let refused = healthdex(dir.path(), &["index", "corpus"]);
+    assert_ne!(refused.code, 0, "{}", refused.stdout);
+    assert!(
+        refused.stderr.contains("my-notes.txt"),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(
+        fs::read_to_string(dir.path().join(".healthdex/my-notes.txt")).unwrap(),
+        "mine"
+    );
+}
+
+#[test]
+fn an_empty_corpus_folder_does_not_wipe_the_index() {
+    let (dir, corpus) = temp_corpus(&fixtures().join("site"));
+    let first = healthdex(dir.path(), &["index", "corpus"]);
+    assert!(
+        first.stdout.contains("indexed 3 articles"),
+        "{}",
+        first.stdout
+    );
+
+    fs::rename(&corpus, dir.path().join("corpus.moved")).unwrap();
+    fs::create_dir(&corpus).unwrap();
+    for args in [&["index", "corpus"][..], &["search", "fibre"][..]] {
+        let run = healthdex(dir.path(), args);
+        assert_ne!(run.code, 0, "{args:?}: {}", run.stdout);
+        assert!(
+            run.stderr.contains("refusing to remove 3 of the 3")
+                && run.stderr.contains("--allow-mass-removal"),
+            "{}",
+            run.stderr
+        );
+    }
+    let still = crate::util::search_json(dir.path(), &["--no-refresh", "fibre"]);
+    assert!(!still["hits"].as_array().unwrap().is_empty(), "{still:#}");
+
+    let allowed = healthdex(dir.path(), &["index", "corpus", "--allow-mass-removal"]);
+    assert_eq!(allowed.code, 0, "{}", allowed.stderr);
+    assert!(allowed.stdout.contains("3 removed"), "{}", allowed.stdout);
+}
+
+#[cfg(unix)]
+#[test]
+fn an_unmounted_subfolder_keeps_its_articles() {
+    let (dir, corpus) = temp_corpus(&fixtures().join("site"));
+    let mount = dir.path().join("drive");
+    fs::create_dir(&mount).unwrap();
+    fs::write(
+        mount.join("zinc.md"),
+        "---\ntitle: Zinc\n---\nZinc lozenges and colds.\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(&mount, corpus.join("sub")).unwrap();
+    let first = healthdex(dir.path(), &["index", "corpus"]);
+    assert!(
+        first.stdout.contains("indexed 4 articles"),
+        "{}",
+        first.stdout
+    );
+
+    // The drive goes away: the link dangles, as a mount point of a removed disk would.
+    fs::rename(&mount, dir.path().join("elsewhere")).unwrap();
+    let run = healthdex(dir.path(), &["index", "corpus"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("sub"), "{}", run.stderr);
+    assert!(
+        run.stdout.contains("indexed 4 articles") && run.stdout.contains("0 removed"),
+        "{}",
+        run.stdout
+    );
+    let hits = crate::util::search_json(dir.path(), &["--no-refresh", "zinc"]);
+    assert_eq!(hits["hits"][0]["path"], "sub/zinc.md", "{hits:#}");
+}
