@@ -116,12 +116,7 @@ fn query(c: &mut Criterion) {
     let mut group = c.benchmark_group("query");
     for (name, root) in corpora() {
         let dir = tempfile::tempdir().unwrap();
-        let options = IndexOptions {
-            root,
-            index_dir: dir.path().join("index"),
-            settings: IndexSettings::default(),
-            wait: false,
-        };
+        let options = IndexOptions::new(root, dir.path().join("index"));
         index::update(&options).unwrap();
         let engine = Engine::open(&options.index_dir).unwrap();
         let requests: Vec<SearchRequest> = BUILT_IN_QUERIES
