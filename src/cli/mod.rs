@@ -75,9 +75,9 @@ struct BenchArgs {
 /// Where the index is and how to search it.
 #[derive(Debug, clap::Args)]
 struct IndexChoice {
-    /// Where the index is kept.
-    #[arg(long, value_name = "PATH", default_value = healthdex::index::DEFAULT_INDEX_DIR)]
-    index: PathBuf,
+    /// Where the index is kept [default: .healthdex, built from `corpus` if missing].
+    #[arg(long, value_name = "PATH")]
+    index: Option<PathBuf>,
     /// Folder to index when there is no index yet (default: the indexed folder, or `corpus`).
     #[arg(long, value_name = "DIR")]
     corpus: Option<PathBuf>,
@@ -87,6 +87,14 @@ struct IndexChoice {
     /// Search settings (default: `healthdex.toml` in this folder, if present).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
+}
+
+impl IndexChoice {
+    fn index_dir(&self) -> PathBuf {
+        self.index
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(healthdex::index::DEFAULT_INDEX_DIR))
+    }
 }
 
 #[derive(Debug, clap::Args)]

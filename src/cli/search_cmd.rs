@@ -1,11 +1,11 @@
 //! `healthdex search`: make sure the index is there and current, search, print.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use healthdex::index::{self, IndexOptions, IndexSettings};
-use healthdex::search::{Engine, Filters, SearchRequest};
+use healthdex::index::{self, Refresh, Refreshed, Verdict};
+use healthdex::search::{Engine, Filters, SearchRequest, SearchResults};
 use healthdex::{Error, Warning, config};
 
 use super::index_cmd::summary;
@@ -15,7 +15,6 @@ use super::{Format, IndexChoice, SearchArgs, output};
 const DEFAULT_CORPUS: &str = "corpus";
 
 pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
-    let engine = open_engine(&args.index)?;
     let request = SearchRequest {
         query: args.query.join(" "),
         limit: usize::from(args.limit),
@@ -30,7 +29,7 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
         explain: args.explain,
         facets: args.format == Format::Json,
     };
-    let results = engine.search(&request).context("search failed")?;
+    let results = search_fresh(&args.index, &request)?;
     match args.format {
         Format::Json => output::print_json(&results)?,
         Format::Text => output::print_text(&results, request.offset)?,
@@ -38,79 +37,115 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Refreshes the index (unless told not to) and opens it with the configured options.
-pub(super) fn open_engine(choice: &IndexChoice) -> anyhow::Result<Engine> {
-    let loaded = config::load(choice.config.as_deref())?;
-    if !choice.no_refresh {
-        prepare_index(&choice.index, choice.corpus.as_deref())?;
+/// Searches the last commit while another thread checks the corpus for changes
+/// (the check is a stat per file and costs about as much as the search, so the two
+/// overlap instead of adding up). If the check finds a change, the index is
+/// updated and the search runs again on the new commit.
+fn search_fresh(choice: &IndexChoice, request: &SearchRequest) -> anyhow::Result<SearchResults> {
+    let refresh = refresh_for(choice);
+    let (open, refreshed) = open_index(&Refresh {
+        check_corpus: false,
+        ..refresh.clone()
+    })?;
+    report_refresh(&refreshed);
+    let just_built = matches!(refreshed, Refreshed::Updated { .. });
+    if !refresh.check_corpus || just_built {
+        let options = config::load(choice.config.as_deref())?.search_options()?;
+        return search(Engine::from_index(open, options)?, request);
     }
-    let options = loaded.search_options()?;
-    Ok(Engine::from_index(index::open(&choice.index)?, options)?)
+    let stamp = open.stamp();
+    // rayon rather than a plain thread: the check stats files in parallel, and
+    // the worker that finishes the search then takes a share of those stats.
+    let (verdict, searched) = rayon::join(
+        || index::check(&refresh, &stamp),
+        || {
+            let options = config::load(choice.config.as_deref())?.search_options()?;
+            let engine = Engine::from_index(open, options.clone())?;
+            anyhow::Ok((engine.search(request), options))
+        },
+    );
+    let (results, options) = searched?;
+    let verdict = verdict?;
+    match verdict {
+        Verdict::Current => Ok(results.context("search failed")?),
+        Verdict::CorpusMissing(root) => {
+            report_refresh(&Refreshed::CorpusMissing(root));
+            Ok(results.context("search failed")?)
+        }
+        Verdict::Stale => {
+            let (open, refreshed) =
+                index::bring_up_to_date(&refresh, index::open(&refresh.index_dir)?)?;
+            report_refresh(&refreshed);
+            match refreshed {
+                Refreshed::Unchanged | Refreshed::Busy => Ok(results.context("search failed")?),
+                _ => search(Engine::from_index(open, options)?, request),
+            }
+        }
+    }
 }
 
-/// Builds the index if it is missing, or brings it up to date with its corpus.
-/// Progress goes to stderr so that stdout holds only results.
-fn prepare_index(index_dir: &Path, corpus: Option<&Path>) -> anyhow::Result<()> {
-    let manifest = index::open(index_dir).and_then(|open| open.manifest());
-    let (root, settings, why) = match (manifest, corpus) {
-        (Ok(manifest), None) => (manifest.root, manifest.settings, None),
-        (Ok(manifest), Some(corpus)) => (corpus.to_path_buf(), manifest.settings, None),
-        (Err(Error::NoIndex(_)), corpus) => {
-            let root = corpus.map_or_else(|| PathBuf::from(DEFAULT_CORPUS), Path::to_path_buf);
-            let why = format!(
-                "no index at `{}` yet; indexing `{}` first",
-                index_dir.display(),
-                root.display()
-            );
-            (root, IndexSettings::default(), Some(why))
-        }
-        (Err(Error::IncompatibleIndex { found, .. }), corpus) => {
-            let root = corpus.map_or_else(|| PathBuf::from(DEFAULT_CORPUS), Path::to_path_buf);
-            let why = format!(
-                "the index at `{}` is from an incompatible version ({found}); rebuilding it from `{}`",
-                index_dir.display(),
-                root.display()
-            );
-            (root, IndexSettings::default(), Some(why))
-        }
-        (Err(err), _) => return Err(err.into()),
-    };
-    if !root.is_dir() {
-        if let Some(why) = why {
-            anyhow::bail!(
-                "{why}, but `{}` is not a folder; run `healthdex index <DIR>` first",
-                root.display()
-            );
-        }
-        return Ok(());
+fn search(engine: Engine, request: &SearchRequest) -> anyhow::Result<SearchResults> {
+    engine.search(request).context("search failed")
+}
+
+/// Refreshes the index (unless told not to) and opens it with the configured options.
+/// Progress and what was rebuilt go to stderr so that stdout holds only results.
+pub(super) fn open_engine(choice: &IndexChoice) -> anyhow::Result<Engine> {
+    let loaded = config::load(choice.config.as_deref())?;
+    let (open, refreshed) = open_index(&refresh_for(choice))?;
+    report_refresh(&refreshed);
+    let options = loaded.search_options()?;
+    Ok(Engine::from_index(open, options)?)
+}
+
+/// What the command line asks of the index.
+fn refresh_for(choice: &IndexChoice) -> Refresh {
+    Refresh {
+        index_dir: choice.index_dir(),
+        corpus: choice.corpus.clone(),
+        // Only the default index is built from `corpus/` unasked; a path the user
+        // typed must exist (or come with --corpus), so a typo creates nothing.
+        default_corpus: choice
+            .index
+            .is_none()
+            .then(|| PathBuf::from(DEFAULT_CORPUS)),
+        check_corpus: !choice.no_refresh,
     }
-    if let Some(why) = &why {
-        eprintln!("healthdex: {why}");
-    }
-    let options = IndexOptions {
-        root: root.clone(),
-        index_dir: index_dir.to_path_buf(),
-        settings,
-        wait: false,
-        allow_mass_removal: false,
-    };
-    match index::update(&options) {
-        Ok(report) => {
+}
+
+/// [`index::ensure`], with the command to run when there is no index.
+fn open_index(refresh: &Refresh) -> anyhow::Result<(index::OpenIndex, Refreshed)> {
+    index::ensure(refresh).map_err(|err| match err {
+        Error::NoIndex(path) => anyhow::anyhow!(
+            "no index at `{}`; build it with `healthdex index <DIR> --index {}`, or pass --corpus <DIR> to build it now",
+            path.display(),
+            path.display()
+        ),
+        other => other.into(),
+    })
+}
+
+fn report_refresh(refreshed: &Refreshed) {
+    match refreshed {
+        Refreshed::Unchanged => {}
+        Refreshed::Updated { report, why } => {
+            if let Some(why) = why {
+                eprintln!("healthdex: {why}");
+            }
             if why.is_some() || report.changed_anything() {
                 report
                     .warnings
                     .iter()
                     .for_each(|w: &Warning| eprintln!("{w}"));
-                eprintln!("healthdex: {}", summary(&report));
+                eprintln!("healthdex: {}", summary(report));
             }
-            Ok(())
         }
-        Err(Error::Locked { .. }) if why.is_none() => {
-            eprintln!(
-                "healthdex: the index is being updated by another process; searching the last committed version"
-            );
-            Ok(())
-        }
-        Err(err) => Err(err).with_context(|| format!("cannot index `{}`", root.display())),
+        Refreshed::Busy => eprintln!(
+            "healthdex: the index is being updated by another process; searching the last committed version"
+        ),
+        Refreshed::CorpusMissing(root) => eprintln!(
+            "healthdex: `{}`, the folder this index was built from, is gone; searching the index as it is",
+            root.display()
+        ),
     }
 }

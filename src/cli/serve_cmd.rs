@@ -11,7 +11,7 @@ use super::search_cmd::open_engine;
 
 pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let engine = open_engine(&args.index)?;
-    let state = Arc::new(AppState::new(engine, args.index.index.clone()));
+    let state = Arc::new(AppState::new(engine, args.index.index_dir()));
     let address = SocketAddr::new(args.bind, args.port);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use super::schema::SCHEMA_VERSION;
 use crate::Warning;
+use crate::corpus::FilesDigest;
 
 /// Settings that change the indexed documents; changing one rebuilds the index.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -78,6 +79,34 @@ impl Manifest {
         serde_json::from_str(&text).map_err(|e| format!("its manifest is unreadable ({e})"))
     }
 
+    /// The folder and settings recorded by an index of any version, read leniently
+    /// (for rebuilding an incompatible index as it was); `None` if they cannot be read.
+    pub fn salvage(dir: &Path) -> Option<(PathBuf, IndexSettings)> {
+        #[derive(Deserialize)]
+        struct Meta {
+            payload: Option<String>,
+        }
+        #[derive(Deserialize)]
+        struct Named {
+            manifest: String,
+        }
+        #[derive(Deserialize)]
+        struct Recorded {
+            root: PathBuf,
+            #[serde(default)]
+            settings: IndexSettings,
+        }
+        let meta: Meta =
+            serde_json::from_slice(&std::fs::read(dir.join("meta.json")).ok()?).ok()?;
+        let named: Named = serde_json::from_str(&meta.payload?).ok()?;
+        if named.manifest.contains(['/', '\\']) {
+            return None;
+        }
+        let text = std::fs::read(dir.join(named.manifest)).ok()?;
+        let recorded: Recorded = serde_json::from_slice(&text).ok()?;
+        Some((recorded.root, recorded.settings))
+    }
+
     /// Writes the manifest next to the index (durably) and returns the commit payload
     /// that names it.
     pub fn store(&self, dir: &Path) -> std::io::Result<String> {
@@ -95,6 +124,8 @@ impl Manifest {
             schema_version: SCHEMA_VERSION,
             healthdex_version: env!("CARGO_PKG_VERSION").to_string(),
             manifest: name,
+            root: self.root.clone(),
+            files_digest: self.files_digest(),
         };
         Ok(serde_json::to_string(&payload).expect("a payload always serializes"))
     }
@@ -118,6 +149,15 @@ impl Manifest {
         }
     }
 
+    /// The [`FilesDigest`] of the files this manifest records.
+    pub fn files_digest(&self) -> String {
+        files_digest(
+            self.files
+                .iter()
+                .map(|(path, entry)| (path.as_str(), entry.size, entry.modified_ns)),
+        )
+    }
+
     /// Totals over the indexed files: (articles, sections, references).
     pub fn totals(&self) -> (usize, usize, usize) {
         self.files
@@ -134,6 +174,15 @@ impl Manifest {
     }
 }
 
+/// The [`FilesDigest`] of a list of files (relative path, size, modification time).
+pub fn files_digest<'a>(files: impl Iterator<Item = (&'a str, u64, u64)>) -> String {
+    let mut digest = FilesDigest::default();
+    for (path, size, modified_ns) in files {
+        digest.add(path, size, modified_ns);
+    }
+    digest.finish()
+}
+
 /// Start of the name of manifest files in the index folder.
 pub const MANIFEST_PREFIX: &str = "healthdex-manifest-";
 
@@ -143,6 +192,12 @@ pub struct Payload {
     pub schema_version: u32,
     pub healthdex_version: String,
     pub manifest: String,
+    /// The indexed folder (as in the manifest).
+    #[serde(default)]
+    pub root: PathBuf,
+    /// [`FilesDigest`] of the manifest's files.
+    #[serde(default)]
+    pub files_digest: String,
 }
 
 impl Payload {
@@ -195,6 +250,23 @@ mod tests {
         );
         assert!(Manifest::load(dir.path(), None).is_err());
         assert!(Manifest::load(dir.path(), Some("{not json")).is_err());
+    }
+
+    #[test]
+    fn files_digest_ignores_order_and_sees_every_change() {
+        let files = [("a.md", 10, 1), ("b/c.md", 20, 2)];
+        let digest = files_digest(files.iter().copied());
+        assert_eq!(digest, files_digest(files.iter().rev().copied()));
+        let changes = [
+            vec![("a.md", 11, 1), ("b/c.md", 20, 2)],
+            vec![("a.md", 10, 2), ("b/c.md", 20, 2)],
+            vec![("a.md", 10, 1)],
+            vec![("a.md", 10, 1), ("b/c.md", 20, 2), ("d.md", 1, 1)],
+            vec![("a.md", 10, 1), ("b/d.md", 20, 2)],
+        ];
+        for changed in changes {
+            assert_ne!(digest, files_digest(changed.iter().copied()), "{changed:?}");
+        }
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 mod build;
 mod document;
+mod freshness;
 mod manifest;
 pub mod schema;
 mod stem;
@@ -17,7 +18,8 @@ pub use build::{
     IndexOptions, IndexReport, MASS_REMOVAL_MIN, MASS_REMOVAL_SHARE, Progress, update,
     update_with_progress,
 };
-pub use manifest::{FileEntry, IndexSettings, Manifest, Payload};
+pub use freshness::{Refresh, Refreshed, Stamp, Verdict, bring_up_to_date, check, ensure};
+pub use manifest::{FileEntry, IndexSettings, Manifest, Payload, files_digest};
 pub use schema::Fields;
 
 use crate::{Error, Result};
@@ -32,9 +34,19 @@ pub struct OpenIndex {
     pub dir: PathBuf,
     /// The commit payload (versions and the name of the manifest file).
     payload: Option<String>,
+    /// The payload, read.
+    payload_read: Payload,
 }
 
 impl OpenIndex {
+    /// What the last commit recorded about the corpus, for [`check`].
+    pub fn stamp(&self) -> Stamp {
+        Stamp {
+            root: self.payload_read.root.clone(),
+            files_digest: self.payload_read.files_digest.clone(),
+        }
+    }
+
     /// What was indexed, from where, with which settings.
     pub fn manifest(&self) -> Result<Manifest> {
         Manifest::load(&self.dir, self.payload.as_deref()).map_err(|found| {
@@ -67,7 +79,7 @@ pub fn open(dir: &Path) -> Result<OpenIndex> {
     let metas = index
         .load_metas()
         .map_err(|e| Error::tantivy(format!("cannot read the index at `{}`", dir.display()), e))?;
-    Payload::read(metas.payload.as_deref()).map_err(incompatible)?;
+    let payload_read = Payload::read(metas.payload.as_deref()).map_err(incompatible)?;
     if index.schema() != Fields::build().schema {
         return Err(incompatible("a different schema".to_string()));
     }
@@ -77,5 +89,6 @@ pub fn open(dir: &Path) -> Result<OpenIndex> {
         fields,
         dir: dir.to_path_buf(),
         payload: metas.payload,
+        payload_read,
     })
 }

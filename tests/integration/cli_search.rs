@@ -167,3 +167,92 @@ fn searching_without_an_index_or_corpus_says_what_to_do() {
     assert_eq!(run.code, 1);
     assert!(run.stderr.contains("healthdex index"), "{}", run.stderr);
 }
+
+/// Every entry under `dir`, recursively, as relative paths.
+fn tree(dir: &std::path::Path) -> Vec<String> {
+    let mut entries: Vec<String> = walkdir::WalkDir::new(dir)
+        .min_depth(1)
+        .into_iter()
+        .flatten()
+        .map(|e| e.path().strip_prefix(dir).unwrap().display().to_string())
+        .collect();
+    entries.sort();
+    entries
+}
+
+#[test]
+fn a_search_over_an_unchanged_corpus_writes_nothing() {
+    let (dir, corpus) = temp_corpus(&fixtures().join("site"));
+    let first = healthdex(dir.path(), &["index", "corpus"]);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    std::fs::remove_file(dir.path().join(".healthdex.lock")).unwrap();
+    let before = tree(dir.path());
+
+    let run = healthdex(dir.path(), &["search", "fibre"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.is_empty(), "{}", run.stderr);
+    assert_eq!(tree(dir.path()), before, "the search wrote files");
+
+    // A change is still seen by the next search.
+    std::fs::write(
+        corpus.join("zinc.md"),
+        "---\ntitle: Zinc\n---\nZinc lozenges may shorten colds.\n",
+    )
+    .unwrap();
+    let results = search_json(dir.path(), &["lozenges"]);
+    assert_eq!(results["hits"][0]["path"], "zinc.md", "{results:#}");
+}
+
+#[test]
+fn a_mistyped_index_path_is_an_error_that_creates_nothing() {
+    let (dir, _) = temp_corpus(&fixtures().join("site"));
+    let before = tree(dir.path());
+    let run = healthdex(dir.path(), &["search", "--index", "does/not/exist", "gut"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stderr.contains("does/not/exist")
+            && run
+                .stderr
+                .contains("healthdex index <DIR> --index does/not/exist"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(tree(dir.path()), before);
+
+    // Told which corpus to index, it builds the index there.
+    let built = healthdex(
+        dir.path(),
+        &[
+            "search",
+            "--index",
+            "new-index",
+            "--corpus",
+            "corpus",
+            "fibre",
+        ],
+    );
+    assert_eq!(built.code, 0, "{}", built.stderr);
+    assert!(dir.path().join("new-index/meta.json").is_file());
+}
+
+#[test]
+fn a_rebuild_after_a_version_change_keeps_the_base_url() {
+    let (dir, _) = temp_corpus(&fixtures().join("site"));
+    let first = healthdex(
+        dir.path(),
+        &["index", "corpus", "--base-url", "https://ex.org/a/"],
+    );
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    let meta_path = dir.path().join(".healthdex/meta.json");
+    let meta = std::fs::read_to_string(&meta_path).unwrap();
+    let old = regex::Regex::new(r#"\\"schema_version\\":\d+"#)
+        .unwrap()
+        .replace(&meta, r#"\"schema_version\":0"#)
+        .into_owned();
+    assert_ne!(meta, old);
+    std::fs::write(&meta_path, old).unwrap();
+
+    let results = search_json(dir.path(), &["fibre"]);
+    let url = results["hits"][0]["url"].as_str().unwrap();
+    assert!(url.starts_with("https://ex.org/a/"), "{results:#}");
+}
