@@ -7,6 +7,7 @@ mod cli_query;
 mod cli_search;
 mod crash;
 mod fixtures;
+mod guards;
 mod medquad;
 mod properties;
 mod relevance;
