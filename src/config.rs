@@ -140,7 +140,7 @@ impl Loaded {
     fn read_synonyms(
         &self,
         file: &Path,
-        parse: fn(&str) -> std::result::Result<Synonyms, crate::search::synonyms::SynonymError>,
+        parse: fn(&str) -> std::result::Result<Synonyms, crate::search::understand::SynonymError>,
     ) -> Result<Synonyms> {
         let path = self.base.join(file);
         let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;

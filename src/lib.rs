@@ -42,6 +42,7 @@ mod error;
 pub mod index;
 pub mod search;
 pub mod serve;
+pub mod text;
 
 pub use diagnostics::{Severity, Warning};
 pub use error::{Error, Result};

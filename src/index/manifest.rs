@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use super::schema::SCHEMA_VERSION;
 use crate::Warning;
 use crate::corpus::FilesDigest;
+use crate::text::STEMMER;
 
 /// Settings that change the indexed documents; changing one rebuilds the index.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -126,6 +127,7 @@ impl Manifest {
             manifest: name,
             root: self.root.clone(),
             files_digest: self.files_digest(),
+            stemmer: STEMMER.to_string(),
         };
         Ok(serde_json::to_string(&payload).expect("a payload always serializes"))
     }
@@ -198,6 +200,9 @@ pub struct Payload {
     /// [`FilesDigest`] of the manifest's files.
     #[serde(default)]
     pub files_digest: String,
+    /// The stemmer the words were stored with ([`STEMMER`]).
+    #[serde(default)]
+    pub stemmer: String,
 }
 
 impl Payload {
@@ -214,7 +219,15 @@ impl Payload {
                 probe.healthdex_version.as_deref().unwrap_or("unknown")
             ));
         }
-        serde_json::from_str(payload).map_err(|e| format!("its payload is unreadable ({e})"))
+        let payload: Payload = serde_json::from_str(payload)
+            .map_err(|e| format!("its payload is unreadable ({e})"))?;
+        if payload.stemmer != STEMMER {
+            return Err(format!(
+                "its words were stemmed by `{}`, this version stems with `{STEMMER}`",
+                payload.stemmer
+            ));
+        }
+        Ok(payload)
     }
 }
 

@@ -7,7 +7,6 @@ mod document;
 mod freshness;
 mod manifest;
 pub mod schema;
-mod stem;
 mod swap;
 
 use std::path::{Path, PathBuf};

@@ -23,39 +23,28 @@
 //! The breadcrumbs of a hit are rebuilt as title, `parents`, heading, so the title
 //! and heading are not indexed twice.
 //!
-//! `healthdex_en` is lower-casing, ASCII folding, English stop words (Lucene's list
-//! without "no" and "not", which change a health statement's meaning) and Porter
-//! stemming. Analyzers are not stored in the index, so [`register_analyzers`] runs
+//! The analyzers are [`crate::text`]'s: `healthdex_en` for prose, `healthdex_names`
+//! for names and vocabularies. Analyzers are not stored in the index, so [`register_analyzers`] runs
 //! after every create and open. An index whose schema differs from
 //! [`Fields::build`] is rebuilt; [`SCHEMA_VERSION`] is bumped when what goes into
 //! the fields changes without the schema changing.
 
 use tantivy::Index;
 
-use super::stem::CachedStemmer;
 use tantivy::schema::{
     DateOptions, FAST, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema,
     TextFieldIndexing, TextOptions,
 };
-use tantivy::tokenizer::{
-    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, StopWordFilter, TextAnalyzer,
-};
 
-/// Version of the schema and of what goes into each field.
-pub const SCHEMA_VERSION: u32 = 1;
+use crate::text::{english_analyzer, names_analyzer};
+
+/// Version of the schema and of what goes into each field (2: the commit payload
+/// records the corpus root, a digest of its files and the stemmer).
+pub const SCHEMA_VERSION: u32 = 2;
 /// Analyzer for prose fields.
 pub const ENGLISH: &str = "healthdex_en";
 /// Analyzer for names: lower-cased and folded, not stemmed.
 pub const NAMES: &str = "healthdex_names";
-/// Tokens longer than this (in bytes) are dropped: they are never words.
-const MAX_TOKEN_BYTES: usize = 40;
-
-/// Lucene's English stop words, without "no" and "not".
-pub const STOP_WORDS: &[&str] = &[
-    "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it",
-    "of", "on", "or", "such", "that", "the", "their", "then", "there", "these", "they", "this",
-    "to", "was", "will", "with",
-];
 
 /// Handles to every field of the schema.
 #[derive(Debug, Clone)]
@@ -187,67 +176,8 @@ pub fn article_key(path: &str) -> u64 {
     )
 }
 
-/// The analyzer for prose fields; the search side uses it to read queries.
-pub fn english_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .filter(StopWordFilter::remove(
-            STOP_WORDS.iter().map(|w| w.to_string()),
-        ))
-        .filter(CachedStemmer)
-        .build()
-}
-
-/// The analyzer for author names.
-pub fn names_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .build()
-}
-
 /// Registers healthdex's analyzers on an index (needed after every create and open).
 pub fn register_analyzers(index: &Index) {
     index.tokenizers().register(ENGLISH, english_analyzer());
     index.tokenizers().register(NAMES, names_analyzer());
-}
-
-/// The words of `text` as the index stores them, with their positions.
-pub fn analyze(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(usize, String)> {
-    let mut stream = analyzer.token_stream(text);
-    let mut tokens = Vec::new();
-    while stream.advance() {
-        let token = stream.token();
-        tokens.push((token.position, token.text.clone()));
-    }
-    tokens
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn english_analyzer_stems_folds_and_keeps_negation() {
-        let words: Vec<_> = analyze(
-            &mut english_analyzer(),
-            "The Probiotics are NOT helping café-goers",
-        )
-        .into_iter()
-        .map(|(_, w)| w)
-        .collect();
-        assert_eq!(words, ["probiot", "not", "help", "cafe", "goer"]);
-    }
-
-    #[test]
-    fn stop_words_leave_position_gaps_for_phrases() {
-        let positions: Vec<_> = analyze(&mut english_analyzer(), "symptoms of acromegaly")
-            .into_iter()
-            .map(|(p, _)| p)
-            .collect();
-        assert_eq!(positions, [0, 2]);
-    }
 }

@@ -1,7 +1,8 @@
 //! Search: from a reader's text to ranked sections ([`Hit`]s) with snippets.
 //!
-//! The text is read by [`parse`] (operators), understood by [`query`] (filler,
-//! synonyms, typos, proximity), and run against the index. Sections that match
+//! The text is understood by [`understand`] (operators, filler, synonyms, typos,
+//! proximity) as a plain [`QueryPlan`], lowered to index queries by [`compile`],
+//! and run. Sections that match
 //! enough of the reader's words come first; when they do not fill the page, the
 //! sections matching fewer words follow. The candidates are then
 //! arranged so that no article floods the page (at most
@@ -11,17 +12,17 @@
 //! the JSON output of the CLI and of the HTTP API is their serialization.
 
 pub mod bench;
+pub mod compile;
 pub mod eval;
-pub mod parse;
-pub mod query;
+mod options;
 pub mod snippet;
-pub mod spelling;
 pub mod suggest;
-pub mod synonyms;
+pub mod understand;
+mod vocabulary;
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
 use tantivy::DocSet;
@@ -31,17 +32,19 @@ use tantivy::query::{EnableScoring, Query};
 use tantivy::schema::{Facet, Value};
 use tantivy::{DocAddress, IndexReader, ReloadPolicy, Score, Searcher, TantivyDocument, Term};
 
-pub use parse::Filters;
-pub use query::{Correction, FieldWeights, Mode};
+pub use options::{FieldWeights, Mode, SearchOptions};
 pub use snippet::Snippet;
-pub use synonyms::Synonyms;
+pub use understand::{Correction, Filters, QueryPlan, Synonyms};
 
 use crate::article::{Date, section_url};
-use crate::index::schema::{Fields, english_analyzer};
+use crate::index::schema::Fields;
 use crate::index::{self, OpenIndex};
+use crate::text::Analyzer;
 use crate::{Error, Result};
-use query::{Plan, Planner};
+use compile::{Compiled, compile, compile_baseline};
 use snippet::SnippetMaker;
+use understand::{Context, understand};
+use vocabulary::IndexVocabulary;
 
 /// Most hits (or groups) returned for one request.
 pub const MAX_LIMIT: usize = 1_000;
@@ -53,43 +56,6 @@ pub const SECTIONS_PER_GROUP: usize = 3;
 pub const FIRST_PAGE: usize = 10;
 /// Most candidate sections read to arrange a page.
 const MAX_CANDIDATES: usize = 5_000;
-
-/// How searches are run; shared by every request of an [`Engine`].
-#[derive(Debug, Clone)]
-pub struct SearchOptions {
-    pub weights: FieldWeights,
-    pub synonyms: Arc<Synonyms>,
-    /// Correct words that are not in the index.
-    pub fuzzy: bool,
-    /// Most sections of one article before sections of other articles (0: no limit).
-    pub per_article: usize,
-    pub mode: Mode,
-}
-
-impl Default for SearchOptions {
-    fn default() -> Self {
-        SearchOptions {
-            weights: FieldWeights::default(),
-            synonyms: Arc::new(Synonyms::builtin()),
-            fuzzy: true,
-            per_article: 3,
-            mode: Mode::Full,
-        }
-    }
-}
-
-impl SearchOptions {
-    /// Plain BM25: the yardstick of the relevance suite.
-    pub fn baseline() -> SearchOptions {
-        SearchOptions {
-            weights: FieldWeights::default(),
-            synonyms: Arc::new(Synonyms::default()),
-            fuzzy: false,
-            per_article: 0,
-            mode: Mode::Baseline,
-        }
-    }
-}
 
 /// One search request.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -137,6 +103,9 @@ pub struct SearchResults {
     pub corrections: Vec<Correction>,
     /// The query with its unknown words corrected.
     pub did_you_mean: Option<String>,
+    /// How the query was understood (when an explanation was asked for).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan: Option<QueryPlan>,
 }
 
 /// Facet counts of the matching sections.
@@ -208,6 +177,8 @@ pub struct Engine {
     reader: IndexReader,
     fields: Fields,
     options: SearchOptions,
+    /// Analyzers lent to searches, so each is built once and its stem cache kept.
+    analyzers: Mutex<Vec<Analyzer>>,
 }
 
 impl Engine {
@@ -233,6 +204,7 @@ impl Engine {
             reader,
             fields: open.fields,
             options,
+            analyzers: Mutex::default(),
         })
     }
 
@@ -242,6 +214,7 @@ impl Engine {
             reader: self.reader.clone(),
             fields: self.fields.clone(),
             options,
+            analyzers: Mutex::default(),
         }
     }
 
@@ -269,15 +242,22 @@ impl Engine {
             query: request.query.clone(),
             ..SearchResults::default()
         };
-        let Some(plan) = self.plan(&searcher, request)? else {
+        let mut analyzer = self.borrow_analyzer();
+        let plan = self.understand(&searcher, request, &mut analyzer);
+        self.return_analyzer(analyzer);
+        let compiled = match self.options.mode {
+            Mode::Full => compile(&plan, &self.fields, &self.options.weights),
+            Mode::Baseline => compile_baseline(&plan, &self.fields),
+        };
+        let Some(compiled) = compiled else {
             return Ok(results);
         };
         let wanted = request.offset + request.limit;
         let depth = self.candidate_depth(request, wanted);
         let (mut candidates, mut total, mut facets) =
-            self.run(&searcher, &*plan.query, depth, request.facets)?;
+            self.run(&searcher, &*compiled.query, depth, request.facets)?;
         if total < depth
-            && let Some(relaxed) = &plan.relaxed
+            && let Some(relaxed) = &compiled.relaxed
         {
             let (more, relaxed_total, relaxed_facets) =
                 self.run(&searcher, &**relaxed, depth, request.facets)?;
@@ -292,12 +272,12 @@ impl Engine {
         results.total = total;
         results.facets = facets;
         let mut snippets = SnippetMaker::new(
-            english_analyzer(),
-            self.term_weights(&searcher, &plan.highlight),
+            crate::text::english_analyzer(),
+            self.term_weights(&searcher, &compiled.highlight),
         );
         if request.group {
             results.groups =
-                Some(self.groups(&searcher, candidates, request, &plan, &mut snippets)?);
+                Some(self.groups(&searcher, candidates, request, &compiled, &mut snippets)?);
         } else {
             let page = self
                 .arrange(candidates)
@@ -308,29 +288,58 @@ impl Engine {
                 results.hits.push(self.hit(
                     &searcher,
                     &candidate,
-                    request.explain.then_some(&plan),
+                    request.explain.then_some(&compiled),
                     &mut snippets,
                 )?);
             }
         }
-        results.also_searched = plan.also_searched;
-        results.corrections = plan.corrections;
-        results.did_you_mean = plan.did_you_mean;
+        results.also_searched = plan.notes.also_searched.clone();
+        results.corrections = plan.notes.corrections.clone();
+        results.did_you_mean = plan.notes.did_you_mean.clone();
+        results.plan = request.explain.then_some(plan);
         Ok(results)
     }
 
-    fn plan(&self, searcher: &Searcher, request: &SearchRequest) -> Result<Option<Plan>> {
-        let planner = Planner {
-            fields: &self.fields,
-            weights: &self.options.weights,
-            synonyms: &self.options.synonyms,
-            fuzzy: self.options.fuzzy,
-            mode: self.options.mode,
+    /// The plan of a request: its text understood with this engine's synonyms and
+    /// (when typo correction is on) the index vocabulary.
+    fn understand(
+        &self,
+        searcher: &Searcher,
+        request: &SearchRequest,
+        analyzer: &mut Analyzer,
+    ) -> QueryPlan {
+        let vocabulary = IndexVocabulary {
             searcher,
+            field: self.fields.spell,
         };
-        planner
-            .plan(&request.query, &request.filters)
-            .map_err(|e| Error::tantivy("cannot plan the query", e))
+        let context = Context {
+            synonyms: &self.options.synonyms,
+            vocabulary: self.options.fuzzy.then_some(&vocabulary as _),
+        };
+        understand(&request.query, &request.filters, &context, analyzer)
+    }
+
+    /// How `text` is understood, without searching (for `--explain` and tests).
+    pub fn plan(&self, request: &SearchRequest) -> QueryPlan {
+        let searcher = self.reader.searcher();
+        let mut analyzer = self.borrow_analyzer();
+        let plan = self.understand(&searcher, request, &mut analyzer);
+        self.return_analyzer(analyzer);
+        plan
+    }
+
+    fn borrow_analyzer(&self) -> Analyzer {
+        self.analyzers
+            .lock()
+            .ok()
+            .and_then(|mut pool| pool.pop())
+            .unwrap_or_default()
+    }
+
+    fn return_analyzer(&self, analyzer: Analyzer) {
+        if let Ok(mut pool) = self.analyzers.lock() {
+            pool.push(analyzer);
+        }
     }
 
     /// How many ranked sections to read to arrange the requested page.
@@ -444,7 +453,7 @@ impl Engine {
         searcher: &Searcher,
         candidates: Vec<Candidate>,
         request: &SearchRequest,
-        plan: &Plan,
+        plan: &Compiled,
         snippets: &mut SnippetMaker,
     ) -> Result<Vec<Group>> {
         let mut order: Vec<u64> = Vec::new();
@@ -498,7 +507,7 @@ impl Engine {
         &self,
         searcher: &Searcher,
         candidate: &Candidate,
-        explain: Option<&Plan>,
+        explain: Option<&Compiled>,
         snippets: &mut SnippetMaker,
     ) -> Result<Hit> {
         let doc: TantivyDocument = searcher
@@ -541,7 +550,7 @@ impl Engine {
 }
 
 /// What each labelled part of the query contributed to one section's score.
-fn explain_hit(searcher: &Searcher, plan: &Plan, address: DocAddress) -> Vec<ExplainPart> {
+fn explain_hit(searcher: &Searcher, plan: &Compiled, address: DocAddress) -> Vec<ExplainPart> {
     plan.parts
         .iter()
         .filter_map(|(label, part)| {

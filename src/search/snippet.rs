@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 use tantivy::tokenizer::TextAnalyzer;
 
-use crate::index::schema::names_analyzer;
+use crate::text::names_analyzer;
 
 /// Longest snippet, in characters (about three lines of a terminal).
 pub const SNIPPET_CHARS: usize = 220;
@@ -294,7 +294,7 @@ pub fn escape_into(out: &mut String, text: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::index::schema::english_analyzer;
+    use crate::text::english_analyzer;
 
     fn maker(words: &[&str]) -> SnippetMaker {
         SnippetMaker::new(

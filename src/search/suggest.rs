@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use tantivy::Searcher;
 use tantivy::schema::Field;
 
-use crate::index::schema::{analyze, names_analyzer};
+use crate::text::Analyzer;
 
 /// A completed query and how many sections hold the completed word.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -25,7 +25,7 @@ pub fn suggest(
     typed: &str,
     limit: usize,
 ) -> tantivy::Result<Vec<Suggestion>> {
-    let words = analyze(&mut names_analyzer(), typed);
+    let words = Analyzer::new().names(typed);
     let ends_in_word = typed.ends_with(|c: char| c.is_alphanumeric());
     let Some((_, last)) = words.last().filter(|_| ends_in_word) else {
         return Ok(Vec::new());

@@ -183,7 +183,10 @@ fn an_index_from_another_version_is_rebuilt_with_a_message() {
     healthdex(dir.path(), &["index"]);
     let meta_path = dir.path().join(".healthdex/meta.json");
     let meta = fs::read_to_string(&meta_path).unwrap();
-    let old = meta.replace("\\\"schema_version\\\":1", "\\\"schema_version\\\":0");
+    let old = regex::Regex::new(r#"\\"schema_version\\":\d+"#)
+        .unwrap()
+        .replace(&meta, r#"\"schema_version\":0"#)
+        .into_owned();
     assert_ne!(meta, old, "the manifest carries a schema version");
     fs::write(&meta_path, old).unwrap();
 
@@ -191,6 +194,29 @@ fn an_index_from_another_version_is_rebuilt_with_a_message() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
         run.stderr.contains("rebuilt") && run.stderr.contains("schema version 0"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stdout.contains("3 added"), "{}", run.stdout);
+}
+
+#[test]
+fn an_index_stemmed_by_another_stemmer_is_rebuilt() {
+    let (dir, _) = temp_corpus(&fixtures().join("site"));
+    healthdex(dir.path(), &["index"]);
+    let meta_path = dir.path().join(".healthdex/meta.json");
+    let meta = fs::read_to_string(&meta_path).unwrap();
+    let other = regex::Regex::new(r#"\\"stemmer\\":\\"[^\\]*\\""#)
+        .unwrap()
+        .replace(&meta, r#"\"stemmer\":\"porter 0.1\""#)
+        .into_owned();
+    assert_ne!(meta, other, "the payload names the stemmer");
+    fs::write(&meta_path, other).unwrap();
+
+    let run = healthdex(dir.path(), &["index"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("rebuilt") && run.stderr.contains("porter 0.1"),
         "{}",
         run.stderr
     );

@@ -1,7 +1,7 @@
 //! Synonyms: the reader says "heart attack", the article says "myocardial
 //! infarction". A [`Synonyms`] table maps word sequences to other ways of saying
 //! the same thing. Sequences are compared by their lower-cased, accent-folded words
-//! without stop words and with plural endings removed ([`key_word`]), so "heart
+//! without stop words and with plural endings removed ([`crate::text::key_word`]), so "heart
 //! attacks" matches "heart attack" — but not by full stems, which would let
 //! "test" match "testes". The query planner adds those as lower-weighted alternatives,
 //! never replacing the reader's words, and reports them ("also searched").
@@ -17,9 +17,9 @@
 use rustc_hash::FxHashMap as HashMap;
 use std::sync::OnceLock;
 
-use tantivy::tokenizer::TextAnalyzer;
-
-use crate::index::schema::{STOP_WORDS, analyze, english_analyzer, names_analyzer};
+use crate::text::Analyzer;
+#[cfg(test)]
+use crate::text::key_word;
 
 /// The built-in list.
 const BUILTIN: &str = include_str!("synonyms.txt");
@@ -34,16 +34,15 @@ pub const MAX_EXPANSIONS: usize = 6;
 #[derive(Debug, Clone)]
 pub struct Term {
     pub display: String,
-    /// Lookup key: see [`key_words`].
+    /// Lookup key: see [`Analyzer::key_words`].
     key: Vec<String>,
     stems: OnceLock<Vec<(usize, String)>>,
 }
 
 impl Term {
     /// Stemmed words with positions, as the index stores them: used to search.
-    pub fn words(&self) -> &[(usize, String)] {
-        self.stems
-            .get_or_init(|| analyze(&mut english_analyzer(), &self.display))
+    pub fn words(&self, analyzer: &mut Analyzer) -> &[(usize, String)] {
+        self.stems.get_or_init(|| analyzer.stems(&self.display))
     }
 }
 
@@ -51,7 +50,7 @@ impl Term {
 #[derive(Debug, Clone, Default)]
 pub struct Synonyms {
     terms: Vec<Term>,
-    /// Key of a term ([`key_words`]) → its index in `terms`.
+    /// Key of a term ([`Analyzer::key_words`]) → its index in `terms`.
     term_ids: HashMap<Vec<String>, usize>,
     /// Key of a term → the terms it expands to (indexes into `terms`).
     expansions: HashMap<Vec<String>, Vec<usize>>,
@@ -83,7 +82,7 @@ impl Synonyms {
     /// Reads the list format (see the module documentation).
     pub fn from_list(text: &str) -> Result<Synonyms, SynonymError> {
         let mut synonyms = Synonyms::default();
-        let mut analyzer = names_analyzer();
+        let mut analyzer = Analyzer::new();
         for (number, line) in text.lines().enumerate() {
             let line = line.split('#').next().unwrap_or("").trim();
             if line.is_empty() {
@@ -119,7 +118,7 @@ impl Synonyms {
     /// that shape are reported.
     pub fn from_mesh_tsv(text: &str) -> Result<Synonyms, SynonymError> {
         let mut synonyms = Synonyms::default();
-        let mut analyzer = names_analyzer();
+        let mut analyzer = Analyzer::new();
         for (number, line) in text.lines().enumerate() {
             if line.trim().is_empty() || line.starts_with('#') {
                 continue;
@@ -183,8 +182,8 @@ impl Synonyms {
         self.expansions.is_empty()
     }
 
-    fn add_term(&mut self, names: &mut TextAnalyzer, display: &str) -> Option<usize> {
-        let key = key_words_with(names, display);
+    fn add_term(&mut self, analyzer: &mut Analyzer, display: &str) -> Option<usize> {
+        let key = analyzer.key_words(display);
         if key.is_empty() || key.len() > MAX_TERM_WORDS {
             return None;
         }
@@ -195,7 +194,7 @@ impl Synonyms {
         }))
     }
 
-    fn add_group(&mut self, analyzer: &mut TextAnalyzer, group: &[&str]) {
+    fn add_group(&mut self, analyzer: &mut Analyzer, group: &[&str]) {
         let ids: Vec<usize> = group
             .iter()
             .filter_map(|t| self.add_term(analyzer, t))
@@ -206,7 +205,7 @@ impl Synonyms {
         }
     }
 
-    fn add_directed(&mut self, analyzer: &mut TextAnalyzer, from: &[&str], to: &[&str]) {
+    fn add_directed(&mut self, analyzer: &mut Analyzer, from: &[&str], to: &[&str]) {
         let targets: Vec<usize> = to
             .iter()
             .filter_map(|t| self.add_term(analyzer, t))
@@ -234,7 +233,7 @@ impl Synonyms {
         }
     }
 
-    /// Finds the stretches of `words` (query words as [`key_word`] makes them, in
+    /// Finds the stretches of `words` (query words as [`crate::text::key_word`] makes them, in
     /// order) that have synonyms, longest first, without overlaps.
     pub fn find(&self, words: &[String]) -> Vec<Match<'_>> {
         let mut found = Vec::new();
@@ -268,45 +267,6 @@ impl Synonyms {
     }
 }
 
-/// The lookup key of a text: its words lower-cased and folded, stop words left
-/// out, plural endings removed.
-pub fn key_words(text: &str) -> Vec<String> {
-    key_words_with(&mut names_analyzer(), text)
-}
-
-fn key_words_with(names: &mut TextAnalyzer, text: &str) -> Vec<String> {
-    analyze(names, text)
-        .into_iter()
-        .filter(|(_, w)| !STOP_WORDS.contains(&w.as_str()))
-        .map(|(_, w)| key_word(&w))
-        .collect()
-}
-
-/// A lower-cased word without a plural ending: "attacks" → "attack",
-/// "allergies" → "allergy", "rashes" → "rash"; "testes" stays "testes" ≠ "test".
-pub fn key_word(word: &str) -> String {
-    let n = word.len();
-    if n > 4 && word.ends_with("ies") {
-        return format!("{}y", &word[..n - 3]);
-    }
-    if n > 4
-        && ["ches", "shes", "sses", "xes", "zes"]
-            .iter()
-            .any(|end| word.ends_with(end))
-    {
-        return word[..n - 2].to_string();
-    }
-    if n > 3
-        && word.ends_with('s')
-        && !word.ends_with("ss")
-        && !word.ends_with("us")
-        && !word.ends_with("is")
-    {
-        return word[..n - 1].to_string();
-    }
-    word.to_string()
-}
-
 /// Splits a list line into terms at `|` (or `,` when there is no `|`).
 fn split_terms(text: &str) -> Vec<&str> {
     let separator = if text.contains('|') { '|' } else { ',' };
@@ -321,7 +281,7 @@ mod tests {
     use super::*;
 
     fn words(text: &str) -> Vec<String> {
-        key_words(text)
+        Analyzer::new().key_words(text)
     }
 
     fn displays(synonyms: &Synonyms, query: &str) -> Vec<Vec<String>> {

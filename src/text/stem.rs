@@ -1,4 +1,4 @@
-//! English stemming with a per-analyzer cache. Stemming was a quarter of all
+//! English stemming with a per-analyzer cache, and the stemmer's identity. Stemming was a quarter of all
 //! indexing instructions, and word frequencies follow Zipf's law: a few thousand
 //! words make up most of any text, so each distinct word is stemmed once and its
 //! stem looked up afterwards. Output is identical to tantivy's `Stemmer` filter
@@ -6,6 +6,10 @@
 
 use rustc_hash::FxHashMap;
 use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
+
+/// The stemmer and its version, recorded in every commit: words are stored as
+/// stems, so an index whose stemmer differs from this one is rebuilt.
+pub const STEMMER: &str = "frostem 1.20260821.8 english";
 
 /// Distinct words remembered before the cache is emptied (bounds memory on
 /// corpora with huge vocabularies).

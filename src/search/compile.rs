@@ -1,0 +1,286 @@
+//! Lowering a [`QueryPlan`] to tantivy queries. Two lowerings of the same plan:
+//! [`compile`], healthdex's ranking, and [`compile_baseline`], plain BM25 over the
+//! plan's bag of words (every word, OR, equal weights on title, heading and body;
+//! no phrases, synonyms, typos, filler removal or filters), the yardstick of the
+//! relevance suite.
+//!
+//! In [`compile`], each word scores BM25 in its best field (title, heading, body,
+//! enclosing headings, references, weighted by [`FieldWeights`]) plus a tenth of
+//! the others; a slot scores its best alternative; sections must match
+//! [`QueryPlan::needed`] slots (a second, relaxed query needs one); boosts add
+//! score; requirements, exclusions and filters decide membership.
+
+use std::ops::Bound;
+
+use tantivy::query::{
+    BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, Occur, PhraseQuery, Query,
+    RangeQuery, TermQuery,
+};
+use tantivy::schema::{Facet, Field, IndexRecordOption};
+use tantivy::{DateTime, Term};
+
+use super::options::FieldWeights;
+use super::understand::{Matcher, Phrase, PlanFilters, QueryPlan, Slot, Within};
+use crate::index::schema::Fields;
+
+/// Tie breaker of the per-word field disjunction.
+const FIELD_TIE_BREAKER: f32 = 0.1;
+
+/// A plan lowered to queries.
+pub struct Compiled {
+    /// The query to run first.
+    pub query: Box<dyn Query>,
+    /// A looser query (one slot is enough) for when `query` finds too little.
+    pub relaxed: Option<Box<dyn Query>>,
+    /// Analyzed words to mark in snippets.
+    pub highlight: Vec<String>,
+    /// Labelled parts of the query, to explain a hit's score.
+    pub parts: Vec<(String, Box<dyn Query>)>,
+}
+
+/// healthdex's ranking query for `plan`; `None` when the plan is empty.
+pub fn compile(plan: &QueryPlan, fields: &Fields, weights: &FieldWeights) -> Option<Compiled> {
+    if plan.is_empty() {
+        return None;
+    }
+    let lower = Lowering { fields, weights };
+    let slots: Vec<Box<dyn Query>> = plan.slots.iter().map(|s| lower.slot(s)).collect();
+    let boosts: Vec<Box<dyn Query>> = plan
+        .boosts
+        .iter()
+        .map(|b| lower.phrase(&b.phrase, b.weight))
+        .collect();
+    let required: Vec<Box<dyn Query>> = plan
+        .required
+        .iter()
+        .map(|r| lower.required(r.within, &r.phrase))
+        .collect();
+    let restrictions = lower.restrictions(plan);
+    let build = |needed: usize| assemble(&slots, needed, &boosts, &required, &restrictions);
+    let labels = plan
+        .slots
+        .iter()
+        .map(|s| &s.label)
+        .chain(plan.boosts.iter().map(|b| &b.label))
+        .chain(plan.required.iter().map(|r| &r.label));
+    let parts = labels
+        .zip(slots.iter().chain(&boosts).chain(&required))
+        .map(|(label, query)| (label.clone(), query.box_clone()))
+        .collect();
+    Some(Compiled {
+        query: build(plan.needed),
+        relaxed: (plan.needed > 1).then(|| build(1)),
+        highlight: plan.notes.highlight.clone(),
+        parts,
+    })
+}
+
+/// Plain BM25 over the plan's bag of words; `None` when it has no words.
+pub fn compile_baseline(plan: &QueryPlan, fields: &Fields) -> Option<Compiled> {
+    let searched = [fields.title, fields.heading, fields.body];
+    let clauses: Vec<(Occur, Box<dyn Query>)> = plan
+        .bag
+        .iter()
+        .flat_map(|word| {
+            searched
+                .iter()
+                .map(move |&field| (Occur::Should, term_query(field, word)))
+        })
+        .collect();
+    (!clauses.is_empty()).then(|| Compiled {
+        query: Box::new(BooleanQuery::new(clauses)),
+        relaxed: None,
+        highlight: plan.bag.clone(),
+        parts: Vec::new(),
+    })
+}
+
+/// The fields and weights a plan is lowered with.
+struct Lowering<'a> {
+    fields: &'a Fields,
+    weights: &'a FieldWeights,
+}
+
+impl Lowering<'_> {
+    fn word_fields(&self) -> [(Field, f32); 5] {
+        let (f, w) = (self.fields, self.weights);
+        [
+            (f.title, w.title),
+            (f.heading, w.heading),
+            (f.body, w.body),
+            (f.parents, w.parents),
+            (f.references, w.references),
+        ]
+    }
+
+    /// One word: BM25 in its best field, plus a share of the others.
+    fn word(&self, word: &str, weight: f32) -> Box<dyn Query> {
+        let per_field = self
+            .word_fields()
+            .into_iter()
+            .filter(|(_, w)| *w > 0.0)
+            .map(|(field, w)| boosted(term_query(field, word), w * weight))
+            .collect();
+        Box::new(DisjunctionMaxQuery::with_tie_breaker(
+            per_field,
+            FIELD_TIE_BREAKER,
+        ))
+    }
+
+    /// A phrase in title, heading or body (its best field); one word in any field.
+    fn phrase(&self, phrase: &Phrase, weight: f32) -> Box<dyn Query> {
+        if let [(_, word)] = phrase.words.as_slice() {
+            return self.word(word, weight);
+        }
+        let (f, w) = (self.fields, self.weights);
+        let per_field = [(f.title, w.title), (f.heading, w.heading), (f.body, w.body)]
+            .into_iter()
+            .map(|(field, fw)| {
+                boosted(
+                    phrase_or_word(field, &phrase.words, phrase.slop),
+                    fw * weight,
+                )
+            })
+            .collect();
+        Box::new(DisjunctionMaxQuery::new(per_field))
+    }
+
+    /// A slot: the best of its alternatives.
+    fn slot(&self, slot: &Slot) -> Box<dyn Query> {
+        let mut options: Vec<Box<dyn Query>> = slot
+            .options
+            .iter()
+            .map(|option| match &option.matcher {
+                Matcher::Phrase(phrase) => self.phrase(phrase, option.weight),
+                Matcher::EachWord(words) => {
+                    let each = words
+                        .iter()
+                        .map(|w| (Occur::Should, self.word(w, option.weight)))
+                        .collect();
+                    Box::new(BooleanQuery::new(each)) as Box<dyn Query>
+                }
+            })
+            .collect();
+        if options.len() == 1 {
+            return options.pop().expect("one option");
+        }
+        Box::new(DisjunctionMaxQuery::new(options))
+    }
+
+    fn required(&self, within: Within, phrase: &Phrase) -> Box<dyn Query> {
+        match within {
+            Within::Title => phrase_or_word(self.fields.title, &phrase.words, 0),
+            Within::Heading => phrase_or_word(self.fields.heading, &phrase.words, 0),
+            Within::Anywhere => self.phrase(phrase, 1.0),
+        }
+    }
+
+    /// Exclusions and filters: clauses that decide membership, not score.
+    fn restrictions(&self, plan: &QueryPlan) -> Vec<(Occur, Box<dyn Query>)> {
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = plan
+            .excluded
+            .iter()
+            .map(|phrase| (Occur::MustNot, self.phrase(phrase, 1.0)))
+            .collect();
+        clauses.extend(self.filters(&plan.filters));
+        clauses
+    }
+
+    fn filters(&self, filters: &PlanFilters) -> Vec<(Occur, Box<dyn Query>)> {
+        let f = self.fields;
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for tag in &filters.tags {
+            let term = Term::from_facet(f.tags, &Facet::from_path([tag.as_str()]));
+            clauses.push((
+                Occur::Must,
+                filter(Box::new(TermQuery::new(term, IndexRecordOption::Basic))),
+            ));
+        }
+        for name in &filters.authors {
+            clauses.push((Occur::Must, filter(term_query(f.authors, name))));
+        }
+        if filters.since.is_some() || filters.until.is_some() {
+            let bound = |date: Option<crate::article::Date>, end: bool| match date {
+                None => Bound::Unbounded,
+                Some(date) => {
+                    let seconds = date.unix_seconds() + if end { 86_399 } else { 0 };
+                    Bound::Included(Term::from_field_date(
+                        f.date,
+                        DateTime::from_timestamp_secs(seconds),
+                    ))
+                }
+            };
+            let range = RangeQuery::new(bound(filters.since, false), bound(filters.until, true));
+            clauses.push((Occur::Must, filter(Box::new(range))));
+        }
+        clauses
+    }
+}
+
+/// Joins the parts: slots (at least `needed` of them), boosts, required clauses
+/// and restrictions.
+fn assemble(
+    slots: &[Box<dyn Query>],
+    needed: usize,
+    boosts: &[Box<dyn Query>],
+    required: &[Box<dyn Query>],
+    restrictions: &[(Occur, Box<dyn Query>)],
+) -> Box<dyn Query> {
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    if !slots.is_empty() {
+        let slot_clauses = slots
+            .iter()
+            .map(|q| (Occur::Should, q.box_clone()))
+            .collect();
+        let occur = if required.is_empty() {
+            Occur::Must
+        } else {
+            Occur::Should
+        };
+        clauses.push((
+            occur,
+            Box::new(BooleanQuery::with_minimum_required_clauses(
+                slot_clauses,
+                needed.max(1),
+            )),
+        ));
+    }
+    clauses.extend(boosts.iter().map(|q| (Occur::Should, q.box_clone())));
+    clauses.extend(required.iter().map(|q| (Occur::Must, q.box_clone())));
+    clauses.extend(
+        restrictions
+            .iter()
+            .map(|(occur, q)| (*occur, q.box_clone())),
+    );
+    Box::new(BooleanQuery::new(clauses))
+}
+
+fn term_query(field: Field, word: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(
+        Term::from_field_text(field, word),
+        IndexRecordOption::WithFreqs,
+    ))
+}
+
+fn boosted(query: Box<dyn Query>, weight: f32) -> Box<dyn Query> {
+    Box::new(BoostQuery::new(query, weight))
+}
+
+fn filter(query: Box<dyn Query>) -> Box<dyn Query> {
+    Box::new(ConstScoreQuery::new(query, 0.0))
+}
+
+/// A phrase of `words` in one field, or a term query for a single word.
+fn phrase_or_word(field: Field, words: &[(usize, String)], slop: u32) -> Box<dyn Query> {
+    match words {
+        [] => return Box::new(BooleanQuery::new(Vec::new())),
+        [(_, word)] => return term_query(field, word),
+        _ => {}
+    }
+    let first = words[0].0;
+    let terms = words
+        .iter()
+        .map(|(p, w)| (p - first, Term::from_field_text(field, w)))
+        .collect();
+    Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop))
+}

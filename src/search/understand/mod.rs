@@ -1,0 +1,627 @@
+//! Query understanding: from what a reader typed to a [`QueryPlan`], a plain,
+//! serializable value that says what to look for and how much each part counts.
+//! Nothing here knows tantivy: words come from [`crate::text`], the corpus
+//! vocabulary (for typos) from a [`Vocabulary`], and [`super::compile`] turns the
+//! plan into index queries. So the planner is tested without an index, `--explain`
+//! can show the plan, and another target can run the same understanding.
+//!
+//! The stages, each a function below:
+//! 1. [`parse`]: operators (quotes, `-x`, `OR`, `title:`, `tag:`, `year:` …).
+//! 2. Word runs: consecutive plain words, analyzed once into stems and surfaces.
+//! 3. Slots: question filler ("what", "could", "I have", "my") is dropped unless
+//!    nothing else is left; stretches with synonyms ("heart attack") become one
+//!    slot whose alternatives ("myocardial infarction") count at a lower weight;
+//!    `OR` groups become one slot.
+//! 4. Spelling: words missing from the vocabulary get close vocabulary words as
+//!    lower-weighted alternatives.
+//! 5. Boosts for neighbouring words found close together and for the whole run as
+//!    a phrase; quoted phrases and `title:`/`heading:` items become requirements,
+//!    `-x` exclusions, and `tag:`/`author:`/`year:` filters.
+//! 6. Notes for the reader: dropped words, corrections, did-you-mean, synonyms
+//!    used, and the words to mark in snippets.
+
+mod parse;
+mod spelling;
+mod synonyms;
+
+use serde::{Deserialize, Serialize};
+
+pub use parse::{Filters, Item, MAX_QUERY_CHARS, ParsedQuery, Scope, parse};
+pub use spelling::{Candidate, Vocabulary, allowed_edits, candidates};
+pub use synonyms::{MAX_EXPANSIONS, Match, SynonymError, Synonyms, Term};
+
+use crate::article::Date;
+use crate::text::{Analyzer, Word, is_filler, key_word};
+
+/// Distinct word slots scored per query; later ones are ignored.
+pub const MAX_SLOTS: usize = 32;
+/// Neighbouring word pairs given a proximity boost, per run of words.
+pub const MAX_PAIRS: usize = 24;
+/// Extra word positions allowed between neighbouring query words.
+pub const NEAR_SLOP: u32 = 3;
+/// Weight of a pair of query words found close together.
+pub const PAIR_BOOST: f32 = 0.6;
+/// Weight of the whole run of query words found as a phrase.
+pub const PHRASE_BOOST: f32 = 1.5;
+/// Weight of a synonym relative to the reader's own words.
+pub const SYNONYM_WEIGHT: f32 = 0.7;
+/// Weight of a typo correction relative to the reader's own words.
+pub const FUZZY_WEIGHT: f32 = 0.8;
+
+/// What to search for, understood from a query.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct QueryPlan {
+    /// The things the reader asked for; each scores its best alternative.
+    pub slots: Vec<Slot>,
+    /// Slots a section must match to be in the first tier of results (the search
+    /// then fills the page with sections matching one; see [`required_slots`]).
+    pub needed: usize,
+    /// Optional extra score: words near each other, the run as a phrase.
+    pub boosts: Vec<Boost>,
+    /// Phrases and scoped items every result must contain.
+    pub required: Vec<Required>,
+    /// Phrases no result may contain.
+    pub excluded: Vec<Phrase>,
+    pub filters: PlanFilters,
+    /// Every analyzed word of the plain query, once, in order: what plain BM25 (the
+    /// relevance yardstick) searches for.
+    pub bag: Vec<String>,
+    pub notes: Notes,
+}
+
+impl QueryPlan {
+    /// Whether nothing searchable is left (the query was empty or all punctuation).
+    pub fn is_empty(&self) -> bool {
+        self.slots.is_empty() && self.required.is_empty()
+    }
+}
+
+/// One thing the reader asked for, and the ways it may be matched.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Slot {
+    /// How `--explain` names it ("word: itchy", "words: heart attack (also: …)").
+    pub label: String,
+    pub options: Vec<Alternative>,
+}
+
+/// One way of matching a slot, and its weight relative to the reader's own words.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Alternative {
+    pub source: Source,
+    pub matcher: Matcher,
+    pub weight: f32,
+}
+
+/// Where an alternative came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    /// The reader's own words.
+    Typed,
+    /// A synonym of them.
+    Synonym,
+    /// A vocabulary word close to a misspelled one.
+    Correction,
+    /// One side of the reader's `OR`.
+    Either,
+}
+
+/// How words match a section.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Matcher {
+    /// Each word scores on its own and the scores add up (a synonym stretch typed
+    /// by the reader: "heart attack" need not be a phrase).
+    EachWord(Vec<String>),
+    /// The words at their relative positions (one word: that word).
+    Phrase(Phrase),
+}
+
+/// Stemmed words at their query positions, allowed `slop` extra positions apart.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Phrase {
+    pub words: Vec<(usize, String)>,
+    pub slop: u32,
+}
+
+impl Phrase {
+    fn exact(words: Vec<(usize, String)>) -> Phrase {
+        Phrase { words, slop: 0 }
+    }
+
+    fn word(stem: &str) -> Phrase {
+        Phrase::exact(vec![(0, stem.to_string())])
+    }
+}
+
+/// Optional score for words found together.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Boost {
+    pub label: String,
+    pub phrase: Phrase,
+    pub weight: f32,
+}
+
+/// A phrase every result must contain, in a field or anywhere.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Required {
+    pub label: String,
+    pub within: Within,
+    pub phrase: Phrase,
+}
+
+/// Where a required phrase must be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Within {
+    Title,
+    Heading,
+    /// Title, heading or body.
+    Anywhere,
+}
+
+/// Restrictions on the articles, typed in the query or given with the request.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanFilters {
+    /// Tags, lower-cased; all required.
+    pub tags: Vec<String>,
+    /// Author name words (lower-cased, folded); all required.
+    pub authors: Vec<String>,
+    pub since: Option<Date>,
+    pub until: Option<Date>,
+}
+
+/// What the reader is told about how the query was read.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Notes {
+    /// Question filler left out of the search.
+    pub dropped: Vec<String>,
+    /// Words not in the vocabulary, and what they were read as.
+    pub corrections: Vec<Correction>,
+    /// Synonyms searched as well as the reader's words, as shown to the reader.
+    pub also_searched: Vec<String>,
+    /// The query with each unknown word replaced by its most frequent correction.
+    pub did_you_mean: Option<String>,
+    /// Stemmed words to mark in snippets.
+    pub highlight: Vec<String>,
+}
+
+/// A word the reader typed that was not in the vocabulary, and what it was read as.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Correction {
+    pub typed: String,
+    pub read_as: Vec<String>,
+}
+
+/// What understanding may use besides the text.
+pub struct Context<'a> {
+    pub synonyms: &'a Synonyms,
+    /// The corpus vocabulary, for typo correction (`None`: no correction).
+    pub vocabulary: Option<&'a dyn Vocabulary>,
+}
+
+/// Understands `text` (with `extra` filters from the request) as a [`QueryPlan`].
+pub fn understand(
+    text: &str,
+    extra: &Filters,
+    context: &Context<'_>,
+    analyzer: &mut Analyzer,
+) -> QueryPlan {
+    let parsed = parse(text);
+    let runs = word_runs(&parsed, analyzer);
+    let mut slots = slots(&runs, &parsed, context.synonyms, analyzer);
+    slots.truncate(MAX_SLOTS);
+    let corrections = match context.vocabulary {
+        Some(vocabulary) => correct(&mut slots, vocabulary, analyzer),
+        None => Vec::new(),
+    };
+    let notes = Notes {
+        dropped: dropped_words(&runs),
+        did_you_mean: did_you_mean(&parsed, &corrections, analyzer),
+        also_searched: slots
+            .iter()
+            .flat_map(|s| s.synonyms.iter().map(|t| t.display.clone()))
+            .collect(),
+        highlight: highlight_words(&slots, &parsed, analyzer),
+        corrections,
+    };
+    QueryPlan {
+        needed: required_slots(slots.len()),
+        slots: slots.iter().map(|slot| slot.options(analyzer)).collect(),
+        boosts: proximity(&runs),
+        required: requirements(&parsed, analyzer),
+        excluded: parsed
+            .excluded
+            .iter()
+            .map(|item| analyzer.stems(item.text()))
+            .filter(|words| !words.is_empty())
+            .map(Phrase::exact)
+            .collect(),
+        filters: filters(&parsed.filters, extra, analyzer),
+        bag: bag_of_words(&parsed, analyzer),
+        notes,
+    }
+}
+
+/// How many of `n` word slots a section must match to be in the first tier of
+/// results: all of one or two words; any one of longer queries, where BM25's
+/// weighting of rare words ranks better than a fixed share (measured with the
+/// relevance suite: requiring 50% or 70% of a question's words cost 11–18% nDCG).
+/// Sections matching fewer slots follow when the first tier does not fill a page.
+pub fn required_slots(n: usize) -> usize {
+    if n <= 2 { n } else { 1 }
+}
+
+/// A slot while it is being built: the reader's words and what was found for them.
+struct Building {
+    label: String,
+    words: Vec<Word>,
+    synonyms: Vec<Term>,
+    corrections: Vec<String>,
+    /// Alternatives joined with `OR` by the reader.
+    any_of: Vec<Vec<(usize, String)>>,
+}
+
+impl Building {
+    fn word(word: Word) -> Building {
+        Building {
+            label: format!("word: {}", word.surface),
+            words: vec![word],
+            synonyms: Vec::new(),
+            corrections: Vec::new(),
+            any_of: Vec::new(),
+        }
+    }
+
+    fn stretch(words: &[Word], alternatives: &[&Term]) -> Building {
+        let text = words
+            .iter()
+            .map(|w| w.surface.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let names = alternatives
+            .iter()
+            .map(|t| t.display.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        Building {
+            label: format!("words: {text} (also: {names})"),
+            words: words.to_vec(),
+            synonyms: alternatives.iter().map(|&t| t.clone()).collect(),
+            corrections: Vec::new(),
+            any_of: Vec::new(),
+        }
+    }
+
+    /// The finished slot: the reader's words, then synonyms, corrections and `OR`
+    /// alternatives, each with its weight.
+    fn options(&self, analyzer: &mut Analyzer) -> Slot {
+        let mut options = Vec::new();
+        let typed = match self.words.as_slice() {
+            [] => None,
+            [one] => Some(Matcher::Phrase(Phrase::word(&one.stem))),
+            many => Some(Matcher::EachWord(
+                many.iter().map(|w| w.stem.clone()).collect(),
+            )),
+        };
+        options.extend(typed.map(|matcher| Alternative {
+            source: Source::Typed,
+            matcher,
+            weight: 1.0,
+        }));
+        let synonym_weight = SYNONYM_WEIGHT * self.words.len().max(1) as f32;
+        for synonym in &self.synonyms {
+            options.push(Alternative {
+                source: Source::Synonym,
+                matcher: Matcher::Phrase(Phrase::exact(synonym.words(analyzer).to_vec())),
+                weight: synonym_weight,
+            });
+        }
+        for stem in &self.corrections {
+            options.push(Alternative {
+                source: Source::Correction,
+                matcher: Matcher::Phrase(Phrase::word(stem)),
+                weight: FUZZY_WEIGHT,
+            });
+        }
+        for alternative in &self.any_of {
+            options.push(Alternative {
+                source: Source::Either,
+                matcher: Matcher::Phrase(Phrase::exact(alternative.clone())),
+                weight: 1.0,
+            });
+        }
+        Slot {
+            label: self.label.clone(),
+            options,
+        }
+    }
+}
+
+/// Consecutive plain words, analyzed; each run is what was typed between phrases
+/// and operators.
+fn word_runs(parsed: &ParsedQuery, analyzer: &mut Analyzer) -> Vec<Vec<Word>> {
+    let mut runs: Vec<Vec<Word>> = Vec::new();
+    let mut current = String::new();
+    let mut flush = |current: &mut String, runs: &mut Vec<Vec<Word>>| {
+        let words = analyzer.words(current);
+        if !words.is_empty() {
+            runs.push(words);
+        }
+        current.clear();
+    };
+    for group in &parsed.groups {
+        match group.as_slice() {
+            [Item::Word(word)] => {
+                current.push(' ');
+                current.push_str(word);
+            }
+            _ => flush(&mut current, &mut runs),
+        }
+    }
+    flush(&mut current, &mut runs);
+    runs
+}
+
+/// Slots for word runs (with synonym stretches and filler removed) and OR groups.
+fn slots(
+    runs: &[Vec<Word>],
+    parsed: &ParsedQuery,
+    synonyms: &Synonyms,
+    analyzer: &mut Analyzer,
+) -> Vec<Building> {
+    let mut slots = Vec::new();
+    for run in runs {
+        let keys: Vec<String> = run.iter().map(|w| key_word(&w.surface)).collect();
+        let matches = synonyms.find(&keys);
+        let mut next = 0;
+        for m in matches.iter().map(Some).chain(std::iter::once(None)) {
+            let end = m.map_or(run.len(), |m| m.start);
+            slots.extend(
+                run[next..end]
+                    .iter()
+                    .filter(|w| !is_filler(&w.surface))
+                    .map(|w| Building::word(w.clone())),
+            );
+            if let Some(m) = m {
+                slots.push(Building::stretch(
+                    &run[m.start..m.start + m.len],
+                    &m.alternatives,
+                ));
+                next = m.start + m.len;
+            }
+        }
+    }
+    if slots.is_empty() {
+        slots.extend(runs.iter().flatten().map(|w| Building::word(w.clone())));
+    }
+    for group in parsed.groups.iter().filter(|g| g.len() > 1) {
+        let any_of: Vec<_> = group
+            .iter()
+            .map(|item| analyzer.stems(item.text()))
+            .filter(|w| !w.is_empty())
+            .collect();
+        if !any_of.is_empty() {
+            let label = group
+                .iter()
+                .map(Item::text)
+                .collect::<Vec<_>>()
+                .join(" OR ");
+            slots.push(Building {
+                label,
+                words: Vec::new(),
+                synonyms: Vec::new(),
+                corrections: Vec::new(),
+                any_of,
+            });
+        }
+    }
+    slots
+}
+
+/// Adds typo corrections to single-word slots whose word the vocabulary lacks.
+fn correct(
+    slots: &mut [Building],
+    vocabulary: &dyn Vocabulary,
+    analyzer: &mut Analyzer,
+) -> Vec<Correction> {
+    let mut corrections = Vec::new();
+    for slot in slots
+        .iter_mut()
+        .filter(|s| s.words.len() == 1 && s.synonyms.is_empty())
+    {
+        let word = &slot.words[0];
+        let candidates = candidates(vocabulary, &word.surface);
+        if candidates.is_empty() {
+            continue;
+        }
+        for candidate in &candidates {
+            for (_, stem) in analyzer.stems(&candidate.word) {
+                if stem != word.stem && !slot.corrections.contains(&stem) {
+                    slot.corrections.push(stem);
+                }
+            }
+        }
+        corrections.push(Correction {
+            typed: word.surface.clone(),
+            read_as: candidates.into_iter().map(|c| c.word).collect(),
+        });
+    }
+    corrections
+}
+
+/// Boosts for neighbouring words found close together and for whole runs as phrases.
+fn proximity(runs: &[Vec<Word>]) -> Vec<Boost> {
+    let mut boosts = Vec::new();
+    for run in runs {
+        let kept: Vec<&Word> = run.iter().filter(|w| !is_filler(&w.surface)).collect();
+        for pair in kept.windows(2).take(MAX_PAIRS) {
+            if pair[0].stem != pair[1].stem {
+                boosts.push(Boost {
+                    label: format!("near: {} {}", pair[0].surface, pair[1].surface),
+                    phrase: Phrase {
+                        words: positioned(pair),
+                        slop: NEAR_SLOP,
+                    },
+                    weight: PAIR_BOOST,
+                });
+            }
+        }
+        if (3..=8).contains(&kept.len()) {
+            let surfaces: Vec<&str> = kept.iter().map(|w| w.surface.as_str()).collect();
+            boosts.push(Boost {
+                label: format!("phrase: {}", surfaces.join(" ")),
+                phrase: Phrase::exact(positioned(&kept)),
+                weight: PHRASE_BOOST,
+            });
+        }
+    }
+    boosts
+}
+
+fn positioned(words: &[&Word]) -> Vec<(usize, String)> {
+    words.iter().map(|w| (w.position, w.stem.clone())).collect()
+}
+
+/// `title:`/`heading:` items, then quoted phrases standing alone.
+fn requirements(parsed: &ParsedQuery, analyzer: &mut Analyzer) -> Vec<Required> {
+    let mut required = Vec::new();
+    for (scope, item) in &parsed.required {
+        let words = analyzer.stems(item.text());
+        if !words.is_empty() {
+            let (within, name) = match scope {
+                Scope::Title => (Within::Title, "title"),
+                Scope::Heading => (Within::Heading, "heading"),
+            };
+            required.push(Required {
+                label: format!("{name}: {}", item.text()),
+                within,
+                phrase: Phrase::exact(words),
+            });
+        }
+    }
+    for item in parsed.groups.iter().filter(|g| g.len() == 1).flatten() {
+        if let Item::Phrase(text) = item {
+            let words = analyzer.stems(text);
+            if !words.is_empty() {
+                required.push(Required {
+                    label: format!("phrase \"{text}\""),
+                    within: Within::Anywhere,
+                    phrase: Phrase::exact(words),
+                });
+            }
+        }
+    }
+    required
+}
+
+/// The query's filters and the request's, combined: every tag and author word is
+/// required, and the date range is the narrower of the two.
+fn filters(typed: &Filters, extra: &Filters, analyzer: &mut Analyzer) -> PlanFilters {
+    let both = [typed, extra];
+    PlanFilters {
+        tags: both
+            .iter()
+            .flat_map(|f| f.tags.iter().map(|t| t.to_lowercase()))
+            .collect(),
+        authors: both
+            .iter()
+            .flat_map(|f| f.authors.iter())
+            .flat_map(|author| analyzer.names(author).into_iter().map(|(_, w)| w))
+            .collect(),
+        since: both.iter().filter_map(|f| f.since).max(),
+        until: both.iter().filter_map(|f| f.until).min(),
+    }
+}
+
+/// Every analyzed word of the plain query, once, in order.
+fn bag_of_words(parsed: &ParsedQuery, analyzer: &mut Analyzer) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    for item in parsed.groups.iter().flatten() {
+        for (_, word) in analyzer.stems(item.text()) {
+            if !words.contains(&word) {
+                words.push(word);
+            }
+        }
+    }
+    words
+}
+
+/// Question filler that was left out (when anything else was left).
+fn dropped_words(runs: &[Vec<Word>]) -> Vec<String> {
+    let all: Vec<&Word> = runs.iter().flatten().collect();
+    if all.iter().all(|w| is_filler(&w.surface)) {
+        return Vec::new();
+    }
+    let mut dropped: Vec<String> = Vec::new();
+    for word in all.iter().filter(|w| is_filler(&w.surface)) {
+        if !dropped.contains(&word.surface) {
+            dropped.push(word.surface.clone());
+        }
+    }
+    dropped
+}
+
+fn highlight_words(
+    slots: &[Building],
+    parsed: &ParsedQuery,
+    analyzer: &mut Analyzer,
+) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    let mut add = |word: &str| {
+        if !words.iter().any(|w| w == word) {
+            words.push(word.to_string());
+        }
+    };
+    for slot in slots {
+        slot.words.iter().for_each(|w| add(&w.stem));
+        slot.corrections.iter().for_each(|w| add(w));
+        for term in &slot.synonyms {
+            term.words(analyzer).iter().for_each(|(_, w)| add(w));
+        }
+        slot.any_of.iter().flatten().for_each(|(_, w)| add(w));
+    }
+    let phrases = parsed
+        .groups
+        .iter()
+        .flatten()
+        .chain(parsed.required.iter().map(|(_, i)| i));
+    for item in phrases {
+        analyzer.stems(item.text()).iter().for_each(|(_, w)| add(w));
+    }
+    words
+}
+
+/// The query text with each corrected word replaced by its best correction.
+fn did_you_mean(
+    parsed: &ParsedQuery,
+    corrections: &[Correction],
+    analyzer: &mut Analyzer,
+) -> Option<String> {
+    if corrections.is_empty() {
+        return None;
+    }
+    let words: Vec<String> = parsed
+        .groups
+        .iter()
+        .flatten()
+        .flat_map(|item| match item {
+            Item::Phrase(text) => vec![format!("\"{text}\"")],
+            Item::Word(text) => analyzer
+                .names(text)
+                .into_iter()
+                .map(|(_, word)| {
+                    let fix = corrections
+                        .iter()
+                        .find(|c| c.typed == word)
+                        .and_then(|c| c.read_as.first());
+                    fix.cloned().unwrap_or(word)
+                })
+                .collect(),
+        })
+        .collect();
+    Some(words.join(" "))
+}
+
+#[cfg(test)]
+mod tests;

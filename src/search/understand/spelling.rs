@@ -1,0 +1,157 @@
+//! Typo tolerance. A query word that is not in the corpus vocabulary (every title,
+//! heading and body word, unstemmed) is compared with the vocabulary by edit
+//! distance (insertions, deletions, substitutions and transpositions): one edit for
+//! words of 5+ characters, two for 9+. Shorter words are never corrected, and there
+//! is no prefix matching, so nonsense such as "sdafadsf" finds nothing rather than
+//! everything starting "sd". The most frequent close words become lower-weighted
+//! alternatives in the query, marks in the snippets, and the "did you mean".
+//!
+//! The vocabulary is behind the [`Vocabulary`] trait: the index implements it with
+//! its term dictionary, tests with a map, and another target could with its own.
+
+/// Alternatives kept for one misspelled word.
+const MAX_CANDIDATES: usize = 3;
+/// Words shorter than this (in characters) are not corrected.
+const MIN_CHARS_ONE_EDIT: usize = 5;
+/// Words at least this long may be two edits away.
+const MIN_CHARS_TWO_EDITS: usize = 9;
+
+/// The words a corpus uses (lower-cased, folded, unstemmed), with the number of
+/// sections each occurs in. Lookups that fail (an unreadable index) answer as if
+/// the word were unknown: a correction is a convenience, never a reason to fail.
+pub trait Vocabulary {
+    /// Sections that hold `word`; 0 if the vocabulary does not have it.
+    fn doc_freq(&self, word: &str) -> u64;
+    /// Words within `edits` edits of `word` (a transposition counts as one), each
+    /// once, with their section counts.
+    fn near(&self, word: &str, edits: u8) -> Vec<(String, u64)>;
+}
+
+/// A word of the vocabulary close to what was typed, with its document frequency.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    pub word: String,
+    pub doc_freq: u64,
+}
+
+/// Edits allowed for a word of this many characters.
+pub fn allowed_edits(word: &str) -> u8 {
+    match word.chars().count() {
+        n if n >= MIN_CHARS_TWO_EDITS => 2,
+        n if n >= MIN_CHARS_ONE_EDIT => 1,
+        _ => 0,
+    }
+}
+
+/// Close vocabulary words for `word` (lower-cased, unstemmed), most frequent first.
+/// Empty when the word is known, too short, has digits, or has no close neighbour.
+pub fn candidates(vocabulary: &dyn Vocabulary, word: &str) -> Vec<Candidate> {
+    let edits = allowed_edits(word);
+    if edits == 0 || word.chars().any(|c| c.is_ascii_digit()) || vocabulary.doc_freq(word) > 0 {
+        return Vec::new();
+    }
+    let mut found: Vec<Candidate> = vocabulary
+        .near(word, edits)
+        .into_iter()
+        .map(|(word, doc_freq)| Candidate { word, doc_freq })
+        .collect();
+    found.sort_by(|a, b| {
+        b.doc_freq
+            .cmp(&a.doc_freq)
+            .then_with(|| a.word.cmp(&b.word))
+    });
+    found.truncate(MAX_CANDIDATES);
+    found
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    /// A vocabulary in memory, for planner tests.
+    pub(crate) struct MapVocabulary(pub BTreeMap<String, u64>);
+
+    impl MapVocabulary {
+        pub(crate) fn of(words: &[(&str, u64)]) -> MapVocabulary {
+            MapVocabulary(words.iter().map(|(w, n)| (w.to_string(), *n)).collect())
+        }
+    }
+
+    impl Vocabulary for MapVocabulary {
+        fn doc_freq(&self, word: &str) -> u64 {
+            self.0.get(word).copied().unwrap_or(0)
+        }
+
+        fn near(&self, word: &str, edits: u8) -> Vec<(String, u64)> {
+            self.0
+                .iter()
+                .filter(|(w, _)| edit_distance(w, word) <= usize::from(edits))
+                .map(|(w, n)| (w.clone(), *n))
+                .collect()
+        }
+    }
+
+    /// Edit distance with adjacent transpositions (optimal string alignment).
+    fn edit_distance(a: &str, b: &str) -> usize {
+        let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+        let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+        for (i, row) in d.iter_mut().enumerate() {
+            row[0] = i;
+        }
+        for (j, cell) in d[0].iter_mut().enumerate() {
+            *cell = j;
+        }
+        for i in 1..=a.len() {
+            for j in 1..=b.len() {
+                let cost = usize::from(a[i - 1] != b[j - 1]);
+                d[i][j] = (d[i - 1][j] + 1)
+                    .min(d[i][j - 1] + 1)
+                    .min(d[i - 1][j - 1] + cost);
+                if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                    d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+                }
+            }
+        }
+        d[a.len()][b.len()]
+    }
+
+    #[test]
+    fn edit_budget_grows_with_length() {
+        assert_eq!(allowed_edits("acne"), 0);
+        assert_eq!(allowed_edits("eczma"), 1);
+        assert_eq!(allowed_edits("probiotcs"), 2);
+        assert_eq!(allowed_edits("psorisis"), 1);
+    }
+
+    #[test]
+    fn known_short_and_numeric_words_are_not_corrected() {
+        let vocabulary = MapVocabulary::of(&[("eczema", 9), ("covid", 3), ("acne", 4)]);
+        assert!(candidates(&vocabulary, "eczema").is_empty());
+        assert!(candidates(&vocabulary, "acme").is_empty());
+        assert!(candidates(&vocabulary, "covid19").is_empty());
+        assert_eq!(
+            candidates(&vocabulary, "exzema"),
+            [Candidate {
+                word: "eczema".into(),
+                doc_freq: 9
+            }]
+        );
+    }
+
+    #[test]
+    fn candidates_are_the_most_frequent_close_words() {
+        let vocabulary = MapVocabulary::of(&[
+            ("probiotics", 40),
+            ("probiotic", 25),
+            ("prebiotics", 5),
+            ("antibiotics", 30),
+            ("biotic", 1),
+        ]);
+        let words: Vec<String> = candidates(&vocabulary, "probiotcs")
+            .into_iter()
+            .map(|c| c.word)
+            .collect();
+        assert_eq!(words, ["probiotics", "probiotic", "prebiotics"]);
+    }
+}

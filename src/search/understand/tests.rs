@@ -1,0 +1,225 @@
+//! The planner against an in-memory vocabulary and synonym list: no index.
+
+use super::spelling::tests::MapVocabulary;
+use super::*;
+
+fn plan_with(text: &str, synonyms: &Synonyms, vocabulary: Option<&dyn Vocabulary>) -> QueryPlan {
+    let context = Context {
+        synonyms,
+        vocabulary,
+    };
+    understand(text, &Filters::default(), &context, &mut Analyzer::new())
+}
+
+fn plan(text: &str) -> QueryPlan {
+    plan_with(text, &Synonyms::default(), None)
+}
+
+fn labels(plan: &QueryPlan) -> Vec<&str> {
+    plan.slots.iter().map(|s| s.label.as_str()).collect()
+}
+
+#[test]
+fn filler_is_dropped_and_noted_but_topic_words_stay() {
+    let plan = plan("what could cause my itchy elbows");
+    assert_eq!(
+        labels(&plan),
+        ["word: cause", "word: itchy", "word: elbows"]
+    );
+    assert_eq!(plan.notes.dropped, ["what", "could", "my"]);
+    assert_eq!(plan.needed, 1, "three slots: any one is enough");
+}
+
+#[test]
+fn a_query_of_filler_only_keeps_its_words() {
+    let plan = plan("what is it");
+    assert_eq!(labels(&plan), ["word: what"]);
+    assert!(plan.notes.dropped.is_empty());
+}
+
+#[test]
+fn short_queries_need_every_word_long_ones_any() {
+    let needed: Vec<usize> = (0..=5).map(required_slots).collect();
+    assert_eq!(needed, [0, 1, 2, 1, 1, 1]);
+    assert_eq!(plan("leaky gut").needed, 2);
+}
+
+#[test]
+fn a_synonym_stretch_is_one_slot_with_weighted_alternatives() {
+    let synonyms = Synonyms::from_list("heart attack | myocardial infarction").unwrap();
+    let plan = plan_with("heart attacks in women", &synonyms, None);
+    assert_eq!(
+        labels(&plan),
+        [
+            "words: heart attacks (also: myocardial infarction)",
+            "word: women"
+        ]
+    );
+    let options = &plan.slots[0].options;
+    assert_eq!(options[0].source, Source::Typed);
+    assert_eq!(
+        options[0].matcher,
+        Matcher::EachWord(vec!["heart".into(), "attack".into()])
+    );
+    assert_eq!(options[1].source, Source::Synonym);
+    assert_eq!(options[1].weight, SYNONYM_WEIGHT * 2.0);
+    assert_eq!(
+        options[1].matcher,
+        Matcher::Phrase(Phrase {
+            words: vec![(0, "myocardi".into()), (1, "infarct".into())],
+            slop: 0
+        })
+    );
+    assert_eq!(plan.notes.also_searched, ["myocardial infarction"]);
+    assert!(plan.notes.highlight.contains(&"infarct".to_string()));
+}
+
+#[test]
+fn unknown_words_are_corrected_from_the_vocabulary() {
+    let vocabulary = MapVocabulary::of(&[
+        ("probiotics", 40),
+        ("probiotic", 25),
+        ("eczema", 30),
+        ("for", 99),
+    ]);
+    let plan = plan_with(
+        "probiotcs for eczema",
+        &Synonyms::default(),
+        Some(&vocabulary),
+    );
+    assert_eq!(
+        plan.notes.corrections,
+        [Correction {
+            typed: "probiotcs".into(),
+            read_as: vec!["probiotics".into(), "probiotic".into()],
+        }]
+    );
+    assert_eq!(
+        plan.notes.did_you_mean.as_deref(),
+        Some("probiotics for eczema")
+    );
+    let correction = &plan.slots[0].options[1];
+    assert_eq!(correction.source, Source::Correction);
+    assert_eq!(correction.weight, FUZZY_WEIGHT);
+    assert_eq!(correction.matcher, Matcher::Phrase(Phrase::word("probiot")));
+}
+
+#[test]
+fn without_a_vocabulary_nothing_is_corrected() {
+    let plan = plan("probiotcs for eczema");
+    assert!(plan.notes.corrections.is_empty());
+    assert_eq!(plan.notes.did_you_mean, None);
+}
+
+#[test]
+fn or_groups_become_one_slot_of_alternatives() {
+    let plan = plan("eczema OR psoriasis itch");
+    assert_eq!(labels(&plan), ["word: itch", "eczema OR psoriasis"]);
+    let sources: Vec<Source> = plan.slots[1].options.iter().map(|o| o.source).collect();
+    assert_eq!(sources, [Source::Either, Source::Either]);
+}
+
+#[test]
+fn phrases_scopes_exclusions_and_filters_are_kept_apart() {
+    let plan = plan("\"leaky gut\" title:diet -skin tag:Gut author:Osei year:2019..2021");
+    let required: Vec<(&str, Within)> = plan
+        .required
+        .iter()
+        .map(|r| (r.label.as_str(), r.within))
+        .collect();
+    assert_eq!(
+        required,
+        [
+            ("title: diet", Within::Title),
+            ("phrase \"leaky gut\"", Within::Anywhere)
+        ]
+    );
+    assert_eq!(plan.excluded, [Phrase::word("skin")]);
+    assert_eq!(plan.filters.tags, ["gut"]);
+    assert_eq!(plan.filters.authors, ["osei"]);
+    assert_eq!(plan.filters.since.unwrap().to_string(), "2019-01-01");
+    assert_eq!(plan.filters.until.unwrap().to_string(), "2021-12-31");
+    assert!(plan.slots.is_empty() && !plan.is_empty());
+}
+
+#[test]
+fn request_filters_combine_with_typed_ones() {
+    let extra = Filters {
+        tags: vec!["Skin".into()],
+        since: "2020-06-01".parse().ok(),
+        ..Filters::default()
+    };
+    let context = Context {
+        synonyms: &Synonyms::default(),
+        vocabulary: None,
+    };
+    let plan = understand(
+        "acne tag:teens year:2019..2021",
+        &extra,
+        &context,
+        &mut Analyzer::new(),
+    );
+    assert_eq!(plan.filters.tags, ["teens", "skin"]);
+    assert_eq!(plan.filters.since.unwrap().to_string(), "2020-06-01");
+    assert_eq!(plan.filters.until.unwrap().to_string(), "2021-12-31");
+}
+
+#[test]
+fn neighbours_get_near_boosts_and_runs_a_phrase_boost() {
+    let plan = plan("gut skin axis");
+    let boosts: Vec<(&str, f32)> = plan
+        .boosts
+        .iter()
+        .map(|b| (b.label.as_str(), b.weight))
+        .collect();
+    assert_eq!(
+        boosts,
+        [
+            ("near: gut skin", PAIR_BOOST),
+            ("near: skin axis", PAIR_BOOST),
+            ("phrase: gut skin axis", PHRASE_BOOST)
+        ]
+    );
+    assert_eq!(plan.boosts[0].phrase.slop, NEAR_SLOP);
+}
+
+#[test]
+fn the_bag_of_words_keeps_every_word_once_for_the_baseline() {
+    let plan = plan("what is the gut and what is the skin");
+    assert_eq!(plan.bag, ["what", "gut", "skin"]);
+}
+
+#[test]
+fn empty_and_punctuation_queries_plan_nothing() {
+    for text in ["", "   ", "?!.,", "\"\"", "-"] {
+        assert!(plan(text).is_empty(), "{text:?}");
+    }
+}
+
+#[test]
+fn did_you_mean_replaces_only_corrected_words() {
+    let parsed = parse("probiotcs for eczema");
+    let corrections = [Correction {
+        typed: "probiotcs".into(),
+        read_as: vec!["probiotics".into()],
+    }];
+    let mut analyzer = Analyzer::new();
+    assert_eq!(
+        did_you_mean(&parsed, &corrections, &mut analyzer).as_deref(),
+        Some("probiotics for eczema")
+    );
+    assert_eq!(did_you_mean(&parsed, &[], &mut analyzer), None);
+}
+
+#[test]
+fn a_plan_round_trips_through_json() {
+    let synonyms = Synonyms::from_list("heart attack | myocardial infarction").unwrap();
+    let plan = plan_with(
+        "\"chest pain\" heart attack -anxiety tag:heart",
+        &synonyms,
+        None,
+    );
+    let json = serde_json::to_string(&plan).unwrap();
+    let back: QueryPlan = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, plan);
+}

@@ -1,0 +1,47 @@
+//! The index's vocabulary: the `spell` field's term dictionary (every title,
+//! heading and body word, unstemmed) as the planner's [`Vocabulary`].
+
+use tantivy::query::FuzzyTermQuery;
+use tantivy::schema::Field;
+use tantivy::{Searcher, Term};
+
+use super::understand::Vocabulary;
+
+/// The words of one searcher's segments.
+pub struct IndexVocabulary<'a> {
+    pub searcher: &'a Searcher,
+    pub field: Field,
+}
+
+impl Vocabulary for IndexVocabulary<'_> {
+    fn doc_freq(&self, word: &str) -> u64 {
+        self.searcher
+            .doc_freq(&Term::from_field_text(self.field, word))
+            .unwrap_or(0)
+    }
+
+    fn near(&self, word: &str, edits: u8) -> Vec<(String, u64)> {
+        self.walk(word, edits).unwrap_or_default()
+    }
+}
+
+impl IndexVocabulary<'_> {
+    /// Every term within `edits` of `word` in every segment, counts summed.
+    fn walk(&self, word: &str, edits: u8) -> tantivy::Result<Vec<(String, u64)>> {
+        let query = FuzzyTermQuery::new(Term::from_field_text(self.field, word), edits, true);
+        let mut found: Vec<(String, u64)> = Vec::new();
+        for segment in self.searcher.segment_readers() {
+            let inverted = segment.inverted_index(self.field)?;
+            let mut stream = inverted.terms().search(query.automaton()?).into_stream()?;
+            while stream.advance() {
+                let text = String::from_utf8_lossy(stream.key()).into_owned();
+                let doc_freq = u64::from(stream.value().doc_freq);
+                match found.iter_mut().find(|(w, _)| *w == text) {
+                    Some(existing) => existing.1 += doc_freq,
+                    None => found.push((text, doc_freq)),
+                }
+            }
+        }
+        Ok(found)
+    }
+}

@@ -1,0 +1,185 @@
+//! Text analysis, shared by the index and the search: how a text becomes the words
+//! the index stores (stems) and the words a reader's query is matched with. It owns
+//! the analyzers (built once and reused, so the stem cache helps every query), the
+//! stop words, the question filler a query drops, the plural keys synonyms are
+//! looked up by, and the stemmer's identity recorded in every commit.
+//!
+//! Everything above this module sees plain words ([`Word`], `(position, text)`
+//! pairs); only the analyzers themselves are tantivy token filters, because the
+//! index runs them while it writes.
+
+mod plural;
+mod stem;
+mod words;
+
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, StopWordFilter, TextAnalyzer,
+};
+
+pub use plural::key_word;
+pub use stem::STEMMER;
+pub use words::{FILLER, STOP_WORDS, is_filler};
+
+use stem::CachedStemmer;
+
+/// Tokens longer than this (in bytes) are dropped: they are never words.
+const MAX_TOKEN_BYTES: usize = 40;
+
+/// The analyzer of prose fields: lower-casing, ASCII folding, English stop words
+/// (Lucene's list without "no" and "not", which change a health statement's
+/// meaning) and Porter2 stemming with a cache.
+pub fn english_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(StopWordFilter::remove(
+            STOP_WORDS.iter().map(|w| w.to_string()),
+        ))
+        .filter(CachedStemmer)
+        .build()
+}
+
+/// The analyzer of names and vocabularies: lower-cased and folded, not stemmed.
+pub fn names_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build()
+}
+
+/// A word of a query: as typed (lower-cased, folded) and as indexed (stemmed),
+/// with its position (stop words leave gaps, as in the index).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Word {
+    pub position: usize,
+    pub surface: String,
+    pub stem: String,
+}
+
+/// Both analyzers, built once. Not `Sync` (analysis mutates the stem cache): an
+/// engine keeps a few and lends one to each search.
+#[derive(Clone)]
+pub struct Analyzer {
+    english: TextAnalyzer,
+    names: TextAnalyzer,
+}
+
+impl Default for Analyzer {
+    fn default() -> Self {
+        Analyzer::new()
+    }
+}
+
+impl Analyzer {
+    pub fn new() -> Analyzer {
+        Analyzer {
+            english: english_analyzer(),
+            names: names_analyzer(),
+        }
+    }
+
+    /// The words of `text` as the prose fields store them, with their positions.
+    pub fn stems(&mut self, text: &str) -> Vec<(usize, String)> {
+        tokens(&mut self.english, text)
+    }
+
+    /// The words of `text` lower-cased and folded, with their positions.
+    pub fn names(&mut self, text: &str) -> Vec<(usize, String)> {
+        tokens(&mut self.names, text)
+    }
+
+    /// Each stemmed word paired with its unstemmed form (both analyzers split alike;
+    /// stop words have no stem and are left out).
+    pub fn words(&mut self, text: &str) -> Vec<Word> {
+        let surfaces = self.names(text);
+        self.stems(text)
+            .into_iter()
+            .filter_map(|(position, stem)| {
+                let surface = surfaces.iter().find(|(p, _)| *p == position)?.1.clone();
+                Some(Word {
+                    position,
+                    surface,
+                    stem,
+                })
+            })
+            .collect()
+    }
+
+    /// The lookup key of a text for synonyms: its words lower-cased and folded,
+    /// stop words left out, plural endings removed.
+    pub fn key_words(&mut self, text: &str) -> Vec<String> {
+        self.names(text)
+            .into_iter()
+            .filter(|(_, w)| !STOP_WORDS.contains(&w.as_str()))
+            .map(|(_, w)| key_word(&w))
+            .collect()
+    }
+
+    /// The prose analyzer itself, for code that streams tokens (snippets).
+    pub fn english(&mut self) -> &mut TextAnalyzer {
+        &mut self.english
+    }
+
+    /// The names analyzer itself, for code that streams tokens (snippets).
+    pub fn plain(&mut self) -> &mut TextAnalyzer {
+        &mut self.names
+    }
+}
+
+fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(usize, String)> {
+    let mut stream = analyzer.token_stream(text);
+    let mut tokens = Vec::new();
+    while stream.advance() {
+        let token = stream.token();
+        tokens.push((token.position, token.text.clone()));
+    }
+    tokens
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn english_analyzer_stems_folds_and_keeps_negation() {
+        let words: Vec<_> = Analyzer::new()
+            .stems("The Probiotics are NOT helping café-goers")
+            .into_iter()
+            .map(|(_, w)| w)
+            .collect();
+        assert_eq!(words, ["probiot", "not", "help", "cafe", "goer"]);
+    }
+
+    #[test]
+    fn stop_words_leave_position_gaps_for_phrases() {
+        let positions: Vec<_> = Analyzer::new()
+            .stems("symptoms of acromegaly")
+            .into_iter()
+            .map(|(p, _)| p)
+            .collect();
+        assert_eq!(positions, [0, 2]);
+    }
+
+    #[test]
+    fn surfaces_line_up_with_stems_across_stop_words() {
+        let words = Analyzer::new().words("symptoms of Acromegaly");
+        let pairs: Vec<(usize, &str, &str)> = words
+            .iter()
+            .map(|w| (w.position, w.surface.as_str(), w.stem.as_str()))
+            .collect();
+        assert_eq!(
+            pairs,
+            [(0, "symptoms", "symptom"), (2, "acromegaly", "acromegali")]
+        );
+    }
+
+    #[test]
+    fn key_words_drop_stop_words_and_plurals() {
+        assert_eq!(
+            Analyzer::new().key_words("Heart Attacks and the Allergies"),
+            ["heart", "attack", "allergy"]
+        );
+    }
+}
