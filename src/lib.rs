@@ -41,6 +41,7 @@ mod diagnostics;
 mod error;
 pub mod index;
 pub mod search;
+#[cfg(feature = "server")]
 pub mod serve;
 pub mod text;
 

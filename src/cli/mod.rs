@@ -8,6 +8,7 @@ mod export_cmd;
 mod index_cmd;
 mod output;
 mod search_cmd;
+#[cfg(feature = "server")]
 mod serve_cmd;
 
 use std::path::PathBuf;
@@ -42,9 +43,11 @@ enum Command {
     /// Measure query latency in process (snippets included).
     Bench(BenchArgs),
     /// Serve the search page and the JSON API over HTTP.
+    #[cfg(feature = "server")]
     Serve(ServeArgs),
 }
 
+#[cfg(feature = "server")]
 #[derive(Debug, clap::Args)]
 struct ServeArgs {
     #[command(flatten)]
@@ -227,6 +230,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Command::Export(args) => export_cmd::run(args),
         Command::Eval(args) => eval_cmd::run(args),
         Command::Bench(args) => bench_cmd::run(args),
+        #[cfg(feature = "server")]
         Command::Serve(args) => serve_cmd::run(args),
     }
 }

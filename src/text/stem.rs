@@ -88,21 +88,22 @@ impl<T: TokenStream> TokenStream for CachedStemmerStream<'_, T> {
 
 #[cfg(test)]
 mod tests {
-    use tantivy::tokenizer::{LowerCaser, SimpleTokenizer, Stemmer, TextAnalyzer};
+    use tantivy::tokenizer::{LowerCaser, SimpleTokenizer, TextAnalyzer};
 
     use super::*;
 
     #[test]
-    fn stems_exactly_like_tantivy() {
+    fn cached_stems_are_the_algorithms_stems() {
         let text = "Probiotics probiotic running runs ran generously happily dying skis news news Probiotics";
         let mut ours = TextAnalyzer::builder(SimpleTokenizer::default())
             .filter(LowerCaser)
             .filter(CachedStemmer)
             .build();
-        let mut theirs = TextAnalyzer::builder(SimpleTokenizer::default())
-            .filter(LowerCaser)
-            .filter(Stemmer::default())
-            .build();
+        let stemmer = frostem::Stemmer::new(frostem::Algorithm::English);
+        let expected: Vec<String> = text
+            .split(' ')
+            .map(|w| stemmer.stem(&w.to_lowercase()).into_owned())
+            .collect();
         let collect = |analyzer: &mut TextAnalyzer| {
             let mut stream = analyzer.token_stream(text);
             let mut out = Vec::new();
@@ -111,11 +112,7 @@ mod tests {
             }
             out
         };
-        assert_eq!(collect(&mut ours), collect(&mut theirs));
-        assert_eq!(
-            collect(&mut ours),
-            collect(&mut theirs),
-            "and again, from the cache"
-        );
+        assert_eq!(collect(&mut ours), expected);
+        assert_eq!(collect(&mut ours), expected, "and again, from the cache");
     }
 }
