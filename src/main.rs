@@ -1,18 +1,30 @@
-//! The `healthdex` command: parses the command line and hands over to [`cli`].
+//! The `healthdex` command: parses the command line, hands over to [`cli`], and
+//! prints an error once. Output cut short by a closed pipe (`| head`) is not an
+//! error: the command exits 0 quietly, as ripgrep and fd do.
 
 mod cli;
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
 
 fn main() -> ExitCode {
-    let args = cli::Args::parse();
+    let args = cli::Args::parse_from(cli::dashed_words(std::env::args_os().collect()));
     match cli::run(args) {
         Ok(code) => code,
+        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("healthdex: error: {err:#}");
+            let _ = writeln!(std::io::stderr(), "healthdex: error: {err:#}");
             ExitCode::from(cli::EXIT_ERROR)
         }
     }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }

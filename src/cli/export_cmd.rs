@@ -20,7 +20,7 @@ pub fn run(args: ExportArgs) -> anyhow::Result<ExitCode> {
         exported.articles.retain(|article| !article.meta.draft);
     }
     for warning in &exported.warnings {
-        eprintln!("{warning}");
+        say!("{warning}");
     }
     match &args.out {
         Some(path) => {

@@ -51,10 +51,10 @@ pub(super) fn settings(args: &BuildArgs) -> IndexSettings {
 
 pub(super) fn print_warnings(report: &IndexReport) {
     for warning in &report.warnings {
-        eprintln!("{warning}");
+        say!("{warning}");
     }
     if let Some(reason) = &report.rebuilt {
-        eprintln!("healthdex: rebuilt the whole index: {reason}");
+        say!("healthdex: rebuilt the whole index: {reason}");
     }
 }
 
@@ -95,7 +95,7 @@ fn check(args: &IndexArgs) -> anyhow::Result<ExitCode> {
     }
     problems.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
     for problem in &problems {
-        eprintln!("{problem}");
+        say!("{problem}");
     }
     if !args.quiet {
         println!(

@@ -2,6 +2,14 @@
 //! Nothing here indexes or searches by itself: each command checks its arguments,
 //! calls the library, and prints.
 
+/// Writes a line to stderr; a closed stderr is not worth a panic.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 mod bench_cmd;
 mod eval_cmd;
 mod export_cmd;
@@ -24,7 +32,13 @@ pub const EXIT_WARNINGS: u8 = 3;
 
 /// Search engine for Markdown health articles: ranked sections with snippets.
 #[derive(Debug, Parser)]
-#[command(name = "healthdex", version, about, max_term_width = 100)]
+#[command(
+    name = "healthdex",
+    version,
+    about,
+    max_term_width = 100,
+    args_override_self = true
+)]
 pub struct Args {
     #[command(subcommand)]
     command: Command,
@@ -175,6 +189,15 @@ enum ExportFormat {
     Json,
 }
 
+/// When to mark matches with terminal colors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ColorChoice {
+    /// When writing to a terminal and `NO_COLOR` is not set.
+    Auto,
+    Always,
+    Never,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
     Text,
@@ -183,9 +206,13 @@ enum Format {
 
 #[derive(Debug, clap::Args)]
 struct SearchArgs {
-    /// What to look for. Words, "quoted phrases"; put `--` before a query that starts with `-`.
-    #[arg(required = true, num_args = 1.., value_name = "QUERY")]
+    /// What to look for: words, "quoted phrases", -excluded words, operators
+    /// (see the README); put `--` before a query that starts with `-`.
+    #[arg(required_unless_present = "excluded", num_args = 1.., value_name = "QUERY")]
     query: Vec<String>,
+    /// `-word` exclusions typed among the query words (filled in by [`dashed_words`]).
+    #[arg(long = "exclude-word", hide = true, value_name = "WORD")]
+    excluded: Vec<String>,
     #[command(flatten)]
     index: IndexChoice,
     /// Number of sections (or articles, with --group) to show.
@@ -212,9 +239,73 @@ struct SearchArgs {
     /// One entry per article with its best sections.
     #[arg(long)]
     group: bool,
-    /// Show what each part of the query added to each hit's score.
+    /// Show how the query was understood and what each part added to each hit's score.
     #[arg(long)]
     explain: bool,
+    /// Mark matches in color.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    color: ColorChoice,
+}
+
+/// Short options of `search` (`-n 5`, `-n5`, `-h`): every other word that starts
+/// with a single `-` is a `-word` exclusion, as the query syntax says.
+fn is_short_option(arg: &str) -> bool {
+    match arg.strip_prefix("-n") {
+        Some(rest) => rest.is_empty() || rest.bytes().all(|b| b.is_ascii_digit()),
+        None => arg == "-h",
+    }
+}
+
+/// Rewrites `-word` arguments of `search` (before any `--`) as hidden
+/// `--exclude-word=word` options, so `healthdex search probiotics -skin` excludes
+/// "skin" instead of failing on an unknown `-s` flag.
+pub fn dashed_words(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    let Some(search) = args.iter().position(|a| a == "search") else {
+        return args;
+    };
+    let mut out = Vec::with_capacity(args.len());
+    let mut after_separator = false;
+    let mut takes_value = false;
+    for (i, arg) in args.into_iter().enumerate() {
+        let text = arg.to_string_lossy();
+        let rewrite = i > search
+            && !after_separator
+            && !takes_value
+            && text.starts_with('-')
+            && !text.starts_with("--")
+            && text.len() > 1
+            && !is_short_option(&text);
+        takes_value = i > search
+            && !after_separator
+            && (text == "-n"
+                || text.starts_with("--") && !text.contains('=') && option_takes_value(&text));
+        after_separator |= i > search && text == "--";
+        if rewrite {
+            out.push(format!("--exclude-word={}", &text[1..]).into());
+        } else {
+            out.push(arg);
+        }
+    }
+    out
+}
+
+/// Long options of `search` that take a value in the next argument.
+fn option_takes_value(option: &str) -> bool {
+    const WITH_VALUE: &[&str] = &[
+        "--limit",
+        "--offset",
+        "--format",
+        "--tag",
+        "--author",
+        "--since",
+        "--until",
+        "--color",
+        "--index",
+        "--corpus",
+        "--config",
+        "--exclude-word",
+    ];
+    WITH_VALUE.contains(&option)
 }
 
 fn parse_date(text: &str) -> Result<Date, String> {

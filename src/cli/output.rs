@@ -1,7 +1,8 @@
 //! Printing search results: JSON (the serde form of [`SearchResults`]) or text for
-//! people, with matches in bold when writing to a terminal and `NO_COLOR` is unset.
+//! people, with matches in bold when colors are on (`--color`). Both write to
+//! stdout and return the write error, so a closed pipe ends the command quietly.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 
 use healthdex::search::{Group, Hit, SearchResults};
 
@@ -12,16 +13,18 @@ const RESET: &str = "\x1b[0m";
 const WRAP: usize = 78;
 
 pub fn print_json(results: &SearchResults) -> anyhow::Result<()> {
-    let mut out = std::io::stdout().lock();
-    serde_json::to_writer_pretty(&mut out, results)?;
-    writeln!(out)?;
+    let mut json = serde_json::to_vec_pretty(results)?;
+    json.push(b'\n');
+    std::io::stdout().lock().write_all(&json)?;
     Ok(())
 }
 
-pub fn print_text(results: &SearchResults, offset: usize) -> anyhow::Result<()> {
-    let color = std::io::stdout().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+/// Longest query echoed in the text footer, in characters.
+const ECHO_CHARS: usize = 80;
+
+pub fn print_text(results: &SearchResults, offset: usize, color: bool) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
+    write_plan(&mut out, results)?;
     write_notes(&mut out, results)?;
     let shown = match &results.groups {
         Some(groups) => write_groups(&mut out, groups, offset, color)?,
@@ -32,8 +35,9 @@ pub fn print_text(results: &SearchResults, offset: usize) -> anyhow::Result<()> 
             results.hits.len()
         }
     };
+    let echo = echo(&results.query);
     if shown == 0 {
-        writeln!(out, "No sections match “{}”.", results.query)?;
+        writeln!(out, "No sections match “{echo}”.")?;
     } else {
         let unit = if results.groups.is_some() {
             "articles"
@@ -46,10 +50,86 @@ pub fn print_text(results: &SearchResults, offset: usize) -> anyhow::Result<()> 
             offset + 1,
             offset + shown,
             results.total,
-            results.query
+            echo
         )?;
     }
     Ok(())
+}
+
+/// The query as echoed back: at most [`ECHO_CHARS`] characters.
+fn echo(query: &str) -> String {
+    match query.char_indices().nth(ECHO_CHARS) {
+        Some((cut, _)) => format!("{}…", &query[..cut]),
+        None => query.to_string(),
+    }
+}
+
+/// With `--explain`: how the query was understood.
+fn write_plan(out: &mut impl Write, results: &SearchResults) -> std::io::Result<()> {
+    let Some(plan) = &results.plan else {
+        return Ok(());
+    };
+    writeln!(out, "Understood as:")?;
+    for slot in &plan.slots {
+        writeln!(out, "  {}", slot.label)?;
+    }
+    writeln!(
+        out,
+        "  sections must match {} of these {} first",
+        plan.needed,
+        plan.slots.len()
+    )?;
+    for required in &plan.required {
+        writeln!(out, "  required: {}", required.label)?;
+    }
+    for boost in &plan.boosts {
+        writeln!(out, "  boost: {}", boost.label)?;
+    }
+    if !plan.excluded.is_empty() {
+        let words: Vec<String> = plan
+            .excluded
+            .iter()
+            .map(|p| {
+                p.words
+                    .iter()
+                    .map(|(_, w)| w.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect();
+        writeln!(out, "  excluded: {}", words.join(", "))?;
+    }
+    let filters = &plan.filters;
+    if !filters.tags.is_empty() || !filters.authors.is_empty() {
+        writeln!(
+            out,
+            "  filters: tags [{}], authors [{}]",
+            filters.tags.join(", "),
+            filters.authors.join(", ")
+        )?;
+    }
+    if filters.since.is_some() || filters.until.is_some() {
+        let day =
+            |d: Option<healthdex::article::Date>| d.map_or("…".to_string(), |d| d.to_string());
+        writeln!(
+            out,
+            "  dated {} to {}",
+            day(filters.since),
+            day(filters.until)
+        )?;
+    }
+    if !plan.notes.dropped.is_empty() {
+        writeln!(out, "  left out: {}", plan.notes.dropped.join(", "))?;
+    }
+    for correction in &plan.notes.corrections {
+        writeln!(
+            out,
+            "  \"{}\" is not in the index; also searched {}",
+            correction.typed,
+            correction.read_as.join(", ")
+        )?;
+    }
+    writeln!(out)
 }
 
 /// "Did you mean" and the synonyms that were searched too.

@@ -9,14 +9,14 @@ use healthdex::search::{Engine, Filters, SearchRequest, SearchResults};
 use healthdex::{Error, Warning, config};
 
 use super::index_cmd::summary;
-use super::{Format, IndexChoice, SearchArgs, output};
+use super::{ColorChoice, Format, IndexChoice, SearchArgs, output};
 
 /// Folder indexed when there is no index and no `--corpus`.
 const DEFAULT_CORPUS: &str = "corpus";
 
 pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
     let request = SearchRequest {
-        query: args.query.join(" "),
+        query: query_text(&args),
         limit: usize::from(args.limit),
         offset: args.offset as usize,
         filters: Filters {
@@ -32,9 +32,35 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
     let results = search_fresh(&args.index, &request)?;
     match args.format {
         Format::Json => output::print_json(&results)?,
-        Format::Text => output::print_text(&results, request.offset)?,
+        Format::Text => output::print_text(&results, request.offset, color(args.color))?,
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The query words, with the `-word` exclusions typed among them.
+fn query_text(args: &SearchArgs) -> String {
+    let excluded = args.excluded.iter().map(|word| match word.contains(' ') {
+        true => format!("-\"{word}\""),
+        false => format!("-{word}"),
+    });
+    args.query
+        .iter()
+        .cloned()
+        .chain(excluded)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn color(choice: ColorChoice) -> bool {
+    use std::io::IsTerminal;
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    }
 }
 
 /// Searches the last commit while another thread checks the corpus for changes
@@ -130,20 +156,17 @@ fn report_refresh(refreshed: &Refreshed) {
         Refreshed::Unchanged => {}
         Refreshed::Updated { report, why } => {
             if let Some(why) = why {
-                eprintln!("healthdex: {why}");
+                say!("healthdex: {why}");
             }
             if why.is_some() || report.changed_anything() {
-                report
-                    .warnings
-                    .iter()
-                    .for_each(|w: &Warning| eprintln!("{w}"));
-                eprintln!("healthdex: {}", summary(report));
+                report.warnings.iter().for_each(|w: &Warning| say!("{w}"));
+                say!("healthdex: {}", summary(report));
             }
         }
-        Refreshed::Busy => eprintln!(
+        Refreshed::Busy => say!(
             "healthdex: the index is being updated by another process; searching the last committed version"
         ),
-        Refreshed::CorpusMissing(root) => eprintln!(
+        Refreshed::CorpusMissing(root) => say!(
             "healthdex: `{}`, the folder this index was built from, is gone; searching the index as it is",
             root.display()
         ),

@@ -17,8 +17,8 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         .enable_all()
         .build()?;
     runtime.block_on(serve::serve(state, address, |bound| {
-        eprintln!("healthdex: serving http://{bound}/ (Ctrl-C to stop)");
+        say!("healthdex: serving http://{bound}/ (Ctrl-C to stop)");
     }))?;
-    eprintln!("healthdex: stopped");
+    say!("healthdex: stopped");
     Ok(ExitCode::SUCCESS)
 }

@@ -84,13 +84,16 @@ impl SearchRequest {
     }
 }
 
-/// The answer to a [`SearchRequest`].
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+/// The answer to a [`SearchRequest`]. In JSON, `groups` replaces `hits` when
+/// grouping was asked for.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 pub struct SearchResults {
+    /// The query as read (its first [`understand::MAX_QUERY_CHARS`] characters).
     pub query: String,
     /// Number of matching sections (not only those returned).
     pub total: usize,
     /// The page of sections (empty when grouping).
+    #[serde(default)]
     pub hits: Vec<Hit>,
     /// The page of articles, when grouping was asked for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -106,6 +109,30 @@ pub struct SearchResults {
     /// How the query was understood (when an explanation was asked for).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan: Option<QueryPlan>,
+}
+
+impl Serialize for SearchResults {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("query", &self.query)?;
+        map.serialize_entry("total", &self.total)?;
+        match &self.groups {
+            Some(groups) => map.serialize_entry("groups", groups)?,
+            None => map.serialize_entry("hits", &self.hits)?,
+        }
+        map.serialize_entry("facets", &self.facets)?;
+        map.serialize_entry("also_searched", &self.also_searched)?;
+        map.serialize_entry("corrections", &self.corrections)?;
+        map.serialize_entry("did_you_mean", &self.did_you_mean)?;
+        if let Some(plan) = &self.plan {
+            map.serialize_entry("plan", plan)?;
+        }
+        map.end()
+    }
 }
 
 /// Facet counts of the matching sections.
@@ -239,7 +266,7 @@ impl Engine {
         check_request(request)?;
         let searcher = self.reader.searcher();
         let mut results = SearchResults {
-            query: request.query.clone(),
+            query: understand::clip(&request.query).to_string(),
             ..SearchResults::default()
         };
         let mut analyzer = self.borrow_analyzer();

@@ -26,7 +26,7 @@ mod synonyms;
 
 use serde::{Deserialize, Serialize};
 
-pub use parse::{Filters, Item, MAX_QUERY_CHARS, ParsedQuery, Scope, parse};
+pub use parse::{Filters, Item, MAX_QUERY_CHARS, ParsedQuery, Scope, clip, parse};
 pub use spelling::{Candidate, Vocabulary, allowed_edits, candidates};
 pub use synonyms::{MAX_EXPANSIONS, Match, SynonymError, Synonyms, Term};
 

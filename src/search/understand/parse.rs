@@ -88,12 +88,17 @@ struct Token<'a> {
     item: Item,
 }
 
-/// Reads a query. Never fails.
-pub fn parse(text: &str) -> ParsedQuery {
-    let text = match text.char_indices().nth(MAX_QUERY_CHARS) {
+/// The part of a query that is read: its first [`MAX_QUERY_CHARS`] characters.
+pub fn clip(text: &str) -> &str {
+    match text.char_indices().nth(MAX_QUERY_CHARS) {
         Some((cut, _)) => &text[..cut],
         None => text,
-    };
+    }
+}
+
+/// Reads a query. Never fails.
+pub fn parse(text: &str) -> ParsedQuery {
+    let text = clip(text);
     let mut query = ParsedQuery::default();
     let mut join_next = false;
     for token in tokens(text).into_iter().take(MAX_ITEMS) {
