@@ -62,7 +62,36 @@ pub enum Error {
     },
 }
 
+/// What kind of problem an [`Error`] is, for callers that answer differently (an
+/// HTTP status, an exit code).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// The request itself is wrong; repeating it will not help.
+    BadRequest,
+    /// The index is missing, being rebuilt or locked: try again later.
+    Unavailable,
+    /// healthdex refused to do something that would lose data.
+    Refused,
+    /// A path or configuration the user gave is wrong.
+    Setup,
+    /// Reading or writing failed.
+    Internal,
+}
+
 impl Error {
+    /// The kind of this error.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::InvalidRequest(_) => ErrorKind::BadRequest,
+            Error::NoIndex(_) | Error::IncompatibleIndex { .. } | Error::Locked { .. } => {
+                ErrorKind::Unavailable
+            }
+            Error::NotAnIndex { .. } | Error::MassRemoval { .. } => ErrorKind::Refused,
+            Error::NotADirectory(_) | Error::Config { .. } => ErrorKind::Setup,
+            Error::Io { .. } | Error::Tantivy { .. } => ErrorKind::Internal,
+        }
+    }
+
     /// Wraps an I/O error with the path it concerns.
     pub fn io(path: impl Into<PathBuf>, cause: std::io::Error) -> Self {
         Error::Io {

@@ -46,4 +46,4 @@ pub mod serve;
 pub mod text;
 
 pub use diagnostics::{Severity, Warning};
-pub use error::{Error, Result};
+pub use error::{Error, ErrorKind, Result};

@@ -16,7 +16,13 @@ fn main() -> ExitCode {
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
             let _ = writeln!(std::io::stderr(), "healthdex: error: {err:#}");
-            ExitCode::from(cli::EXIT_ERROR)
+            let bad_request = err
+                .downcast_ref::<healthdex::Error>()
+                .is_some_and(|e| e.kind() == healthdex::ErrorKind::BadRequest);
+            ExitCode::from(match bad_request {
+                true => cli::EXIT_USAGE,
+                false => cli::EXIT_ERROR,
+            })
         }
     }
 }

@@ -27,6 +27,8 @@ use healthdex::article::Date;
 
 /// Exit code for a runtime error (bad path, locked index, ...).
 pub const EXIT_ERROR: u8 = 1;
+/// Exit code for a request out of bounds (as clap uses for bad arguments).
+pub const EXIT_USAGE: u8 = 2;
 /// Exit code when `--strict` is given and an article had a problem.
 pub const EXIT_WARNINGS: u8 = 3;
 
@@ -216,11 +218,11 @@ struct SearchArgs {
     #[command(flatten)]
     index: IndexChoice,
     /// Number of sections (or articles, with --group) to show.
-    #[arg(long, short = 'n', default_value_t = 10, value_parser = clap::value_parser!(u16).range(1..=1000))]
-    limit: u16,
+    #[arg(long, short = 'n', default_value_t = healthdex::search::limits::DEFAULT_LIMIT)]
+    limit: usize,
     /// Number of sections to skip (for paging).
-    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=100_000))]
-    offset: u32,
+    #[arg(long, default_value_t = 0)]
+    offset: usize,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,

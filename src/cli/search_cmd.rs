@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use healthdex::index::{self, Refresh, Refreshed, Verdict};
-use healthdex::search::{Engine, Filters, SearchRequest, SearchResults};
+use healthdex::search::{Engine, Filters, Profile, SearchRequest, SearchResults};
 use healthdex::{Error, Warning, config};
 
 use super::index_cmd::summary;
@@ -17,8 +17,8 @@ const DEFAULT_CORPUS: &str = "corpus";
 pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
     let request = SearchRequest {
         query: query_text(&args),
-        limit: usize::from(args.limit),
-        offset: args.offset as usize,
+        limit: args.limit,
+        offset: args.offset,
         filters: Filters {
             tags: args.tag.clone(),
             authors: args.author.clone(),
@@ -29,6 +29,7 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
         explain: args.explain,
         facets: args.format == Format::Json,
     };
+    request.validate(&Profile::LIBRARY)?;
     let results = search_fresh(&args.index, &request)?;
     match args.format {
         Format::Json => output::print_json(&results)?,

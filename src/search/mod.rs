@@ -14,7 +14,9 @@
 pub mod bench;
 pub mod compile;
 pub mod eval;
+pub mod limits;
 mod options;
+mod request;
 pub mod snippet;
 pub mod suggest;
 pub mod understand;
@@ -32,7 +34,9 @@ use tantivy::query::{EnableScoring, Query};
 use tantivy::schema::{Facet, Value};
 use tantivy::{DocAddress, IndexReader, ReloadPolicy, Score, Searcher, TantivyDocument, Term};
 
+pub use limits::Profile;
 pub use options::{FieldWeights, Mode, SearchOptions};
+pub use request::{RawRequest, SearchRequest};
 pub use snippet::Snippet;
 pub use understand::{Correction, Filters, QueryPlan, Synonyms};
 
@@ -42,53 +46,16 @@ use crate::index::{self, OpenIndex};
 use crate::text::Analyzer;
 use crate::{Error, Result};
 use compile::{Compiled, compile, compile_baseline};
+use limits::{FIRST_PAGE, MAX_ARRANGED_SECTIONS, SECTIONS_PER_GROUP};
 use snippet::SnippetMaker;
 use understand::{Context, understand};
 use vocabulary::IndexVocabulary;
-
-/// Most hits (or groups) returned for one request.
-pub const MAX_LIMIT: usize = 1_000;
-/// Deepest offset into the results a request may ask for.
-pub const MAX_OFFSET: usize = 100_000;
-/// Sections shown per article in grouped results.
-pub const SECTIONS_PER_GROUP: usize = 3;
-/// Ranks in which no article may have more than `per_article` sections.
-pub const FIRST_PAGE: usize = 10;
-/// Most candidate sections read to arrange a page.
-const MAX_CANDIDATES: usize = 5_000;
-
-/// One search request.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct SearchRequest {
-    pub query: String,
-    pub limit: usize,
-    pub offset: usize,
-    /// Restrictions added to those typed in the query (`tag:` …).
-    pub filters: Filters,
-    /// One entry per article with its best sections, instead of single sections.
-    pub group: bool,
-    /// Say why each hit scored as it did.
-    pub explain: bool,
-    /// Count tags over all matching sections (for filter menus).
-    pub facets: bool,
-}
-
-impl SearchRequest {
-    /// The first ten hits for `query`.
-    pub fn new(query: impl Into<String>) -> SearchRequest {
-        SearchRequest {
-            query: query.into(),
-            limit: 10,
-            ..SearchRequest::default()
-        }
-    }
-}
 
 /// The answer to a [`SearchRequest`]. In JSON, `groups` replaces `hits` when
 /// grouping was asked for.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 pub struct SearchResults {
-    /// The query as read (its first [`understand::MAX_QUERY_CHARS`] characters).
+    /// The query as read (its first [`limits::MAX_QUERY_CHARS`] characters).
     pub query: String,
     /// Number of matching sections (not only those returned).
     pub total: usize,
@@ -263,7 +230,7 @@ impl Engine {
 
     /// Runs a search and returns the requested page.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
-        check_request(request)?;
+        request.validate(&Profile::LIBRARY)?;
         let searcher = self.reader.searcher();
         let mut results = SearchResults {
             query: understand::clip(&request.query).to_string(),
@@ -379,7 +346,7 @@ impl Engine {
         } else {
             wanted
         };
-        depth.clamp(1, MAX_CANDIDATES.max(wanted))
+        depth.clamp(1, MAX_ARRANGED_SECTIONS.max(wanted))
     }
 
     /// Runs a query: the best `depth` sections, the total, and tag counts.
@@ -625,20 +592,4 @@ fn snippet_source(doc: &TantivyDocument, fields: &Fields) -> String {
         .filter_map(|v| v.as_str())
         .collect();
     citations.join("\n")
-}
-
-fn check_request(request: &SearchRequest) -> Result<()> {
-    if request.limit == 0 || request.limit > MAX_LIMIT {
-        return Err(Error::InvalidRequest(format!(
-            "limit must be 1 to {MAX_LIMIT}, not {}",
-            request.limit
-        )));
-    }
-    if request.offset > MAX_OFFSET {
-        return Err(Error::InvalidRequest(format!(
-            "offset must be at most {MAX_OFFSET}, not {}",
-            request.offset
-        )));
-    }
-    Ok(())
 }

@@ -8,7 +8,7 @@
 //! | route | answer |
 //! |---|---|
 //! | `GET /` | the search page (`page/index.html`, `app.css`, `app.js`) |
-//! | `GET /api/search?q=&limit=&offset=&tag=&group=` | the JSON of `search --format json` |
+//! | `GET /api/search?q=&limit=&offset=&tag=&author=&since=&until=&group=&explain=` | the JSON of `search --format json` (`tag` and `author` repeatable) |
 //! | `GET /api/suggest?q=` | completions of the last word, from titles and headings |
 //! | `GET /api/articles/{path}` | an article's metadata, sections and parsed references |
 //! | `GET /healthz` | `{"status": "ok", "sections": N}` |
@@ -19,7 +19,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query, RawQuery, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -30,17 +30,9 @@ use tower_http::timeout::TimeoutLayer;
 
 use crate::article::{Article, ParseOptions, parse_article};
 use crate::index::{self, Manifest};
-use crate::search::{Engine, Filters, SearchRequest};
-use crate::{Error, corpus};
-
-/// Longest query accepted, in characters.
-pub const MAX_QUERY_CHARS: usize = 512;
-/// Most hits (or groups) one request may ask for.
-pub const MAX_LIMIT: usize = 100;
-/// Deepest offset one request may ask for.
-pub const MAX_OFFSET: usize = 10_000;
-/// Completions returned by `/api/suggest`.
-const SUGGESTIONS: usize = 8;
+use crate::search::limits::SUGGESTIONS;
+use crate::search::{Engine, Profile, RawRequest};
+use crate::{Error, ErrorKind, corpus};
 /// A request that takes longer is answered with 408.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 /// Requests handled at once; more wait their turn.
@@ -167,6 +159,25 @@ impl ApiError {
     }
 }
 
+impl From<Error> for ApiError {
+    /// A library error answered by its kind: the caller's mistake is a 400, an
+    /// index that is missing or busy a 503, anything else a 500.
+    fn from(error: Error) -> ApiError {
+        let status = match error.kind() {
+            ErrorKind::BadRequest => StatusCode::BAD_REQUEST,
+            ErrorKind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ErrorKind::Refused | ErrorKind::Setup | ErrorKind::Internal => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
+        };
+        let message = match &error {
+            Error::InvalidRequest(message) => message.clone(),
+            other => other.to_string(),
+        };
+        ApiError::new(status, message)
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = json!({"error": self.message, "status": self.status.as_u16()});
@@ -201,14 +212,10 @@ fn asset(content_type: &'static str, body: &'static str) -> Response {
     (headers, body).into_response()
 }
 
-/// Query-string parameters, read as text so every problem gets a JSON answer.
+/// The `q` parameter of `/api/suggest`, read as text so every problem gets a JSON answer.
 #[derive(Debug, Default, Deserialize)]
 struct Params {
     q: Option<String>,
-    limit: Option<String>,
-    offset: Option<String>,
-    tag: Option<String>,
-    group: Option<String>,
 }
 
 impl Params {
@@ -219,61 +226,21 @@ impl Params {
                 "the query is empty; pass it as ?q=...",
             ));
         }
-        if q.chars().count() > MAX_QUERY_CHARS {
+        let max = Profile::HTTP.max_query_chars;
+        if q.chars().count() > max {
             return Err(ApiError::bad_request(format!(
-                "the query is longer than {MAX_QUERY_CHARS} characters"
+                "the query is longer than {max} characters"
             )));
         }
         Ok(q.to_string())
     }
-
-    fn request(&self) -> Result<SearchRequest, ApiError> {
-        Ok(SearchRequest {
-            query: self.query()?,
-            limit: number("limit", self.limit.as_deref(), 10, 1, MAX_LIMIT)?,
-            offset: number("offset", self.offset.as_deref(), 0, 0, MAX_OFFSET)?,
-            filters: Filters {
-                tags: self
-                    .tag
-                    .iter()
-                    .filter(|t| !t.trim().is_empty())
-                    .cloned()
-                    .collect(),
-                ..Filters::default()
-            },
-            group: flag("group", self.group.as_deref())?,
-            explain: false,
-            facets: true,
-        })
-    }
 }
 
-fn number(
-    name: &str,
-    value: Option<&str>,
-    default: usize,
-    min: usize,
-    max: usize,
-) -> Result<usize, ApiError> {
-    let Some(text) = value.map(str::trim).filter(|t| !t.is_empty()) else {
-        return Ok(default);
-    };
-    match text.parse::<usize>() {
-        Ok(n) if (min..=max).contains(&n) => Ok(n),
-        _ => Err(ApiError::bad_request(format!(
-            "{name} must be a whole number from {min} to {max}, not `{text}`"
-        ))),
-    }
-}
-
-fn flag(name: &str, value: Option<&str>) -> Result<bool, ApiError> {
-    match value.map(str::trim) {
-        None | Some("" | "0" | "false" | "no") => Ok(false),
-        Some("1" | "true" | "yes") => Ok(true),
-        Some(other) => Err(ApiError::bad_request(format!(
-            "{name} must be 1 or 0, not `{other}`"
-        ))),
-    }
+/// The search parameters of a query string (`tag` and `author` may repeat).
+fn search_request(query: Option<&str>) -> Result<crate::search::SearchRequest, ApiError> {
+    let pairs = form_urlencoded::parse(query.unwrap_or("").as_bytes())
+        .map(|(name, value)| (name.into_owned(), value.into_owned()));
+    Ok(RawRequest::from_pairs(pairs).into_request(&Profile::HTTP)?)
 }
 
 fn params(extracted: Result<Query<Params>, QueryRejection>) -> Result<Params, ApiError> {
@@ -296,11 +263,10 @@ async fn blocking<T: Send + 'static>(
 
 async fn search(
     State(state): State<Arc<AppState>>,
-    query: Result<Query<Params>, QueryRejection>,
+    RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
-    let request = params(query)?.request()?;
-    let results =
-        blocking(move || state.engine.search(&request).map_err(ApiError::internal)).await?;
+    let request = search_request(query.as_deref())?;
+    let results = blocking(move || Ok(state.engine.search(&request)?)).await?;
     Ok(Json(results).into_response())
 }
 
@@ -384,22 +350,35 @@ mod tests {
     use super::*;
 
     #[test]
-    fn numbers_and_flags_are_checked() {
-        assert_eq!(number("limit", None, 10, 1, 100).unwrap(), 10);
-        assert_eq!(number("limit", Some("5"), 10, 1, 100).unwrap(), 5);
-        for bad in ["0", "101", "-1", "ten", "1e3"] {
-            assert!(number("limit", Some(bad), 10, 1, 100).is_err(), "{bad}");
-        }
-        assert!(flag("group", Some("1")).unwrap());
-        assert!(!flag("group", None).unwrap());
-        assert!(flag("group", Some("maybe")).is_err());
+    fn repeated_tags_and_every_filter_reach_the_request() {
+        let request = search_request(Some(
+            "q=leaky%20gut&tag=gut&tag=skin&author=Osei&since=2020-01-01&until=2024-12-31&explain=1",
+        ))
+        .unwrap();
+        assert_eq!(request.query, "leaky gut");
+        assert_eq!(request.filters.tags, ["gut", "skin"]);
+        assert_eq!(request.filters.authors, ["Osei"]);
+        assert!(request.filters.since.is_some() && request.filters.until.is_some());
+        assert!(request.explain);
+    }
+
+    #[test]
+    fn library_errors_get_the_status_of_their_kind() {
+        let bad = ApiError::from(Error::InvalidRequest("limit must be 1 to 100".into()));
+        assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+        assert_eq!(bad.message, "limit must be 1 to 100");
+        let busy = ApiError::from(Error::NoIndex(PathBuf::from("x")));
+        assert_eq!(busy.status, StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(
+            search_request(Some("q=gut&limit=101")).unwrap_err().status,
+            StatusCode::BAD_REQUEST
+        );
     }
 
     #[test]
     fn queries_must_be_present_and_bounded() {
         let params = |q: &str| Params {
             q: Some(q.to_string()),
-            ..Params::default()
         };
         assert!(params("  ").query().is_err());
         assert!(params(&"a".repeat(513)).query().is_err());

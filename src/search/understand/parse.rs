@@ -19,10 +19,8 @@
 
 use crate::article::Date;
 
-/// Longest query read, in characters; the rest is ignored.
-pub const MAX_QUERY_CHARS: usize = 1_000;
-/// Most items (words, phrases, operators) read from one query.
-const MAX_ITEMS: usize = 64;
+pub use crate::search::limits::MAX_QUERY_CHARS;
+use crate::search::limits::MAX_QUERY_ITEMS as MAX_ITEMS;
 
 /// A query after operators have been recognised.
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -9,8 +9,7 @@
 //! The vocabulary is behind the [`Vocabulary`] trait: the index implements it with
 //! its term dictionary, tests with a map, and another target could with its own.
 
-/// Alternatives kept for one misspelled word.
-const MAX_CANDIDATES: usize = 3;
+use crate::search::limits::CORRECTIONS_PER_WORD;
 /// Words shorter than this (in characters) are not corrected.
 const MIN_CHARS_ONE_EDIT: usize = 5;
 /// Words at least this long may be two edits away.
@@ -60,7 +59,7 @@ pub fn candidates(vocabulary: &dyn Vocabulary, word: &str) -> Vec<Candidate> {
             .cmp(&a.doc_freq)
             .then_with(|| a.word.cmp(&b.word))
     });
-    found.truncate(MAX_CANDIDATES);
+    found.truncate(CORRECTIONS_PER_WORD);
     found
 }
 
