@@ -13,11 +13,11 @@
 use std::ops::Bound;
 
 use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, Occur, PhraseQuery, Query,
-    RangeQuery, TermQuery,
+    BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, EnableScoring, Explanation,
+    Occur, PhraseQuery, Query, RangeQuery, Scorer, TermQuery, Weight,
 };
 use tantivy::schema::{Facet, Field, IndexRecordOption};
-use tantivy::{DateTime, Term};
+use tantivy::{DateTime, DocId, DocSet, Score, SegmentReader, Term};
 
 use super::options::FieldWeights;
 use super::understand::{Matcher, Phrase, PlanFilters, QueryPlan, Slot, Within};
@@ -180,7 +180,10 @@ impl Lowering<'_> {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = plan
             .excluded
             .iter()
-            .map(|phrase| (Occur::MustNot, self.phrase(phrase, 1.0)))
+            .map(|phrase| {
+                let query: Box<dyn Query> = Box::new(Excluded(self.phrase(phrase, 1.0)));
+                (Occur::MustNot, query)
+            })
             .collect();
         clauses.extend(self.filters(&plan.filters));
         clauses
@@ -214,6 +217,72 @@ impl Lowering<'_> {
             clauses.push((Occur::Must, filter(Box::new(range))));
         }
         clauses
+    }
+}
+
+/// An excluded query, whose scorers are only ever moved forward. tantivy 0.27 asks
+/// an exclusion's scorer whether it holds a document *before* the one it stands on
+/// (`seek_danger` on a phrase scorer that found nothing), which its phrase scorer
+/// rejects with a debug assertion (`skin -"gut 0"`); answering from the current
+/// position is what the release build does, and is correct.
+#[derive(Debug)]
+struct Excluded(Box<dyn Query>);
+
+impl Clone for Excluded {
+    fn clone(&self) -> Self {
+        Excluded(self.0.box_clone())
+    }
+}
+
+impl Query for Excluded {
+    fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        Ok(Box::new(ExcludedWeight(self.0.weight(scoring)?)))
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        self.0.query_terms(visitor);
+    }
+}
+
+struct ExcludedWeight(Box<dyn Weight>);
+
+impl Weight for ExcludedWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        Ok(Box::new(Forward(self.0.scorer(reader, boost)?)))
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        self.0.explain(reader, doc)
+    }
+}
+
+/// A scorer that ignores requests to seek backwards.
+struct Forward(Box<dyn Scorer>);
+
+impl DocSet for Forward {
+    fn advance(&mut self) -> DocId {
+        self.0.advance()
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        match self.0.doc() {
+            doc if doc >= target => doc,
+            _ => self.0.seek(target),
+        }
+    }
+
+    fn doc(&self) -> DocId {
+        self.0.doc()
+    }
+
+    fn size_hint(&self) -> u32 {
+        self.0.size_hint()
+    }
+}
+
+impl Scorer for Forward {
+    fn score(&mut self) -> Score {
+        self.0.score()
     }
 }
 

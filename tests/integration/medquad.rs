@@ -1,22 +1,7 @@
-//! Checks at scale on the MedQuAD articles in `../shared/data/medquad`, skipped
-//! with a message when that folder is not there.
+//! Checks at scale on the MedQuAD articles in `../shared/data/medquad` (mandatory
+//! when `HEALTHDEX_REQUIRE_DATA` is set, as in CI).
 
-use std::path::PathBuf;
-
-use crate::util::{healthdex, search_json};
-
-fn medquad() -> Option<PathBuf> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/medquad");
-    if path.is_dir() {
-        Some(path)
-    } else {
-        eprintln!(
-            "skipping: {} not found (MedQuAD is read from ../shared/data)",
-            path.display()
-        );
-        None
-    }
-}
+use crate::util::{healthdex, medquad, search_json};
 
 #[test]
 fn medquad_indexes_every_article_and_finds_acromegaly_symptoms() {

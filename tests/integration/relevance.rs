@@ -1,26 +1,22 @@
 //! The relevance suite as tests: floors on the bundled corpus, and the MedQuAD
-//! target (at least 25% above plain BM25, no query class below it) when
-//! `../shared/data/medquad` is present.
+//! target (at least 25% above plain BM25, no query class below it) on
+//! `../shared/data/medquad` (mandatory when `HEALTHDEX_REQUIRE_DATA` is set).
 
 use std::path::Path;
 
-use healthdex::index::{self, IndexOptions};
+use healthdex::search::SearchOptions;
 use healthdex::search::eval::{self, Report};
-use healthdex::search::{Engine, SearchOptions};
 
-use crate::util::repo_corpus;
+use crate::util::{medquad, repo_corpus, shared_index};
 
 fn evaluate(corpus: &Path, judgments: &str) -> Report {
-    let dir = tempfile::tempdir().unwrap();
-    let options = IndexOptions::new(corpus.to_path_buf(), dir.path().join("index"));
-    index::update(&options).unwrap();
-    let engine = Engine::open(&options.index_dir).unwrap();
+    let engine = shared_index(corpus);
     let baseline = engine.with_options(SearchOptions::baseline());
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/relevance")
         .join(judgments);
     let judged = eval::read_judgments(&std::fs::read_to_string(path).unwrap()).unwrap();
-    eval::evaluate(&engine, &baseline, &judged).unwrap()
+    eval::evaluate(engine, &baseline, &judged).unwrap()
 }
 
 #[test]
@@ -43,14 +39,7 @@ fn bundled_corpus_meets_its_relevance_floors() {
 
 #[test]
 fn medquad_beats_plain_bm25_by_a_quarter_in_every_class() {
-    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/medquad");
-    if !data.is_dir() {
-        eprintln!(
-            "skipping: {} not found (MedQuAD is read from ../shared/data)",
-            data.display()
-        );
-        return;
-    }
+    let Some(data) = medquad() else { return };
     let report = evaluate(&data, "medquad.jsonl");
     let all = &report.overall;
     assert!(all.queries >= 60);

@@ -181,3 +181,41 @@ fn unchunk(body: &str) -> String {
     }
     out
 }
+
+/// `../shared/data/medquad`, the 5,475 MedQuAD articles, if this machine has them.
+/// With `HEALTHDEX_REQUIRE_DATA` set (as `.ci/run` does), a missing folder fails
+/// the test instead of skipping it.
+pub fn medquad() -> Option<PathBuf> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/medquad");
+    if path.is_dir() {
+        return Some(path);
+    }
+    assert!(
+        std::env::var_os("HEALTHDEX_REQUIRE_DATA").is_none(),
+        "HEALTHDEX_REQUIRE_DATA is set but {} is missing",
+        path.display()
+    );
+    eprintln!(
+        "skipping: {} not found (MedQuAD is read from ../shared/data)",
+        path.display()
+    );
+    None
+}
+
+/// An index of a corpus folder, built once per test binary and shared by every
+/// test that asks for the same folder.
+pub fn shared_index(corpus: &Path) -> &'static healthdex::search::Engine {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    type Indexes = Mutex<HashMap<PathBuf, &'static (tempfile::TempDir, healthdex::search::Engine)>>;
+    static INDEXES: OnceLock<Indexes> = OnceLock::new();
+    let mut indexes = INDEXES.get_or_init(Indexes::default).lock().unwrap();
+    let entry = indexes.entry(corpus.to_path_buf()).or_insert_with(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let options = healthdex::index::IndexOptions::new(corpus, dir.path().join("index"));
+        healthdex::index::update(&options).unwrap();
+        let engine = healthdex::search::Engine::open(&options.index_dir).unwrap();
+        Box::leak(Box::new((dir, engine)))
+    });
+    &entry.1
+}
