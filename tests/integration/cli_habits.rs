@@ -7,12 +7,16 @@ use std::process::{Command, Stdio};
 
 use crate::util::{healthdex, repo_corpus, search_json, temp_corpus};
 
-/// A working folder holding the bundled corpus, indexed once.
-fn indexed_corpus() -> tempfile::TempDir {
-    let (dir, _) = temp_corpus(&repo_corpus());
-    let run = healthdex(dir.path(), &["index", "corpus", "--quiet"]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    dir
+/// A working folder holding the bundled corpus, indexed once for every test here
+/// (they only search, and a search of an unchanged corpus writes nothing).
+fn indexed_corpus() -> &'static tempfile::TempDir {
+    static DIR: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| {
+        let (dir, _) = temp_corpus(&repo_corpus());
+        let run = healthdex(dir.path(), &["index", "corpus", "--quiet"]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        dir
+    })
 }
 
 #[test]

@@ -1,22 +1,33 @@
 //! Checks at scale on the MedQuAD articles in `../shared/data/medquad` (mandatory
 //! when `HEALTHDEX_REQUIRE_DATA` is set, as in CI).
 
-use crate::util::{healthdex, medquad, search_json};
+use crate::util::{healthdex, medquad, search_json, shared};
 
 #[test]
 fn medquad_indexes_every_article_and_finds_acromegaly_symptoms() {
     let Some(data) = medquad() else { return };
-    let dir = tempfile::tempdir().unwrap();
-    let run = healthdex(dir.path(), &["index", data.to_str().unwrap()]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(
-        run.stdout.starts_with("indexed 5475 articles, 163"),
-        "{}",
-        run.stdout
-    );
+    let index = shared(&data);
+    assert_eq!(index.report.articles, 5475, "{:?}", index.report);
+    assert!(index.report.sections >= 16_300, "{:?}", index.report);
 
-    let results = search_json(dir.path(), &["--no-refresh", "symptoms of acromegaly"]);
+    // The binary searches the same index (built once for every MedQuAD test).
+    let dir = tempfile::tempdir().unwrap();
+    let index_dir = index.dir.to_str().unwrap();
+    let results = search_json(
+        dir.path(),
+        &[
+            "--index",
+            index_dir,
+            "--no-refresh",
+            "symptoms of acromegaly",
+        ],
+    );
     let first = &results["hits"][0];
     assert_eq!(first["path"], "NIDDK/0000001.md", "{results:#}");
     assert_eq!(first["heading"], "What are the symptoms of Acromegaly ?");
+
+    // And its refresh finds the corpus unchanged: nothing is written.
+    let refreshed = healthdex(dir.path(), &["search", "--index", index_dir, "acromegaly"]);
+    assert_eq!(refreshed.code, 0, "{}", refreshed.stderr);
+    assert!(refreshed.stderr.is_empty(), "{}", refreshed.stderr);
 }

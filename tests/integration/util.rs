@@ -204,18 +204,36 @@ pub fn medquad() -> Option<PathBuf> {
 
 /// An index of a corpus folder, built once per test binary and shared by every
 /// test that asks for the same folder.
-pub fn shared_index(corpus: &Path) -> &'static healthdex::search::Engine {
+pub struct SharedIndex {
+    /// The index folder (inside a temporary folder that lives as long as the tests).
+    pub dir: PathBuf,
+    pub report: healthdex::index::IndexReport,
+    pub engine: healthdex::search::Engine,
+    _home: tempfile::TempDir,
+}
+
+/// The [`SharedIndex`] of `corpus`, built on first use.
+pub fn shared(corpus: &Path) -> &'static SharedIndex {
     use std::collections::HashMap;
     use std::sync::{Mutex, OnceLock};
-    type Indexes = Mutex<HashMap<PathBuf, &'static (tempfile::TempDir, healthdex::search::Engine)>>;
+    type Indexes = Mutex<HashMap<PathBuf, &'static SharedIndex>>;
     static INDEXES: OnceLock<Indexes> = OnceLock::new();
     let mut indexes = INDEXES.get_or_init(Indexes::default).lock().unwrap();
-    let entry = indexes.entry(corpus.to_path_buf()).or_insert_with(|| {
-        let dir = tempfile::tempdir().unwrap();
-        let options = healthdex::index::IndexOptions::new(corpus, dir.path().join("index"));
-        healthdex::index::update(&options).unwrap();
+    indexes.entry(corpus.to_path_buf()).or_insert_with(|| {
+        let home = tempfile::tempdir().unwrap();
+        let options = healthdex::index::IndexOptions::new(corpus, home.path().join("index"));
+        let report = healthdex::index::update(&options).unwrap();
         let engine = healthdex::search::Engine::open(&options.index_dir).unwrap();
-        Box::leak(Box::new((dir, engine)))
-    });
-    &entry.1
+        Box::leak(Box::new(SharedIndex {
+            dir: options.index_dir,
+            report,
+            engine,
+            _home: home,
+        }))
+    })
+}
+
+/// The engine of the [`SharedIndex`] of `corpus`.
+pub fn shared_index(corpus: &Path) -> &'static healthdex::search::Engine {
+    &shared(corpus).engine
 }
