@@ -356,7 +356,7 @@ pub fn load(file: &SourceFile) -> std::result::Result<Loaded, Warning> {
     if file.size > MAX_FILE_BYTES {
         return Err(too_large(&file.path, file.size));
     }
-    let bytes = std::fs::read(&file.absolute).map_err(|err| {
+    let bytes = read_capped(&file.absolute).map_err(|err| {
         Warning::skipped(
             &file.path,
             None,
@@ -373,6 +373,17 @@ pub fn load(file: &SourceFile) -> std::result::Result<Loaded, Warning> {
         hash,
         warnings,
     })
+}
+
+/// Reads at most [`MAX_FILE_BYTES`] + 1 bytes: the cap holds for what is actually
+/// read, even when a file's reported size lies (`/proc` files report 0 bytes).
+fn read_capped(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    let hint = file.metadata().map_or(0, |m| m.len()).min(MAX_FILE_BYTES);
+    let mut bytes = Vec::with_capacity(usize::try_from(hint).unwrap_or(0) + 1);
+    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
+    Ok(bytes)
 }
 
 /// Hash used in the manifest to tell whether a file changed.
@@ -503,6 +514,23 @@ mod tests {
         let (text, warnings) = decode("a.md", b"line one\nbad \xFF byte\n").unwrap();
         assert!(text.contains("bad \u{FFFD} byte"));
         assert_eq!(warnings[0].line, Some(2));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_size_cap_holds_for_files_whose_size_lies() {
+        // /dev/zero reports 0 bytes and reads without end, like the files of /proc.
+        let file = SourceFile {
+            path: "x.md".into(),
+            absolute: PathBuf::from("/dev/zero"),
+            size: 0,
+            modified_ns: 0,
+        };
+        let warning = load(&file).unwrap_err();
+        assert!(
+            warning.message.contains("over the 16 MiB limit"),
+            "{warning}"
+        );
     }
 
     #[test]

@@ -54,19 +54,21 @@ pub fn suggest(
         }
     }
     found.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    let before = typed[..typed.len() - typed_tail_len(typed)].trim_end();
+    let before = &typed[..typed.len() - typed_tail_len(typed)];
     Ok(found
         .into_iter()
         .take(limit)
         .map(|(word, count)| Suggestion {
-            text: if before.is_empty() {
-                word
-            } else {
-                format!("{before} {word}")
-            },
+            text: completed(before, &word),
             count,
         })
         .collect())
+}
+
+/// The typed text with its last word completed: what came before is kept as typed
+/// (so `title:dia` becomes `title:diabetes`, not `title: diabetes`).
+fn completed(before: &str, word: &str) -> String {
+    format!("{}{word}", before.trim_start())
 }
 
 /// Length in bytes of the word being typed at the end of `typed`.
@@ -83,5 +85,13 @@ mod tests {
         assert_eq!(typed_tail_len("leaky gu"), 2);
         assert_eq!(typed_tail_len("leaky "), 0);
         assert_eq!(typed_tail_len("café"), "café".len());
+    }
+
+    #[test]
+    fn completions_keep_what_was_typed_before_the_word() {
+        assert_eq!(completed("leaky ", "gut"), "leaky gut");
+        assert_eq!(completed("title:", "diabetes"), "title:diabetes");
+        assert_eq!(completed("", "eczema"), "eczema");
+        assert_eq!(completed("  -\"", "skin"), "-\"skin");
     }
 }
