@@ -11,6 +11,7 @@
 //! are read back and given a [`Snippet`]. The result types are plain serde structs:
 //! the JSON output of the CLI and of the HTTP API is their serialization.
 
+mod arrange;
 pub mod bench;
 pub mod compile;
 pub mod eval;
@@ -157,6 +158,12 @@ pub struct ExplainPart {
     pub score: f32,
 }
 
+impl arrange::OfArticle for Candidate {
+    fn article(&self) -> u64 {
+        self.article
+    }
+}
+
 /// A candidate section before it is read back.
 #[derive(Debug, Clone)]
 struct Candidate {
@@ -273,8 +280,7 @@ impl Engine {
             results.groups =
                 Some(self.groups(&searcher, candidates, request, &compiled, &mut snippets)?);
         } else {
-            let page = self
-                .arrange(candidates)
+            let page = arrange::cap_per_article(candidates, self.options.per_article, FIRST_PAGE)
                 .into_iter()
                 .skip(request.offset)
                 .take(request.limit);
@@ -408,40 +414,6 @@ impl Engine {
         Ok(out)
     }
 
-    /// Fills the first page ([`FIRST_PAGE`] ranks) with at most `per_article`
-    /// sections of any one article, taking the best candidates that fit; the sections
-    /// passed over follow in score order with the rest.
-    fn arrange(&self, candidates: Vec<Candidate>) -> Vec<Candidate> {
-        let cap = self.options.per_article;
-        if cap == 0 {
-            return candidates;
-        }
-        let mut seen: HashMap<u64, usize> = HashMap::new();
-        let mut first_page = Vec::new();
-        for (i, candidate) in candidates.iter().enumerate() {
-            if first_page.len() == FIRST_PAGE {
-                break;
-            }
-            let count = seen.entry(candidate.article).or_default();
-            if *count < cap {
-                *count += 1;
-                first_page.push(i);
-            }
-        }
-        let mut taken = vec![false; candidates.len()];
-        first_page.iter().for_each(|&i| taken[i] = true);
-        let mut arranged: Vec<Candidate> =
-            first_page.iter().map(|&i| candidates[i].clone()).collect();
-        arranged.extend(
-            candidates
-                .into_iter()
-                .zip(taken)
-                .filter(|(_, t)| !t)
-                .map(|(c, _)| c),
-        );
-        arranged
-    }
-
     fn groups(
         &self,
         searcher: &Searcher,
@@ -450,21 +422,11 @@ impl Engine {
         plan: &Compiled,
         snippets: &mut SnippetMaker,
     ) -> Result<Vec<Group>> {
-        let mut order: Vec<u64> = Vec::new();
-        let mut by_article: HashMap<u64, Vec<Candidate>> = HashMap::new();
-        for candidate in candidates {
-            let sections = by_article.entry(candidate.article).or_default();
-            if sections.is_empty() {
-                order.push(candidate.article);
-            }
-            if sections.len() < SECTIONS_PER_GROUP {
-                sections.push(candidate);
-            }
-        }
+        let grouped = arrange::group_by_article(candidates, SECTIONS_PER_GROUP);
         let mut groups = Vec::new();
-        for article in order.into_iter().skip(request.offset).take(request.limit) {
+        for sections in grouped.iter().skip(request.offset).take(request.limit) {
             let mut hits = Vec::new();
-            for candidate in &by_article[&article] {
+            for candidate in sections {
                 hits.push(self.hit(
                     searcher,
                     candidate,
