@@ -9,7 +9,7 @@ use std::time::UNIX_EPOCH;
 
 use rayon::prelude::*;
 
-use crate::article::{Article, ParseOptions, parse_article};
+use crate::article::{Article, ParseOptions};
 use crate::{Error, Result, Warning};
 
 /// Files larger than this are skipped: a health article is rarely over 1 MiB, and a
@@ -474,24 +474,16 @@ pub fn read_articles(root: &Path, options: &ParseOptions) -> Result<Corpus> {
         mut warnings,
         ..
     } = discover(root)?;
-    let parsed: Vec<_> = files
+    let prepared: Vec<_> = files
         .par_iter()
-        .map(|file| {
-            load(file).map(|loaded| {
-                (
-                    loaded.warnings,
-                    parse_article(&file.path, &loaded.text, options),
-                )
-            })
-        })
+        .map(|file| crate::pipeline::prepare(file, options))
         .collect();
-    let mut articles = Vec::with_capacity(parsed.len());
-    for result in parsed {
+    let mut articles = Vec::with_capacity(prepared.len());
+    for result in prepared {
         match result {
-            Ok((load_warnings, parsed)) => {
-                warnings.extend(load_warnings);
-                warnings.extend(parsed.warnings);
-                articles.push(parsed.article);
+            Ok(prepared) => {
+                warnings.extend(prepared.warnings);
+                articles.push(prepared.article);
             }
             Err(warning) => warnings.push(warning),
         }

@@ -40,6 +40,7 @@ pub mod corpus;
 mod diagnostics;
 mod error;
 pub mod index;
+pub mod pipeline;
 pub mod search;
 #[cfg(feature = "server")]
 pub mod serve;

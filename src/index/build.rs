@@ -23,7 +23,7 @@ use super::document::section_documents;
 use super::manifest::{FileEntry, IndexSettings, Manifest};
 use super::schema::{self, Fields};
 use super::swap;
-use crate::article::{ParseOptions, parse_article};
+use crate::article::ParseOptions;
 use crate::corpus::{self, Discovered, Loaded, SourceFile};
 use crate::{Error, Result, Severity, Warning};
 
@@ -581,14 +581,9 @@ fn index_one(
             return Ok(entry);
         }
     };
-    let parsed = parse_article(&change.file.path, &loaded.text, options);
-    entry.hash = loaded.hash.clone();
-    entry.warnings = loaded
-        .warnings
-        .iter()
-        .chain(&parsed.warnings)
-        .cloned()
-        .collect();
+    let parsed = crate::pipeline::prepare_loaded(&change.file.path, loaded, options);
+    entry.hash = parsed.hash;
+    entry.warnings = parsed.warnings;
     entry.draft = parsed.article.meta.draft;
     if parsed.article.sections.is_empty() {
         entry.warnings.push(Warning::skipped(

@@ -28,7 +28,7 @@ use serde::Deserialize;
 use serde_json::json;
 use tower_http::timeout::TimeoutLayer;
 
-use crate::article::{Article, ParseOptions, parse_article};
+use crate::article::{Article, ParseOptions};
 use crate::index::{self, Manifest};
 use crate::search::limits::SUGGESTIONS;
 use crate::search::{Engine, Profile, RawRequest};
@@ -319,12 +319,12 @@ fn read_article(state: &AppState, path: &str) -> Result<Article, ApiError> {
         size: entry.size,
         modified_ns: entry.modified_ns,
     };
-    let loaded = corpus::load(&file)
-        .map_err(|warning| ApiError::new(StatusCode::NOT_FOUND, warning.to_string()))?;
     let options = ParseOptions {
         base_url: manifest.settings.base_url.clone(),
     };
-    Ok(parse_article(path, &loaded.text, &options).article)
+    let prepared = crate::pipeline::prepare(&file, &options)
+        .map_err(|warning| ApiError::new(StatusCode::NOT_FOUND, warning.to_string()))?;
+    Ok(prepared.article)
 }
 
 /// The manifest of the index as it is now, re-read only after a new commit.
