@@ -9,7 +9,7 @@ use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use super::anchor::Anchors;
 use super::html::HtmlStripper;
-use super::{Section, reference};
+use super::{Section, citation};
 use crate::Warning;
 
 /// Headings (lower-case, numbering removed) that introduce a list of references.
@@ -121,7 +121,7 @@ pub(crate) fn finish_sections(
             references: section
                 .entries
                 .iter()
-                .map(|e| reference::parse_reference(e))
+                .map(|e| citation::parse_reference(e))
                 .collect(),
             heading: section.heading,
             anchor,

@@ -7,17 +7,17 @@
 //! to the result, and the article keeps whatever could be read soundly.
 
 mod anchor;
+pub mod citation;
 mod date;
 mod frontmatter;
 mod html;
 mod markdown;
-pub mod reference;
 
 use serde::{Deserialize, Serialize};
 
+pub use citation::{Reference, parse_reference};
 pub use date::Date;
 pub use frontmatter::Meta;
-pub use reference::{Reference, parse_reference};
 
 use crate::Warning;
 
