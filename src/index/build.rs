@@ -20,6 +20,8 @@ use tantivy::indexer::{IndexWriterOptions, LogMergePolicy};
 use tantivy::{Index, IndexWriter, TantivyError, Term};
 
 use super::document::section_documents;
+use super::inspect::{State, inspect};
+use super::lock::UpdateLock;
 use super::manifest::{FileEntry, IndexSettings, Manifest};
 use super::schema::{self, Fields};
 use super::swap;
@@ -170,57 +172,6 @@ pub fn update_with_progress(
     Ok(report)
 }
 
-/// What is at the index path, and what that means for this run.
-enum State {
-    /// A readable index of this corpus with these settings.
-    Current(Index, Manifest),
-    /// A readable index whose documents must all be replaced (other root or settings).
-    Reset(Index, String),
-    /// No usable index: build a new one (with the reason, if one existed).
-    Missing(Option<String>),
-}
-
-fn inspect(dir: &Path, root: &Path, settings: &IndexSettings) -> State {
-    if !super::exists(dir) {
-        return State::Missing(None);
-    }
-    let opened = Index::open_in_dir(dir).map_err(|e| format!("it cannot be opened ({e})"));
-    let checked = opened.and_then(|index| {
-        let metas = index
-            .load_metas()
-            .map_err(|e| format!("its metadata cannot be read ({e})"))?;
-        let manifest = Manifest::load(dir, metas.payload.as_deref())?;
-        if index.schema() != Fields::build().schema {
-            return Err("its schema is from another version of healthdex".to_string());
-        }
-        Ok((index, manifest))
-    });
-    match checked {
-        Err(reason) => State::Missing(Some(format!(
-            "the index at `{}` was rebuilt because {reason}",
-            dir.display()
-        ))),
-        Ok((index, manifest)) => {
-            schema::register_analyzers(&index);
-            if manifest.root != root {
-                let reason = format!(
-                    "the index held `{}` and now indexes `{}`",
-                    manifest.root.display(),
-                    root.display()
-                );
-                State::Reset(index, reason)
-            } else if manifest.settings != *settings {
-                State::Reset(
-                    index,
-                    "the index settings changed (drafts or base URL)".to_string(),
-                )
-            } else {
-                State::Current(index, manifest)
-            }
-        }
-    }
-}
-
 /// Builds a new index next to `target` and moves it into place when it is complete.
 /// What is at `target` is checked first: anything healthdex did not write is refused.
 fn build_elsewhere(target: &Path, manifest: Manifest, job: &Job<'_>) -> Result<IndexReport> {
@@ -247,58 +198,6 @@ fn build_in(staging: &Path, manifest: Manifest, job: &Job<'_>) -> Result<IndexRe
     })?;
     schema::register_analyzers(&index);
     sync(staging, &index, manifest, false, job)
-}
-
-/// Held while an update runs: an exclusive OS lock on `.<index name>.lock` (for the
-/// default `.healthdex`, `.healthdex.lock`) next to
-/// the index, holding the process id for the message other processes show. The OS
-/// releases it when the process ends, however it ends.
-struct UpdateLock {
-    _file: std::fs::File,
-}
-
-impl UpdateLock {
-    fn acquire(index_dir: &Path, wait: bool) -> Result<UpdateLock> {
-        use std::io::{Read, Seek, Write};
-        let path = lock_path(index_dir);
-        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-        }
-        let mut file = std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&path)
-            .map_err(|e| Error::io(&path, e))?;
-        match file.try_lock() {
-            Ok(()) => {}
-            Err(std::fs::TryLockError::WouldBlock) if wait => {
-                file.lock().map_err(|e| Error::io(&path, e))?
-            }
-            Err(std::fs::TryLockError::WouldBlock) => {
-                let mut holder = String::new();
-                let _ = file.read_to_string(&mut holder);
-                return Err(Error::Locked {
-                    path: index_dir.to_path_buf(),
-                    holder: holder.trim().parse().ok(),
-                });
-            }
-            Err(std::fs::TryLockError::Error(e)) => return Err(Error::io(&path, e)),
-        }
-        let _ = file.set_len(0);
-        let _ = file.rewind();
-        let _ = write!(file, "{}", std::process::id());
-        Ok(UpdateLock { _file: file })
-    }
-}
-
-fn lock_path(index_dir: &Path) -> PathBuf {
-    let name = index_dir
-        .file_name()
-        .map_or_else(|| "index".into(), |n| n.to_string_lossy().into_owned());
-    let dot = if name.starts_with('.') { "" } else { "." };
-    index_dir.with_file_name(format!("{dot}{name}.lock"))
 }
 
 /// A file whose content must be (re-)indexed.

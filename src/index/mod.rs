@@ -5,6 +5,8 @@
 mod build;
 mod document;
 mod freshness;
+mod inspect;
+mod lock;
 mod manifest;
 pub mod schema;
 mod swap;
