@@ -37,15 +37,21 @@ pub const DEFAULT_CONFIG: &str = "healthdex.toml";
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
+    /// `[weights]`: relative weights of the fields.
     pub weights: FieldWeights,
+    /// `[search]`: per-article cap and typo correction.
     pub search: SearchSection,
+    /// `[synonyms]`: which synonym lists to use.
     pub synonyms: SynonymSection,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+/// The `[search]` table.
 pub struct SearchSection {
+    /// Most sections of one article on the first page (0: no limit).
     pub per_article: usize,
+    /// Correct words that are not in the index.
     pub fuzzy: bool,
 }
 
@@ -60,9 +66,13 @@ impl Default for SearchSection {
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+/// The `[synonyms]` table.
 pub struct SynonymSection {
+    /// Use the built-in consumer ↔ professional list.
     pub builtin: bool,
+    /// Synonym lists in healthdex's line format.
     pub files: Vec<PathBuf>,
+    /// MeSH-style TSV files (`id<TAB>name<TAB>term|term`).
     pub mesh: Vec<PathBuf>,
 }
 
@@ -79,7 +89,9 @@ impl Default for SynonymSection {
 /// A loaded configuration and the folder its relative paths start from.
 #[derive(Debug, Clone, Default)]
 pub struct Loaded {
+    /// The settings read.
     pub config: Config,
+    /// The folder relative paths in the file are resolved against.
     pub base: PathBuf,
 }
 

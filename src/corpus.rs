@@ -28,7 +28,9 @@ const EXTENSIONS: &[&str] = &["md", "markdown"];
 pub struct SourceFile {
     /// Relative to the root, with `/` separators: the article's id.
     pub path: String,
+    /// Where the file is.
     pub absolute: PathBuf,
+    /// Size in bytes, as the file system reports it.
     pub size: u64,
     /// Modification time in nanoseconds since the Unix epoch (0 if unknown).
     pub modified_ns: u64,
@@ -345,9 +347,11 @@ fn is_markdown(path: &Path) -> bool {
 /// The text of one article file and a hash of its bytes.
 #[derive(Debug, Clone)]
 pub struct Loaded {
+    /// The decoded text.
     pub text: String,
     /// BLAKE3 of the raw bytes, hex, shortened to 128 bits.
     pub hash: String,
+    /// Problems found while decoding (invalid UTF-8 …).
     pub warnings: Vec<Warning>,
 }
 
@@ -462,7 +466,9 @@ fn utf16_units(bytes: &[u8]) -> Option<Vec<u16>> {
 /// Every article of a folder, parsed, with every problem found.
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct Corpus {
+    /// The articles, in path order (drafts included).
     pub articles: Vec<Article>,
+    /// Every problem found, decoding and parsing.
     pub warnings: Vec<Warning>,
 }
 

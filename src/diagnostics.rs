@@ -24,6 +24,7 @@ pub struct Warning {
     pub path: String,
     /// 1-based line number, when the problem has a position.
     pub line: Option<usize>,
+    /// Whether the article was indexed anyway or left out.
     pub severity: Severity,
     /// What is wrong and what to do about it, in one sentence.
     pub message: String,

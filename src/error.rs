@@ -11,7 +11,9 @@ pub enum Error {
     /// A file or directory could not be read or written.
     #[error("cannot access `{path}`: {cause}")]
     Io {
+        /// The file or folder.
         path: PathBuf,
+        /// What the operating system said.
         cause: std::io::Error,
     },
     /// The index path holds something other than a healthdex index; it is left alone.
@@ -19,7 +21,12 @@ pub enum Error {
         "`{}` is not a healthdex index ({reason}); healthdex never replaces what it did not write, so pass another `--index` path",
         path.display()
     )]
-    NotAnIndex { path: PathBuf, reason: String },
+    NotAnIndex {
+        /// The path given as the index.
+        path: PathBuf,
+        /// What is there that healthdex did not write.
+        reason: String,
+    },
     /// An update would remove most (or all) of the indexed articles, which usually
     /// means the corpus folder is empty, unmounted or moved.
     #[error(
@@ -27,9 +34,13 @@ pub enum Error {
         root.display()
     )]
     MassRemoval {
+        /// The corpus folder.
         root: PathBuf,
+        /// Articles the update would remove.
         removed: usize,
+        /// Articles in the index now.
         indexed: usize,
+        /// Articles found in the folder.
         found: usize,
     },
     /// The corpus directory given to the indexer does not exist or is not a directory.
@@ -42,22 +53,39 @@ pub enum Error {
     NoIndex(PathBuf),
     /// Another process is updating the index.
     #[error("the index at `{}` is locked by {}; wait for it to finish, or pass --wait", path.display(), holder.map_or_else(|| "another healthdex process".to_string(), |pid| format!("process {pid}")))]
-    Locked { path: PathBuf, holder: Option<u32> },
+    Locked {
+        /// The index folder.
+        path: PathBuf,
+        /// Process id of the holder, when it could be read.
+        holder: Option<u32>,
+    },
     /// The index was written by an incompatible version and cannot be read.
     #[error(
         "the index at `{path}` was written by an incompatible version ({found}); run `healthdex index` to rebuild it"
     )]
-    IncompatibleIndex { path: PathBuf, found: String },
+    IncompatibleIndex {
+        /// The index folder.
+        path: PathBuf,
+        /// Why it cannot be used.
+        found: String,
+    },
     /// The configuration file (or a file it names) is invalid.
     #[error("invalid configuration in `{path}`: {message}")]
-    Config { path: PathBuf, message: String },
+    Config {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong, with the line.
+        message: String,
+    },
     /// A search request asked for something out of range.
     #[error("invalid search request: {0}")]
     InvalidRequest(String),
     /// An error raised by tantivy, with what healthdex was doing at the time.
     #[error("{context}: {cause}")]
     Tantivy {
+        /// What healthdex was doing.
         context: String,
+        /// tantivy's error.
         cause: tantivy::TantivyError,
     },
 }

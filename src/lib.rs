@@ -1,3 +1,4 @@
+#![warn(missing_docs)]
 //! healthdex: a search engine for Markdown health articles.
 //!
 //! Articles are split into sections at their headings, their reference lists are
@@ -40,7 +41,7 @@ pub mod corpus;
 mod diagnostics;
 mod error;
 pub mod index;
-pub mod pipeline;
+pub(crate) mod pipeline;
 pub mod search;
 #[cfg(feature = "server")]
 pub mod serve;

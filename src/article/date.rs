@@ -25,6 +25,7 @@ impl Date {
         valid.then_some(Date { year, month, day })
     }
 
+    /// The year.
     pub fn year(self) -> u16 {
         self.year
     }

@@ -28,14 +28,23 @@ const MAX_NODES: usize = 10_000;
 /// Article metadata from the front matter. Every field is optional.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Meta {
+    /// `title`.
     pub title: Option<String>,
+    /// `description` (or `summary`).
     pub description: Option<String>,
+    /// `authors` (or `author`), each as written.
     pub authors: Vec<String>,
+    /// `date`: first publication.
     pub date: Option<Date>,
+    /// `updated`: last revision.
     pub updated: Option<Date>,
+    /// `tags` (or `keywords`).
     pub tags: Vec<String>,
+    /// `url`: the article's own URL, when the site sets it.
     pub url: Option<String>,
+    /// `slug`: the last part of the article's URL.
     pub slug: Option<String>,
+    /// `lang`: the language code.
     pub lang: Option<String>,
     /// Drafts are left out of the index unless `--drafts` is given.
     pub draft: bool,

@@ -30,6 +30,7 @@ pub struct Article {
     pub title: String,
     /// Public URL of the article, without an anchor (see [`article_url`]).
     pub url: String,
+    /// The front matter, read leniently.
     pub meta: Meta,
     /// In reading order; `sections[i].ordinal == i`.
     pub sections: Vec<Section>,
@@ -77,7 +78,9 @@ pub struct ParseOptions {
 /// An article together with the problems found while reading it.
 #[derive(Debug, Clone)]
 pub struct Parsed {
+    /// The article, as far as it could be read.
     pub article: Article,
+    /// Problems found while reading it (never fatal).
     pub warnings: Vec<Warning>,
 }
 

@@ -51,6 +51,7 @@ pub struct IndexOptions {
     pub root: PathBuf,
     /// Folder of the index (created if missing).
     pub index_dir: PathBuf,
+    /// Drafts and base URL (changing them rebuilds the index).
     pub settings: IndexSettings,
     /// Wait for another process's update to finish instead of failing.
     pub wait: bool,
@@ -77,12 +78,17 @@ impl IndexOptions {
 pub struct IndexReport {
     /// Totals in the index after the run.
     pub articles: usize,
+    /// Sections in the index after the run.
     pub sections: usize,
+    /// Parsed references in the index after the run.
     pub references: usize,
     /// Files read and (re-)indexed because they are new or changed.
     pub added: usize,
+    /// Files read again because their content changed.
     pub updated: usize,
+    /// Files no longer in the folder, whose sections were deleted.
     pub removed: usize,
+    /// Files left as they were.
     pub unchanged: usize,
     /// Files left out because of a problem (each has a warning).
     pub skipped: usize,
@@ -93,6 +99,7 @@ pub struct IndexReport {
     pub warnings: Vec<Warning>,
     /// Why the whole index was rebuilt, if it was.
     pub rebuilt: Option<String>,
+    /// Time the run took.
     pub elapsed: Duration,
 }
 
@@ -106,7 +113,9 @@ impl IndexReport {
 /// How far an update has got: files read (changed or not) out of those to read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Progress {
+    /// Files read so far.
     pub done: usize,
+    /// Files to read in all.
     pub total: usize,
 }
 

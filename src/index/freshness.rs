@@ -21,6 +21,7 @@ use crate::{Error, Result};
 /// What a reading command asks of the index before it searches.
 #[derive(Debug, Clone, Default)]
 pub struct Refresh {
+    /// The index folder.
     pub index_dir: PathBuf,
     /// The folder to index, given explicitly (it replaces the one the index holds).
     pub corpus: Option<PathBuf>,
@@ -39,7 +40,9 @@ pub enum Refreshed {
     Unchanged,
     /// It was brought up to date, or built; `why` says why it was built.
     Updated {
+        /// What the update did.
         report: IndexReport,
+        /// Why the index was built from scratch, if it was.
         why: Option<String>,
     },
     /// Another process is updating it: the last committed version is searched.

@@ -32,7 +32,9 @@ pub struct IndexSettings {
 /// What one file contributed to the index at the last run.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileEntry {
+    /// Size in bytes at the last run.
     pub size: u64,
+    /// Modification time (ns since the Unix epoch) at the last run.
     pub modified_ns: u64,
     /// Hash of the file's bytes; empty when the file could not be read.
     pub hash: String,
@@ -41,7 +43,9 @@ pub struct FileEntry {
     /// Whether the front matter says `draft: true`.
     #[serde(default)]
     pub draft: bool,
+    /// Sections the article contributed.
     pub sections: usize,
+    /// References the article contributed.
     pub references: usize,
     /// Problems found in the file, repeated on every run until the file changes.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -51,11 +55,15 @@ pub struct FileEntry {
 /// The manifest stored with every commit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Manifest {
+    /// Schema version of the index.
     pub schema_version: u32,
+    /// Version of healthdex that wrote it.
     pub healthdex_version: String,
     /// Absolute path of the indexed folder.
     pub root: PathBuf,
+    /// Drafts and base URL of the run.
     pub settings: IndexSettings,
+    /// Every file of the folder at the last run, by relative path.
     pub files: BTreeMap<String, FileEntry>,
 }
 
@@ -191,8 +199,11 @@ pub const MANIFEST_PREFIX: &str = "healthdex-manifest-";
 /// The commit payload: the versions that wrote the index and its manifest file.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Payload {
+    /// Schema version of the index.
     pub schema_version: u32,
+    /// Version of healthdex that wrote it.
     pub healthdex_version: String,
+    /// File name of the manifest in the index folder.
     pub manifest: String,
     /// The indexed folder (as in the manifest).
     #[serde(default)]

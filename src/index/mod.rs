@@ -1,5 +1,5 @@
 //! The index: building and updating it from a corpus folder ([`update`]) and
-//! opening it for search ([`open`]). The schema lives in [`schema`]; what was
+//! opening it for search ([`open`]). The schema lives in `schema.rs`; what was
 //! indexed is recorded in a [`Manifest`] stored atomically with each commit.
 
 mod build;
@@ -8,7 +8,7 @@ mod freshness;
 mod inspect;
 mod lock;
 mod manifest;
-pub mod schema;
+pub(crate) mod schema;
 mod swap;
 
 use std::path::{Path, PathBuf};
@@ -21,17 +21,19 @@ pub use build::{
 };
 pub use freshness::{Refresh, Refreshed, Stamp, Verdict, bring_up_to_date, check, ensure};
 pub use manifest::{FileEntry, IndexSettings, Manifest, Payload, files_digest};
-pub use schema::Fields;
 
 use crate::{Error, Result};
+use schema::Fields;
 
 /// Default location of the index, relative to the working directory.
 pub const DEFAULT_INDEX_DIR: &str = ".healthdex";
 
 /// An index opened for reading, with its schema fields.
 pub struct OpenIndex {
+    /// The tantivy index.
     pub index: Index,
-    pub fields: Fields,
+    pub(crate) fields: Fields,
+    /// The index folder.
     pub dir: PathBuf,
     /// The commit payload (versions and the name of the manifest file).
     payload: Option<String>,

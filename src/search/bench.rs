@@ -43,12 +43,19 @@ pub const BUILT_IN_QUERIES: &[&str] = &[
 pub struct BenchReport {
     /// Searches timed (queries × rounds).
     pub count: usize,
+    /// Distinct queries run.
     pub queries: usize,
+    /// Times each query was run.
     pub rounds: usize,
+    /// Mean latency, in milliseconds.
     pub mean_ms: f64,
+    /// Median latency, in milliseconds.
     pub p50_ms: f64,
+    /// 90th percentile, in milliseconds.
     pub p90_ms: f64,
+    /// 99th percentile, in milliseconds.
     pub p99_ms: f64,
+    /// Slowest run, in milliseconds.
     pub max_ms: f64,
 }
 

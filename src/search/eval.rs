@@ -22,7 +22,9 @@ pub const DEPTH: usize = 10;
 /// One judged query.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Judgment {
+    /// The query's id in the judgments file.
     pub id: String,
+    /// The query text.
     pub query: String,
     /// topic, misspelling, lay, question, …
     pub class: String,
@@ -42,8 +44,11 @@ pub fn read_judgments(text: &str) -> std::result::Result<Vec<Judgment>, String> 
 /// The three measures, for one query or averaged over several.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct Metrics {
+    /// nDCG@10 (graded gains).
     pub ndcg: f64,
+    /// MRR@10: the reciprocal rank of the first relevant section.
     pub mrr: f64,
+    /// Recall@10 of the sections judged relevant.
     pub recall: f64,
 }
 
@@ -103,26 +108,37 @@ fn discount(rank0: usize) -> f64 {
 /// How one query fared.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct QueryResult {
+    /// The query's id.
     pub id: String,
+    /// Its class (topic, question, lay, misspelling, …).
     pub class: String,
+    /// The query text.
     pub query: String,
+    /// healthdex's figures.
     pub healthdex: Metrics,
+    /// Plain BM25's figures on the same index.
     pub baseline: Metrics,
 }
 
 /// Averages for a set of queries.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
+    /// Queries in the summary.
     pub queries: usize,
+    /// healthdex's mean figures.
     pub healthdex: Metrics,
+    /// Plain BM25's mean figures.
     pub baseline: Metrics,
 }
 
 /// The whole evaluation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Report {
+    /// Over every query.
     pub overall: Summary,
+    /// Per query class.
     pub by_class: BTreeMap<String, Summary>,
+    /// Per query, in file order.
     pub queries: Vec<QueryResult>,
 }
 

@@ -22,6 +22,7 @@ pub const SUGGESTIONS: usize = 8;
 /// Bounds a request must respect.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Profile {
+    /// How the profile is named in messages.
     pub name: &'static str,
     /// Longest query accepted, in characters (longer is an error, not a cut).
     pub max_query_chars: usize,

@@ -1,7 +1,7 @@
 //! Search: from a reader's text to ranked sections ([`Hit`]s) with snippets.
 //!
-//! The text is understood by [`understand`] (operators, filler, synonyms, typos,
-//! proximity) as a plain [`QueryPlan`], lowered to index queries by [`compile`],
+//! The text is understood by [`mod@understand`] (operators, filler, synonyms, typos,
+//! proximity) as a plain [`QueryPlan`], lowered to index queries by `compile.rs`,
 //! and run. Sections that match
 //! enough of the reader's words come first; when they do not fill the page, the
 //! sections matching fewer words follow. The candidates are then
@@ -13,13 +13,13 @@
 
 mod arrange;
 pub mod bench;
-pub mod compile;
+mod compile;
 pub mod eval;
 pub mod limits;
 mod options;
 mod request;
-pub mod snippet;
-pub mod suggest;
+mod snippet;
+mod suggest;
 pub mod understand;
 mod vocabulary;
 
@@ -39,6 +39,7 @@ pub use limits::Profile;
 pub use options::{FieldWeights, Mode, SearchOptions};
 pub use request::{RawRequest, SearchRequest};
 pub use snippet::Snippet;
+pub use suggest::Suggestion;
 pub use understand::{Correction, Filters, QueryPlan, Synonyms};
 
 use crate::article::{Date, section_url};
@@ -106,11 +107,14 @@ impl Serialize for SearchResults {
 /// Facet counts of the matching sections.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Facets {
+    /// Tags with their counts, most frequent first.
     pub tags: Vec<TagCount>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A tag and how many matching sections have it.
 pub struct TagCount {
+    /// The tag.
     pub tag: String,
     /// Matching sections with this tag.
     pub count: u64,
@@ -119,12 +123,15 @@ pub struct TagCount {
 /// One article and its best matching sections.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Group {
+    /// Article path relative to the corpus root.
     pub path: String,
+    /// Article title.
     pub title: String,
     /// Article URL (no anchor).
     pub url: String,
     /// Score of its best section.
     pub score: f32,
+    /// Its best sections (at most three), best first.
     pub hits: Vec<Hit>,
 }
 
@@ -133,18 +140,23 @@ pub struct Group {
 pub struct Hit {
     /// Article path relative to the corpus root (the article id).
     pub path: String,
+    /// Article title.
     pub title: String,
     /// The section's own heading; empty for the intro.
     pub heading: String,
     /// Title › enclosing headings › heading.
     pub breadcrumbs: Vec<String>,
+    /// Section anchor (empty for the intro).
     pub anchor: String,
     /// Article URL plus `#anchor` (no fragment for the intro).
     pub url: String,
+    /// Ranking score (higher is better; comparable within one search only).
     pub score: f32,
     /// Publication date of the article, `YYYY-MM-DD`.
     pub date: Option<String>,
+    /// Tags of the article.
     pub tags: Vec<String>,
+    /// The excerpt with the reader's words marked.
     pub snippet: Snippet,
     /// Why the section scored as it did (only when asked for).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -154,7 +166,9 @@ pub struct Hit {
 /// One part of the query and what it added to a hit's score.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ExplainPart {
+    /// The part, as `--explain` names it.
     pub clause: String,
+    /// What it added to the score.
     pub score: f32,
 }
 
@@ -219,6 +233,7 @@ impl Engine {
         }
     }
 
+    /// The options this engine searches with.
     pub fn options(&self) -> &SearchOptions {
         &self.options
     }

@@ -11,11 +11,15 @@ use super::understand::Synonyms;
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct FieldWeights {
+    /// The article title.
     pub title: f32,
+    /// The section's own heading.
     pub heading: f32,
+    /// The section text.
     pub body: f32,
     /// Enclosing headings of the section.
     pub parents: f32,
+    /// Citations listed in the section.
     pub references: f32,
 }
 
@@ -35,19 +39,24 @@ impl Default for FieldWeights {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Mode {
     #[default]
+    /// healthdex's ranking: understanding, synonyms, typos, proximity.
     Full,
+    /// Plain BM25 over the query's words.
     Baseline,
 }
 
 /// How searches are run; shared by every request of an [`Engine`](super::Engine).
 #[derive(Debug, Clone)]
 pub struct SearchOptions {
+    /// Field weights.
     pub weights: FieldWeights,
+    /// Synonym table (built-in and configured lists).
     pub synonyms: Arc<Synonyms>,
     /// Correct words that are not in the index.
     pub fuzzy: bool,
     /// Most sections of one article before sections of other articles (0: no limit).
     pub per_article: usize,
+    /// Full ranking or the BM25 yardstick.
     pub mode: Mode,
 }
 

@@ -12,8 +12,11 @@ use crate::{Error, Result};
 /// One search request.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SearchRequest {
+    /// What the reader typed.
     pub query: String,
+    /// Hits (or groups) to return.
     pub limit: usize,
+    /// Hits (or groups) to skip.
     pub offset: usize,
     /// Restrictions added to those typed in the query (`tag:` …).
     pub filters: Filters,
@@ -72,14 +75,23 @@ impl SearchRequest {
 /// `until`, `group`, `explain`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RawRequest {
+    /// `q`: the query.
     pub q: Option<String>,
+    /// `limit`: hits (or groups) to return.
     pub limit: Option<String>,
+    /// `offset`: hits (or groups) to skip.
     pub offset: Option<String>,
+    /// `tag`: required tags.
     pub tags: Vec<String>,
+    /// `author`: required author name words.
     pub authors: Vec<String>,
+    /// `since`: earliest article date.
     pub since: Option<String>,
+    /// `until`: latest article date.
     pub until: Option<String>,
+    /// `group`: one entry per article.
     pub group: Option<String>,
+    /// `explain`: the plan and each hit's score parts.
     pub explain: Option<String>,
 }
 

@@ -11,7 +11,9 @@ use crate::text::Analyzer;
 /// A completed query and how many sections hold the completed word.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Suggestion {
+    /// The query with its last word completed.
     pub text: String,
+    /// Sections holding the completed word.
     pub count: u64,
 }
 

@@ -53,6 +53,7 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// State for serving `engine`, whose index lives in `index_dir`.
     pub fn new(engine: Engine, index_dir: PathBuf) -> AppState {
         AppState {
             engine,

@@ -53,8 +53,11 @@ pub fn names_analyzer() -> TextAnalyzer {
 /// with its position (stop words leave gaps, as in the index).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Word {
+    /// Position in the text (stop words leave gaps).
     pub position: usize,
+    /// The word lower-cased and folded, unstemmed.
     pub surface: String,
+    /// The word as the prose fields store it.
     pub stem: String,
 }
 
@@ -73,6 +76,7 @@ impl Default for Analyzer {
 }
 
 impl Analyzer {
+    /// Both analyzers, with an empty stem cache.
     pub fn new() -> Analyzer {
         Analyzer {
             english: english_analyzer(),

@@ -36,10 +36,13 @@ pub struct Reference {
     pub authors: Vec<String>,
     /// Year of publication, only when it lies in 1800–2100.
     pub year: Option<u16>,
+    /// Title of the work.
     pub title: Option<String>,
     /// Journal, book, website or publisher.
     pub container: Option<String>,
+    /// Volume of the journal or series.
     pub volume: Option<String>,
+    /// Issue within the volume.
     pub issue: Option<String>,
     /// A page range ("1167-1176", "e13-e115") or an article number ("1").
     pub pages: Option<String>,

@@ -1,7 +1,7 @@
 //! Query understanding: from what a reader typed to a [`QueryPlan`], a plain,
 //! serializable value that says what to look for and how much each part counts.
 //! Nothing here knows tantivy: words come from [`crate::text`], the corpus
-//! vocabulary (for typos) from a [`Vocabulary`], and [`super::compile`] turns the
+//! vocabulary (for typos) from a [`Vocabulary`], and the search's `compile.rs` turns the
 //! plan into index queries. So the planner is tested without an index, `--explain`
 //! can show the plan, and another target can run the same understanding.
 //!
@@ -62,10 +62,12 @@ pub struct QueryPlan {
     pub required: Vec<Required>,
     /// Phrases no result may contain.
     pub excluded: Vec<Phrase>,
+    /// Tags, authors and dates.
     pub filters: PlanFilters,
     /// Every analyzed word of the plain query, once, in order: what plain BM25 (the
     /// relevance yardstick) searches for.
     pub bag: Vec<String>,
+    /// What to tell the reader.
     pub notes: Notes,
 }
 
@@ -81,14 +83,18 @@ impl QueryPlan {
 pub struct Slot {
     /// How `--explain` names it ("word: itchy", "words: heart attack (also: …)").
     pub label: String,
+    /// The ways of matching it, the reader's own first.
     pub options: Vec<Alternative>,
 }
 
 /// One way of matching a slot, and its weight relative to the reader's own words.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Alternative {
+    /// Where it came from.
     pub source: Source,
+    /// How its words match.
     pub matcher: Matcher,
+    /// Its weight relative to the reader's own words (1.0).
     pub weight: f32,
 }
 
@@ -120,7 +126,9 @@ pub enum Matcher {
 /// Stemmed words at their query positions, allowed `slop` extra positions apart.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Phrase {
+    /// Stemmed words with their positions in the query.
     pub words: Vec<(usize, String)>,
+    /// Extra positions allowed between them.
     pub slop: u32,
 }
 
@@ -137,16 +145,22 @@ impl Phrase {
 /// Optional score for words found together.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Boost {
+    /// How `--explain` names it.
     pub label: String,
+    /// The words to find together.
     pub phrase: Phrase,
+    /// Its weight relative to a word slot.
     pub weight: f32,
 }
 
 /// A phrase every result must contain, in a field or anywhere.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Required {
+    /// How `--explain` names it.
     pub label: String,
+    /// Where the phrase must be.
     pub within: Within,
+    /// The words.
     pub phrase: Phrase,
 }
 
@@ -154,7 +168,9 @@ pub struct Required {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Within {
+    /// In the article title.
     Title,
+    /// In the section heading.
     Heading,
     /// Title, heading or body.
     Anywhere,
@@ -167,7 +183,9 @@ pub struct PlanFilters {
     pub tags: Vec<String>,
     /// Author name words (lower-cased, folded); all required.
     pub authors: Vec<String>,
+    /// Earliest article date (inclusive).
     pub since: Option<Date>,
+    /// Latest article date (inclusive).
     pub until: Option<Date>,
 }
 
@@ -189,12 +207,15 @@ pub struct Notes {
 /// A word the reader typed that was not in the vocabulary, and what it was read as.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Correction {
+    /// The word as typed (lower-cased, folded).
     pub typed: String,
+    /// Vocabulary words it was read as, most frequent first.
     pub read_as: Vec<String>,
 }
 
 /// What understanding may use besides the text.
 pub struct Context<'a> {
+    /// Synonyms to expand the reader's words with.
     pub synonyms: &'a Synonyms,
     /// The corpus vocabulary, for typo correction (`None`: no correction).
     pub vocabulary: Option<&'a dyn Vocabulary>,

@@ -31,17 +31,21 @@ pub struct ParsedQuery {
     pub excluded: Vec<Item>,
     /// Items that must appear in a given field (`title:`, `heading:`).
     pub required: Vec<(Scope, Item)>,
+    /// `tag:`, `author:` and `year:` restrictions.
     pub filters: Filters,
 }
 
 /// A word or a quoted phrase.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Item {
+    /// A plain word.
     Word(String),
+    /// A quoted phrase.
     Phrase(String),
 }
 
 impl Item {
+    /// The word or phrase text.
     pub fn text(&self) -> &str {
         match self {
             Item::Word(text) | Item::Phrase(text) => text,
@@ -52,7 +56,9 @@ impl Item {
 /// A field an item can be restricted to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
+    /// The article title (`title:`).
     Title,
+    /// The section heading (`heading:`).
     Heading,
 }
 
@@ -70,6 +76,7 @@ pub struct Filters {
 }
 
 impl Filters {
+    /// Whether nothing restricts the articles.
     pub fn is_empty(&self) -> bool {
         self.tags.is_empty()
             && self.authors.is_empty()

@@ -29,7 +29,9 @@ pub trait Vocabulary {
 /// A word of the vocabulary close to what was typed, with its document frequency.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Candidate {
+    /// The vocabulary word.
     pub word: String,
+    /// Sections that hold it.
     pub doc_freq: u64,
 }
 

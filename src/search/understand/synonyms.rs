@@ -33,6 +33,7 @@ pub const MAX_EXPANSIONS: usize = 6;
 /// words as the index stores them.
 #[derive(Debug, Clone)]
 pub struct Term {
+    /// The term as shown to readers (lower-cased).
     pub display: String,
     /// Lookup key: see [`Analyzer::key_words`].
     key: Vec<String>,
@@ -60,7 +61,9 @@ pub struct Synonyms {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("line {line}: {message}")]
 pub struct SynonymError {
+    /// Line of the file (from 1).
     pub line: usize,
+    /// What is wrong.
     pub message: String,
 }
 
@@ -69,7 +72,9 @@ pub struct SynonymError {
 pub struct Match<'a> {
     /// Index of the first query word matched, and how many words.
     pub start: usize,
+    /// Number of query words matched.
     pub len: usize,
+    /// The terms to search as well.
     pub alternatives: Vec<&'a Term>,
 }
 
@@ -178,6 +183,7 @@ impl Synonyms {
         self.expansions.len()
     }
 
+    /// Whether no term has alternatives.
     pub fn is_empty(&self) -> bool {
         self.expansions.is_empty()
     }
