@@ -11,8 +11,7 @@
 //! [`index`] (articles → index) → [`search`] (query → [`search::Hit`]s).
 //!
 //! ```
-//! use healthdex::index::{self, IndexOptions};
-//! use healthdex::search::{Engine, SearchRequest};
+//! use healthdex::{Engine, IndexOptions, SearchRequest};
 //!
 //! # fn main() -> healthdex::Result<()> {
 //! let dir = tempfile::tempdir().unwrap();
@@ -24,7 +23,7 @@
 //! ).unwrap();
 //!
 //! let options = IndexOptions::new(corpus, dir.path().join("index"));
-//! let report = index::update(&options)?;
+//! let report = healthdex::update(&options)?;
 //! assert_eq!(report.articles, 1);
 //!
 //! let engine = Engine::open(&options.index_dir)?;
@@ -49,3 +48,10 @@ pub mod text;
 
 pub use diagnostics::{Severity, Warning};
 pub use error::{Error, ErrorKind, Result};
+
+// The everyday API, at the crate root.
+pub use article::{Article, ParseOptions, Reference, Section, parse_article, parse_reference};
+pub use index::{IndexOptions, IndexReport, Refresh, ensure, update};
+pub use search::{
+    Engine, Group, Hit, Profile, QueryPlan, SearchOptions, SearchRequest, SearchResults, Snippet,
+};
