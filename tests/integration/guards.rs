@@ -68,3 +68,15 @@ fn an_excluded_phrase_with_a_number_does_not_trip_the_phrase_scorer() {
         assert!(results.total > 0, "{query}");
     }
 }
+
+#[test]
+fn the_plans_of_a_dozen_query_kinds_do_not_drift() {
+    let plans: Vec<serde_json::Value> = QUERIES
+        .iter()
+        .map(|query| {
+            let plan = engine().plan(&SearchRequest::new(*query));
+            serde_json::json!({"query": query, "plan": plan})
+        })
+        .collect();
+    insta::assert_json_snapshot!("plans", plans);
+}
