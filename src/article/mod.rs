@@ -244,15 +244,45 @@ pub fn article_url(base_url: &str, path: &str, meta: &Meta) -> String {
     let mut url = String::from(base);
     url.push('/');
     for part in folder.into_iter().chain(leaf) {
-        url.push_str(part);
+        url.push_str(&percent_encode_path(part));
         url.push('/');
     }
     url
 }
 
+/// A path made safe for a URL: bytes other than letters, digits, `-._~/` and the
+/// sub-delimiters `!$&'()*+,;=:@` are percent-encoded (UTF-8), so a file named
+/// `what? #1 and more.md` cannot end the path, start a fragment or break a line.
+fn percent_encode_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for byte in path.bytes() {
+        let keep = byte.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=:@".contains(&byte);
+        if keep {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn urls_from_file_names_are_percent_encoded() {
+        let meta = Meta::default();
+        assert_eq!(
+            article_url("", "a b/what? #1\n.md", &meta),
+            "/a%20b/what%3F%20%231%0A/"
+        );
+        assert_eq!(article_url("", "café.md", &meta), "/caf%C3%A9/");
+        assert_eq!(
+            article_url("", "gut/leaky-gut.md", &meta),
+            "/gut/leaky-gut/"
+        );
+    }
 
     fn meta_with(url: Option<&str>, slug: Option<&str>) -> Meta {
         Meta {

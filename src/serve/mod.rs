@@ -11,7 +11,7 @@
 //! | `GET /api/search?q=&limit=&offset=&tag=&author=&since=&until=&group=&explain=` | the JSON of `search --format json` (`tag` and `author` repeatable) |
 //! | `GET /api/suggest?q=` | completions of the last word, from titles and headings |
 //! | `GET /api/articles/{path}` | an article's metadata, sections and parsed references |
-//! | `GET /healthz` | `{"status": "ok", "sections": N}` |
+//! | `GET /healthz` | `{"status": "ok", "sections": N}`, or 503 `degraded` when the index folder cannot be opened |
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -83,6 +83,12 @@ pub fn router(state: Arc<AppState>) -> Router {
             ApiError::new(
                 StatusCode::NOT_FOUND,
                 "no such page; the API lives under /api/",
+            )
+        })
+        .method_not_allowed_fallback(|| async {
+            ApiError::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "only GET (and HEAD) requests are answered",
             )
         })
         .layer(TimeoutLayer::with_status_code(
@@ -295,8 +301,27 @@ async fn article(
     Ok(Json(article).into_response())
 }
 
+/// `ok` while the index folder can still be opened; `degraded` (503) once it cannot
+/// (removed, replaced by something unreadable), though answers continue from the
+/// commit already open.
 async fn healthz(State(state): State<Arc<AppState>>) -> Response {
-    Json(json!({"status": "ok", "sections": state.engine.sections()})).into_response()
+    let dir = state.index_dir.clone();
+    let readable = tokio::task::spawn_blocking(move || index::open(&dir).is_ok())
+        .await
+        .unwrap_or(false);
+    let sections = state.engine.sections();
+    match readable {
+        true => Json(json!({"status": "ok", "sections": sections})).into_response(),
+        false => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(json!({
+                "status": "degraded",
+                "sections": sections,
+                "error": "the index folder can no longer be opened; answers come from the last commit read",
+            })),
+        )
+            .into_response(),
+    }
 }
 
 /// Reads an indexed article from the corpus and parses it again, so the answer

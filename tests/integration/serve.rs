@@ -120,3 +120,22 @@ fn sigterm_stops_the_server_cleanly() {
     let status = server.terminate();
     assert!(status.success(), "{status:?}");
 }
+
+#[test]
+fn wrong_methods_get_a_json_405_and_healthz_reports_a_lost_index() {
+    let (dir, _) = temp_corpus(&fixtures().join("site"));
+    let server = Server::start(dir.path(), &[]);
+    for path in ["/api/search?q=gut", "/healthz"] {
+        let (status, body) = crate::util::http_request(&server.base, "POST", path);
+        assert_eq!(status, 405, "{path}: {body}");
+        assert_eq!(json(&body)["status"], 405, "{path}: {body}");
+    }
+    let (status, body) = http_get(&server.base, "/healthz");
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(json(&body)["status"], "ok");
+
+    std::fs::rename(dir.path().join(".healthdex"), dir.path().join("moved")).unwrap();
+    let (status, body) = http_get(&server.base, "/healthz");
+    assert_eq!(status, 503, "{body}");
+    assert_eq!(json(&body)["status"], "degraded");
+}

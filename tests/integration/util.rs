@@ -137,6 +137,11 @@ impl Drop for Server {
 
 /// A minimal HTTP/1.1 GET: (status, body).
 pub fn http_get(base: &str, path_and_query: &str) -> (u16, String) {
+    http_request(base, "GET", path_and_query)
+}
+
+/// Sends one request with `method` and no body; returns the status and the body.
+pub fn http_request(base: &str, method: &str, path_and_query: &str) -> (u16, String) {
     use std::io::{Read, Write};
     let address = base.trim_start_matches("http://");
     let mut stream = std::net::TcpStream::connect(address).unwrap();
@@ -145,7 +150,7 @@ pub fn http_get(base: &str, path_and_query: &str) -> (u16, String) {
         .unwrap();
     write!(
         stream,
-        "GET {path_and_query} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+        "{method} {path_and_query} HTTP/1.1\r\nHost: {address}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
     )
     .unwrap();
     let mut raw = Vec::new();
