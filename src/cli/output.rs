@@ -1,6 +1,7 @@
-//! Printing search results: JSON (the serde form of [`SearchResults`]) or text for
-//! people, with matches in bold when colors are on (`--color`). Both write to
-//! stdout and return the write error, so a closed pipe ends the command quietly.
+//! Printing search results: interchangeable [`Printer`]s, JSON (the serde form of
+//! [`SearchResults`]) or text for people, with matches in bold when colors are on
+//! (`--color`). Each writes to any `Write` (stdout in the command, a buffer in
+//! tests) and returns the write error, so a closed pipe ends the command quietly.
 
 use std::io::Write;
 
@@ -12,18 +13,54 @@ const RESET: &str = "\x1b[0m";
 /// Width the snippet is wrapped to (after a two-space indent).
 const WRAP: usize = 78;
 
-pub fn print_json(results: &SearchResults) -> anyhow::Result<()> {
-    let mut json = serde_json::to_vec_pretty(results)?;
-    json.push(b'\n');
-    std::io::stdout().lock().write_all(&json)?;
-    Ok(())
+/// A way of writing a page of results.
+pub trait Printer {
+    /// Writes `results`, whose first hit has rank `offset + 1`.
+    fn print(
+        &self,
+        out: &mut dyn Write,
+        results: &SearchResults,
+        offset: usize,
+    ) -> anyhow::Result<()>;
+}
+
+/// `--format json`: one pretty-printed object.
+pub struct Json;
+
+/// `--format text`: one block per hit, for people.
+pub struct Text {
+    pub color: bool,
+}
+
+impl Printer for Json {
+    fn print(&self, out: &mut dyn Write, results: &SearchResults, _: usize) -> anyhow::Result<()> {
+        let mut json = serde_json::to_vec_pretty(results)?;
+        json.push(b'\n');
+        out.write_all(&json)?;
+        Ok(())
+    }
+}
+
+impl Printer for Text {
+    fn print(
+        &self,
+        out: &mut dyn Write,
+        results: &SearchResults,
+        offset: usize,
+    ) -> anyhow::Result<()> {
+        print_text(out, results, offset, self.color)
+    }
 }
 
 /// Longest query echoed in the text footer, in characters.
 const ECHO_CHARS: usize = 80;
 
-pub fn print_text(results: &SearchResults, offset: usize, color: bool) -> anyhow::Result<()> {
-    let mut out = std::io::stdout().lock();
+fn print_text(
+    mut out: &mut dyn Write,
+    results: &SearchResults,
+    offset: usize,
+    color: bool,
+) -> anyhow::Result<()> {
     write_plan(&mut out, results)?;
     write_notes(&mut out, results)?;
     let shown = match &results.groups {
@@ -276,6 +313,25 @@ fn styled_words(pieces: &[(String, bool)]) -> Vec<Vec<(String, bool)>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn printers_are_interchangeable_sinks() {
+        let results = SearchResults {
+            query: "zinc".into(),
+            ..SearchResults::default()
+        };
+        let mut text = Vec::new();
+        Text { color: false }.print(&mut text, &results, 0).unwrap();
+        assert_eq!(
+            String::from_utf8(text).unwrap(),
+            "No sections match “zinc”.\n"
+        );
+        let mut json = Vec::new();
+        Json.print(&mut json, &results, 0).unwrap();
+        let value: serde_json::Value = serde_json::from_slice(&json).unwrap();
+        assert_eq!(value["query"], "zinc");
+        assert_eq!(value["hits"], serde_json::json!([]));
+    }
 
     #[test]
     fn lines_never_exceed_the_width_even_across_highlights() {

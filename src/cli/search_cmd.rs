@@ -9,7 +9,8 @@ use healthdex::search::{Engine, Filters, Profile, SearchRequest, SearchResults};
 use healthdex::{Error, Warning, config};
 
 use super::index_cmd::summary;
-use super::{ColorChoice, Format, IndexChoice, SearchArgs, output};
+use super::output::{self, Printer};
+use super::{ColorChoice, Format, IndexChoice, SearchArgs};
 
 /// Folder indexed when there is no index and no `--corpus`.
 const DEFAULT_CORPUS: &str = "corpus";
@@ -31,10 +32,13 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
     };
     request.validate(&Profile::LIBRARY)?;
     let results = search_fresh(&args.index, &request)?;
-    match args.format {
-        Format::Json => output::print_json(&results)?,
-        Format::Text => output::print_text(&results, request.offset, color(args.color))?,
-    }
+    let printer: Box<dyn Printer> = match args.format {
+        Format::Json => Box::new(output::Json),
+        Format::Text => Box::new(output::Text {
+            color: color(args.color),
+        }),
+    };
+    printer.print(&mut std::io::stdout().lock(), &results, request.offset)?;
     Ok(ExitCode::SUCCESS)
 }
 
