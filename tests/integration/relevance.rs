@@ -51,3 +51,43 @@ fn medquad_beats_plain_bm25_by_a_quarter_in_every_class() {
         );
     }
 }
+
+#[test]
+fn the_long_message_suite_is_well_formed_and_every_judged_section_exists() {
+    let Some(data) = medquad() else { return };
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/relevance/medquad-long.jsonl");
+    let judged = eval::read_judgments(&std::fs::read_to_string(path).unwrap()).unwrap();
+    assert!(judged.len() >= 60, "{} messages", judged.len());
+    let mut anchors: std::collections::HashMap<String, Vec<String>> = Default::default();
+    for judgment in &judged {
+        let words = judgment.query.split_whitespace().count();
+        assert!(
+            (30..=150).contains(&words),
+            "{}: {words} words",
+            judgment.id
+        );
+        assert!(
+            judgment.relevant.values().any(|&grade| grade == 3),
+            "{} has no section that answers it",
+            judgment.id
+        );
+        for section in judgment.relevant.keys() {
+            let (file, anchor) = section.split_once('#').unwrap();
+            let known = anchors.entry(file.to_string()).or_insert_with(|| {
+                let text = std::fs::read_to_string(data.join(file)).unwrap();
+                let parsed = healthdex::parse_article(file, &text, &Default::default());
+                parsed
+                    .article
+                    .sections
+                    .iter()
+                    .map(|s| s.anchor.clone())
+                    .collect()
+            });
+            assert!(
+                known.iter().any(|a| a == anchor),
+                "{}: no section {section}",
+                judgment.id
+            );
+        }
+    }
+}
