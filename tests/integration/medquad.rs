@@ -1,4 +1,4 @@
-//! Checks at scale on the MedQuAD articles in `../shared/data/medquad` (mandatory
+//! Checks at scale on the MedQuAD articles of `../shared/data` (or `HEALTHDEX_DATA_DIR`; mandatory
 //! when `HEALTHDEX_REQUIRE_DATA` is set, as in CI).
 
 use crate::util::{healthdex, medquad, search_json, shared};

@@ -1,6 +1,6 @@
 //! The relevance suite as tests: floors on the bundled corpus, and the MedQuAD
 //! target (at least 25% above plain BM25, no query class below it) on
-//! `../shared/data/medquad` (mandatory when `HEALTHDEX_REQUIRE_DATA` is set).
+//! MedQuAD (see [`medquad`]; mandatory when `HEALTHDEX_REQUIRE_DATA` is set).
 
 use std::path::Path;
 

@@ -187,11 +187,16 @@ fn unchunk(body: &str) -> String {
     out
 }
 
-/// `../shared/data/medquad`, the 5,475 MedQuAD articles, if this machine has them.
-/// With `HEALTHDEX_REQUIRE_DATA` set (as `.ci/run` does), a missing folder fails
-/// the test instead of skipping it.
+/// The 5,475 MedQuAD articles, if this machine has them: `medquad/` in
+/// `HEALTHDEX_DATA_DIR` when it is set, else `../shared/data/medquad`. With
+/// `HEALTHDEX_REQUIRE_DATA` set (as `.ci/run` does), a missing folder fails the test
+/// instead of skipping it.
 pub fn medquad() -> Option<PathBuf> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/medquad");
+    let data = std::env::var_os("HEALTHDEX_DATA_DIR").map_or_else(
+        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data"),
+        PathBuf::from,
+    );
+    let path = data.join("medquad");
     if path.is_dir() {
         return Some(path);
     }
