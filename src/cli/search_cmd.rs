@@ -108,7 +108,9 @@ fn search_fresh(choice: &IndexChoice, request: &SearchRequest) -> anyhow::Result
                 index::bring_up_to_date(&refresh, index::open(&refresh.index_dir)?)?;
             report_refresh(&refreshed);
             match refreshed {
-                Refreshed::Unchanged | Refreshed::Busy => Ok(results.context("search failed")?),
+                Refreshed::Unchanged | Refreshed::Busy | Refreshed::Refused(_) => {
+                    Ok(results.context("search failed")?)
+                }
                 _ => search(Engine::from_index(open, options)?, request),
             }
         }
@@ -171,6 +173,9 @@ fn report_refresh(refreshed: &Refreshed) {
         Refreshed::Busy => say!(
             "healthdex: the index is being updated by another process; searching the last committed version"
         ),
+        Refreshed::Refused(why) => {
+            say!("healthdex: not refreshing the index: {why}; searching the last committed version")
+        }
         Refreshed::CorpusMissing(root) => say!(
             "healthdex: `{}`, the folder this index was built from, is gone; searching the index as it is",
             root.display()

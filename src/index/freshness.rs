@@ -49,6 +49,9 @@ pub enum Refreshed {
     Busy,
     /// The folder it was built from is gone: the index is searched as it is.
     CorpusMissing(PathBuf),
+    /// The update was refused (it would have removed most of the index; the
+    /// message says why and what to do): the last commit is searched.
+    Refused(String),
 }
 
 /// Makes sure there is a usable, current index (as [`Refresh`] asks) and opens it.
@@ -129,6 +132,10 @@ pub fn bring_up_to_date(refresh: &Refresh, index: OpenIndex) -> Result<(OpenInde
     drop(index);
     match run_update(refresh, root, manifest.settings, None) {
         Err(Error::Locked { .. }) => Ok((open(&refresh.index_dir)?, Refreshed::Busy)),
+        Err(refused @ Error::MassRemoval { .. }) => Ok((
+            open(&refresh.index_dir)?,
+            Refreshed::Refused(refused.to_string()),
+        )),
         other => other,
     }
 }
