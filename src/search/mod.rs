@@ -13,8 +13,10 @@
 
 mod arrange;
 pub mod bench;
+mod collect;
 mod compile;
 pub mod eval;
+mod hits;
 pub mod limits;
 mod options;
 mod request;
@@ -23,17 +25,12 @@ mod suggest;
 pub mod understand;
 mod vocabulary;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::Path;
 use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
-use tantivy::DocSet;
-use tantivy::collector::{Count, FacetCollector, TopDocs};
-use tantivy::query::Scorer as _;
-use tantivy::query::{EnableScoring, Query};
-use tantivy::schema::{Facet, Value};
-use tantivy::{DocAddress, IndexReader, ReloadPolicy, Score, Searcher, TantivyDocument, Term};
+use tantivy::{DocAddress, IndexReader, ReloadPolicy, Score, Searcher};
 
 pub use limits::Profile;
 pub use options::{FieldWeights, Mode, SearchOptions};
@@ -42,7 +39,6 @@ pub use snippet::Snippet;
 pub use suggest::Suggestion;
 pub use understand::{Correction, Filters, QueryPlan, Synonyms};
 
-use crate::article::{Date, section_url};
 use crate::index::schema::Fields;
 use crate::index::{self, OpenIndex};
 use crate::text::Analyzer;
@@ -271,12 +267,12 @@ impl Engine {
         let wanted = request.offset + request.limit;
         let depth = self.candidate_depth(request, wanted);
         let (mut candidates, mut total, mut facets) =
-            self.run(&searcher, &*compiled.query, depth, request.facets)?;
+            collect::run(&searcher, &*compiled.query, depth, request.facets)?;
         if total < depth
             && let Some(relaxed) = &compiled.relaxed
         {
             let (more, relaxed_total, relaxed_facets) =
-                self.run(&searcher, &**relaxed, depth, request.facets)?;
+                collect::run(&searcher, &**relaxed, depth, request.facets)?;
             let strict: HashSet<DocAddress> = candidates.iter().map(|c| c.address).collect();
             candidates.extend(
                 more.into_iter()
@@ -289,7 +285,7 @@ impl Engine {
         results.facets = facets;
         let mut snippets = SnippetMaker::new(
             crate::text::english_analyzer(),
-            self.term_weights(&searcher, &compiled.highlight),
+            hits::term_weights(&searcher, &self.fields, &compiled.highlight),
         );
         if request.group {
             results.groups =
@@ -300,8 +296,9 @@ impl Engine {
                 .skip(request.offset)
                 .take(request.limit);
             for candidate in page {
-                results.hits.push(self.hit(
+                results.hits.push(hits::hit(
                     &searcher,
+                    &self.fields,
                     &candidate,
                     request.explain.then_some(&compiled),
                     &mut snippets,
@@ -370,65 +367,6 @@ impl Engine {
         depth.clamp(1, MAX_ARRANGED_SECTIONS.max(wanted))
     }
 
-    /// Runs a query: the best `depth` sections, the total, and tag counts.
-    fn run(
-        &self,
-        searcher: &Searcher,
-        query: &dyn Query,
-        depth: usize,
-        facets: bool,
-    ) -> Result<(Vec<Candidate>, usize, Facets)> {
-        let top = TopDocs::with_limit(depth).order_by_score();
-        let tags = facets.then(|| {
-            let mut tags = FacetCollector::for_field("tags");
-            tags.add_facet(Facet::root());
-            tags
-        });
-        let (ranked, total, tag_counts) = searcher
-            .search(query, &(top, Count, tags))
-            .map_err(|e| Error::tantivy("search failed", e))?;
-        let candidates = self.with_articles(searcher, ranked)?;
-        let mut tags: Vec<TagCount> = tag_counts
-            .iter()
-            .flat_map(|counts| counts.get("/"))
-            .map(|(facet, count)| TagCount {
-                tag: facet.to_path().join("/"),
-                count,
-            })
-            .collect();
-        tags.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.tag.cmp(&b.tag)));
-        Ok((candidates, total, Facets { tags }))
-    }
-
-    /// Looks up each ranked section's article key (a u64 fast field).
-    fn with_articles(
-        &self,
-        searcher: &Searcher,
-        ranked: Vec<(Score, DocAddress)>,
-    ) -> Result<Vec<Candidate>> {
-        let mut columns = HashMap::new();
-        let mut out = Vec::with_capacity(ranked.len());
-        for (score, address) in ranked {
-            let column = match columns.entry(address.segment_ord) {
-                std::collections::hash_map::Entry::Occupied(entry) => entry.into_mut(),
-                std::collections::hash_map::Entry::Vacant(entry) => entry.insert(
-                    searcher
-                        .segment_reader(address.segment_ord)
-                        .fast_fields()
-                        .u64("article")
-                        .map_err(|e| Error::tantivy("cannot read article keys", e))?,
-                ),
-            };
-            let article = column.first(address.doc_id).unwrap_or_default();
-            out.push(Candidate {
-                score,
-                address,
-                article,
-            });
-        }
-        Ok(out)
-    }
-
     fn groups(
         &self,
         searcher: &Searcher,
@@ -442,8 +380,9 @@ impl Engine {
         for sections in grouped.iter().skip(request.offset).take(request.limit) {
             let mut hits = Vec::new();
             for candidate in sections {
-                hits.push(self.hit(
+                hits.push(hits::hit(
                     searcher,
+                    &self.fields,
                     candidate,
                     request.explain.then_some(plan),
                     snippets,
@@ -460,113 +399,4 @@ impl Engine {
         }
         Ok(groups)
     }
-
-    /// Snippet weight of each query word: rarer words matter more.
-    fn term_weights(&self, searcher: &Searcher, terms: &[String]) -> Vec<(String, f32)> {
-        terms
-            .iter()
-            .map(|term| {
-                let df = searcher
-                    .doc_freq(&Term::from_field_text(self.fields.body, term))
-                    .unwrap_or(0);
-                (term.clone(), 1.0 / (1.0 + df as f32).ln_1p())
-            })
-            .collect()
-    }
-
-    fn hit(
-        &self,
-        searcher: &Searcher,
-        candidate: &Candidate,
-        explain: Option<&Compiled>,
-        snippets: &mut SnippetMaker,
-    ) -> Result<Hit> {
-        let doc: TantivyDocument = searcher
-            .doc(candidate.address)
-            .map_err(|e| Error::tantivy("cannot read a matching section", e))?;
-        let f = &self.fields;
-        let text = |field| first_text(&doc, field);
-        let anchor = text(f.anchor);
-        let (title, heading) = (text(f.title), text(f.heading));
-        let parents = doc
-            .get_all(f.parents)
-            .filter_map(|v| v.as_str().map(String::from));
-        let own = Some(heading.clone()).filter(|h| !h.is_empty());
-        Ok(Hit {
-            path: text(f.path),
-            breadcrumbs: std::iter::once(title.clone())
-                .chain(parents)
-                .chain(own)
-                .collect(),
-            title,
-            heading,
-            url: section_url(&text(f.url), &anchor),
-            anchor,
-            score: candidate.score,
-            date: doc
-                .get_first(f.date)
-                .and_then(|v| v.as_datetime())
-                .and_then(|d| Date::from_unix_seconds(d.into_timestamp_secs()))
-                .map(|d| d.to_string()),
-            tags: doc
-                .get_all(f.tags)
-                .filter_map(|v| v.as_facet())
-                .filter_map(|encoded| Facet::from_encoded(encoded.as_bytes().to_vec()).ok())
-                .map(|facet| facet.to_path().join("/"))
-                .collect(),
-            snippet: snippets.snippet(&snippet_source(&doc, f)),
-            explain: explain.map(|plan| explain_hit(searcher, plan, candidate.address)),
-        })
-    }
-}
-
-/// What each labelled part of the query contributed to one section's score.
-fn explain_hit(searcher: &Searcher, plan: &Compiled, address: DocAddress) -> Vec<ExplainPart> {
-    plan.parts
-        .iter()
-        .filter_map(|(label, part)| {
-            let score = part_score(searcher, &**part, address).ok()??;
-            (score > 0.0).then(|| ExplainPart {
-                clause: label.clone(),
-                score,
-            })
-        })
-        .collect()
-}
-
-/// The score one part of the query gives a section, or `None` if it does not match.
-/// (Computed from the part's scorer rather than `Query::explain`, which in tantivy
-/// 0.27 may seek backwards for boolean and phrase queries.)
-fn part_score(
-    searcher: &Searcher,
-    part: &dyn Query,
-    address: DocAddress,
-) -> tantivy::Result<Option<Score>> {
-    let weight = part.weight(EnableScoring::enabled_from_searcher(searcher))?;
-    let mut scorer = weight.scorer(searcher.segment_reader(address.segment_ord), 1.0)?;
-    let doc = address.doc_id;
-    if scorer.doc() > doc || scorer.seek(doc) != doc {
-        return Ok(None);
-    }
-    Ok(Some(scorer.score()))
-}
-
-fn first_text(doc: &TantivyDocument, field: tantivy::schema::Field) -> String {
-    doc.get_first(field)
-        .and_then(|v| v.as_str())
-        .unwrap_or_default()
-        .to_string()
-}
-
-/// The body, or for a section that only lists references, its citations.
-fn snippet_source(doc: &TantivyDocument, fields: &Fields) -> String {
-    let body = first_text(doc, fields.body);
-    if !body.is_empty() {
-        return body;
-    }
-    let citations: Vec<&str> = doc
-        .get_all(fields.references)
-        .filter_map(|v| v.as_str())
-        .collect();
-    citations.join("\n")
 }

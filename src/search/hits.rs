@@ -1,0 +1,127 @@
+//! Reading hits back: a ranked section's stored fields become a [`Hit`] with
+//! breadcrumbs, its URL, a snippet and (when asked) what each part of the query added
+//! to its score. Only the sections on the returned page are read.
+
+use tantivy::query::{EnableScoring, Query, Scorer as _};
+use tantivy::schema::{Facet, Value};
+use tantivy::{DocAddress, DocSet, Score, Searcher, TantivyDocument, Term};
+
+use super::compile::Compiled;
+use super::snippet::SnippetMaker;
+use super::{Candidate, ExplainPart, Hit};
+use crate::article::{Date, section_url};
+use crate::index::schema::Fields;
+use crate::{Error, Result};
+
+/// Snippet weight of each query word: rarer words matter more.
+pub(super) fn term_weights(
+    searcher: &Searcher,
+    fields: &Fields,
+    terms: &[String],
+) -> Vec<(String, f32)> {
+    terms
+        .iter()
+        .map(|term| {
+            let df = searcher
+                .doc_freq(&Term::from_field_text(fields.body, term))
+                .unwrap_or(0);
+            (term.clone(), 1.0 / (1.0 + df as f32).ln_1p())
+        })
+        .collect()
+}
+
+pub(super) fn hit(
+    searcher: &Searcher,
+    fields: &Fields,
+    candidate: &Candidate,
+    explain: Option<&Compiled>,
+    snippets: &mut SnippetMaker,
+) -> Result<Hit> {
+    let doc: TantivyDocument = searcher
+        .doc(candidate.address)
+        .map_err(|e| Error::tantivy("cannot read a matching section", e))?;
+    let f = fields;
+    let text = |field| first_text(&doc, field);
+    let anchor = text(f.anchor);
+    let (title, heading) = (text(f.title), text(f.heading));
+    let parents = doc
+        .get_all(f.parents)
+        .filter_map(|v| v.as_str().map(String::from));
+    let own = Some(heading.clone()).filter(|h| !h.is_empty());
+    Ok(Hit {
+        path: text(f.path),
+        breadcrumbs: std::iter::once(title.clone())
+            .chain(parents)
+            .chain(own)
+            .collect(),
+        title,
+        heading,
+        url: section_url(&text(f.url), &anchor),
+        anchor,
+        score: candidate.score,
+        date: doc
+            .get_first(f.date)
+            .and_then(|v| v.as_datetime())
+            .and_then(|d| Date::from_unix_seconds(d.into_timestamp_secs()))
+            .map(|d| d.to_string()),
+        tags: doc
+            .get_all(f.tags)
+            .filter_map(|v| v.as_facet())
+            .filter_map(|encoded| Facet::from_encoded(encoded.as_bytes().to_vec()).ok())
+            .map(|facet| facet.to_path().join("/"))
+            .collect(),
+        snippet: snippets.snippet(&snippet_source(&doc, f)),
+        explain: explain.map(|plan| explain_hit(searcher, plan, candidate.address)),
+    })
+}
+
+/// What each labelled part of the query contributed to one section's score.
+fn explain_hit(searcher: &Searcher, plan: &Compiled, address: DocAddress) -> Vec<ExplainPart> {
+    plan.parts
+        .iter()
+        .filter_map(|(label, part)| {
+            let score = part_score(searcher, &**part, address).ok()??;
+            (score > 0.0).then(|| ExplainPart {
+                clause: label.clone(),
+                score,
+            })
+        })
+        .collect()
+}
+
+/// The score one part of the query gives a section, or `None` if it does not match.
+/// (Computed from the part's scorer rather than `Query::explain`, which in tantivy
+/// 0.27 may seek backwards for boolean and phrase queries.)
+fn part_score(
+    searcher: &Searcher,
+    part: &dyn Query,
+    address: DocAddress,
+) -> tantivy::Result<Option<Score>> {
+    let weight = part.weight(EnableScoring::enabled_from_searcher(searcher))?;
+    let mut scorer = weight.scorer(searcher.segment_reader(address.segment_ord), 1.0)?;
+    let doc = address.doc_id;
+    if scorer.doc() > doc || scorer.seek(doc) != doc {
+        return Ok(None);
+    }
+    Ok(Some(scorer.score()))
+}
+
+fn first_text(doc: &TantivyDocument, field: tantivy::schema::Field) -> String {
+    doc.get_first(field)
+        .and_then(|v| v.as_str())
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// The body, or for a section that only lists references, its citations.
+fn snippet_source(doc: &TantivyDocument, fields: &Fields) -> String {
+    let body = first_text(doc, fields.body);
+    if !body.is_empty() {
+        return body;
+    }
+    let citations: Vec<&str> = doc
+        .get_all(fields.references)
+        .filter_map(|v| v.as_str())
+        .collect();
+    citations.join("\n")
+}
