@@ -3,7 +3,7 @@
 
 use std::fs;
 
-use crate::util::{fixtures, healthdex, repo_corpus, search_json, temp_corpus};
+use crate::util::{fixtures, healthdex, repo_corpus, rewrite_payload, search_json, temp_corpus};
 
 #[test]
 fn the_bundled_corpus_indexes_cleanly() {
@@ -181,14 +181,7 @@ fn drafts_are_left_out_unless_asked_for() {
 fn an_index_from_another_version_is_rebuilt_with_a_message() {
     let (dir, _) = temp_corpus(&fixtures().join("site"));
     healthdex(dir.path(), &["index"]);
-    let meta_path = dir.path().join(".healthdex/meta.json");
-    let meta = fs::read_to_string(&meta_path).unwrap();
-    let old = regex::Regex::new(r#"\\"schema_version\\":\d+"#)
-        .unwrap()
-        .replace(&meta, r#"\"schema_version\":0"#)
-        .into_owned();
-    assert_ne!(meta, old, "the manifest carries a schema version");
-    fs::write(&meta_path, old).unwrap();
+    rewrite_payload(&dir.path().join(".healthdex"), "schema_version", "0");
 
     let run = healthdex(dir.path(), &["index"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -204,14 +197,7 @@ fn an_index_from_another_version_is_rebuilt_with_a_message() {
 fn an_index_stemmed_by_another_stemmer_is_rebuilt() {
     let (dir, _) = temp_corpus(&fixtures().join("site"));
     healthdex(dir.path(), &["index"]);
-    let meta_path = dir.path().join(".healthdex/meta.json");
-    let meta = fs::read_to_string(&meta_path).unwrap();
-    let other = regex::Regex::new(r#"\\"stemmer\\":\\"[^\\]*\\""#)
-        .unwrap()
-        .replace(&meta, r#"\"stemmer\":\"porter 0.1\""#)
-        .into_owned();
-    assert_ne!(meta, other, "the payload names the stemmer");
-    fs::write(&meta_path, other).unwrap();
+    rewrite_payload(&dir.path().join(".healthdex"), "stemmer", "\"porter 0.1\"");
 
     let run = healthdex(dir.path(), &["index"]);
     assert_eq!(run.code, 0, "{}", run.stderr);

@@ -89,14 +89,7 @@ fn files_of_the_user_beside_an_index_survive_a_rebuild() {
 
     // An index that must be replaced (here: from another schema version) is not
     // replaced while something foreign sits in it.
-    let meta_path = dir.path().join(".healthdex/meta.json");
-    let meta = fs::read_to_string(&meta_path).unwrap();
-    let old = regex::Regex::new(r#"\\"schema_version\\":\d+"#)
-        .unwrap()
-        .replace(&meta, r#"\"schema_version\":0"#)
-        .into_owned();
-    assert_ne!(meta, old);
-    fs::write(&meta_path, old).unwrap();
+    crate::util::rewrite_payload(&dir.path().join(".healthdex"), "schema_version", "0");
     let refused = healthdex(dir.path(), &["index", "corpus"]);
     assert_ne!(refused.code, 0, "{}", refused.stdout);
     assert!(

@@ -247,3 +247,22 @@ pub fn shared(corpus: &Path) -> &'static SharedIndex {
 pub fn shared_index(corpus: &Path) -> &'static healthdex::search::Engine {
     &shared(corpus).engine
 }
+
+/// Rewrites a value in the commit payload of the index in `index_dir`, as another
+/// version of healthdex would have written it: `key` is a payload key
+/// (`schema_version`, `stemmer`), `value` its new JSON value. Panics if the key is
+/// not there.
+pub fn rewrite_payload(index_dir: &Path, key: &str, value: &str) {
+    let meta_path = index_dir.join("meta.json");
+    let meta = std::fs::read_to_string(&meta_path).unwrap();
+    // The payload is a JSON string inside meta.json, so its quotes are escaped.
+    let pattern = format!(r#"\\"{key}\\":(\d+|\\"[^\\]*\\")"#);
+    let escaped = value.replace('"', "\\\"");
+    let replacement = format!("\\\"{key}\\\":{escaped}");
+    let rewritten = regex::Regex::new(&pattern)
+        .unwrap()
+        .replace(&meta, regex::NoExpand(&replacement))
+        .into_owned();
+    assert_ne!(meta, rewritten, "the payload has no `{key}`");
+    std::fs::write(&meta_path, rewritten).unwrap();
+}
