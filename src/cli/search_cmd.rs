@@ -70,32 +70,39 @@ fn color(choice: ColorChoice) -> bool {
 
 /// Searches the last commit while another thread checks the corpus for changes
 /// (the check is a stat per file and costs about as much as the search, so the two
-/// overlap instead of adding up). If the check finds a change, the index is
-/// updated and the search runs again on the new commit.
+/// overlap instead of adding up; it starts before the index is even opened). If the
+/// check finds a change, the index is updated and the search runs again on the new
+/// commit. Without a readable commit, the index is refreshed (or built) first.
 fn search_fresh(choice: &IndexChoice, request: &SearchRequest) -> anyhow::Result<SearchResults> {
     let refresh = refresh_for(choice);
-    let (open, refreshed) = open_index(&Refresh {
-        check_corpus: false,
-        ..refresh.clone()
-    })?;
-    report_refresh(&refreshed);
-    let just_built = matches!(refreshed, Refreshed::Updated { .. });
-    if !refresh.check_corpus || just_built {
-        let options = config::load(choice.config.as_deref())?.search_options()?;
-        return search(Engine::from_index(open, options)?, request);
-    }
-    let stamp = open.stamp();
+    let options =
+        || -> anyhow::Result<_> { Ok(config::load(choice.config.as_deref())?.search_options()?) };
+    let stamp = match refresh.check_corpus {
+        true => index::read_stamp(&refresh.index_dir),
+        false => None,
+    };
+    let Some(stamp) = stamp else {
+        let (open, refreshed) = open_index(&refresh)?;
+        report_refresh(&refreshed);
+        return search(Engine::from_index(open, options()?)?, request);
+    };
     // rayon rather than a plain thread: the check stats files in parallel, and
     // the worker that finishes the search then takes a share of those stats.
+    let as_it_is = Refresh {
+        check_corpus: false,
+        ..refresh.clone()
+    };
     let (verdict, searched) = rayon::join(
         || index::check(&refresh, &stamp),
         || {
-            let options = config::load(choice.config.as_deref())?.search_options()?;
+            let (open, refreshed) = open_index(&as_it_is)?;
+            let options = options()?;
             let engine = Engine::from_index(open, options.clone())?;
-            anyhow::Ok((engine.search(request), options))
+            anyhow::Ok((engine.search(request), options, refreshed))
         },
     );
-    let (results, options) = searched?;
+    let (results, options, opened) = searched?;
+    report_refresh(&opened);
     let verdict = verdict?;
     match verdict {
         Verdict::Current => Ok(results.context("search failed")?),

@@ -61,6 +61,22 @@ impl OpenIndex {
     }
 }
 
+/// The [`Stamp`] of the last commit of the index in `dir`, read from `meta.json`
+/// alone (without opening the index), so a freshness [`check`] can start at once;
+/// `None` when there is no index or its payload is from another version.
+pub fn read_stamp(dir: &Path) -> Option<Stamp> {
+    #[derive(serde::Deserialize)]
+    struct Meta {
+        payload: Option<String>,
+    }
+    let meta: Meta = serde_json::from_slice(&std::fs::read(dir.join("meta.json")).ok()?).ok()?;
+    let payload = Payload::read(meta.payload.as_deref()).ok()?;
+    Some(Stamp {
+        root: payload.root,
+        files_digest: payload.files_digest,
+    })
+}
+
 /// Whether a tantivy index exists in `dir`.
 pub fn exists(dir: &Path) -> bool {
     dir.join("meta.json").is_file()
