@@ -13,6 +13,8 @@
 //! | `GET /api/articles/{path}` | an article's metadata, sections and parsed references |
 //! | `GET /healthz` | `{"status": "ok", "sections": N}`, or 503 `degraded` when the index folder cannot be opened |
 
+pub mod listen;
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -102,8 +104,9 @@ pub fn router(state: Arc<AppState>) -> Router {
         .with_state(state)
 }
 
-/// Serves until Ctrl-C or SIGTERM, then finishes the requests in flight. `ready`
-/// is told the bound address (useful with port 0).
+/// Serves until Ctrl-C or SIGTERM, then finishes the requests in flight (for at
+/// most [`listen::DRAIN_TIMEOUT`]). `ready` is told the bound address (useful with
+/// port 0). Connections are bounded as [`listen`] says.
 pub async fn serve(
     state: Arc<AppState>,
     address: SocketAddr,
@@ -116,10 +119,8 @@ pub async fn serve(
         .local_addr()
         .map_err(|e| Error::io(format!("{address}"), e))?;
     ready(bound);
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|e| Error::io(format!("{bound}"), e))
+    listen::accept_loop(listener, router(state), shutdown_signal()).await;
+    Ok(())
 }
 
 async fn shutdown_signal() {

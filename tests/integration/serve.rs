@@ -139,3 +139,40 @@ fn wrong_methods_get_a_json_405_and_healthz_reports_a_lost_index() {
     assert_eq!(status, 503, "{body}");
     assert_eq!(json(&body)["status"], "degraded");
 }
+
+#[test]
+fn idle_and_half_sent_connections_neither_block_probes_nor_delay_shutdown() {
+    use std::io::{Read, Write};
+    use std::net::TcpStream;
+    let (dir, _) = temp_corpus(&fixtures().join("site"));
+    let server = Server::start(dir.path(), &[]);
+    let address = server.base.trim_start_matches("http://").to_string();
+    // 2,000 connections that never send a byte, and 50 that stop mid-request.
+    let mut held: Vec<TcpStream> = (0..2_000)
+        .map(|_| TcpStream::connect(&address).unwrap())
+        .collect();
+    for _ in 0..50 {
+        let mut stream = TcpStream::connect(&address).unwrap();
+        stream
+            .write_all(b"GET /api/search?q=gut HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+            .unwrap();
+        held.push(stream);
+    }
+    for _ in 0..20 {
+        let (status, body) = http_get(&server.base, "/api/search?q=gut");
+        assert_eq!(status, 200, "{body}");
+    }
+    // The server closes a connection that does not finish its request head (the
+    // bound is generous: the header-read timeout is 10 s).
+    let half_sent = held.last_mut().unwrap();
+    half_sent
+        .set_read_timeout(Some(std::time::Duration::from_secs(60)))
+        .unwrap();
+    let mut rest = Vec::new();
+    let closed = half_sent.read_to_end(&mut rest);
+    assert!(closed.is_ok(), "{closed:?}");
+    // SIGTERM ends the process even while the others are still open.
+    let status = server.terminate();
+    assert!(status.success(), "{status:?}");
+    drop(held);
+}
