@@ -22,9 +22,9 @@ pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 /// On SIGTERM or Ctrl-C, requests in flight get this long to finish.
 pub const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
 /// Open files kept free for the index and the process itself.
-const RESERVED_FILES: u64 = 128;
+pub const RESERVED_FILES: u64 = 128;
 /// Most connections held open at once, whatever the limit of open files.
-const MAX_CONNECTIONS: u64 = 16_384;
+pub const MAX_CONNECTIONS: u64 = 16_384;
 
 /// How many connections may be open at once: the limit of open files (after
 /// raising it to the hard limit) less [`RESERVED_FILES`], at most
