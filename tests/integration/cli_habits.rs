@@ -42,6 +42,24 @@ fn a_closed_pipe_ends_the_output_quietly_with_exit_0() {
         assert_eq!(status.code(), Some(0), "{format}: {stderr}");
         assert!(stderr.is_empty(), "{format}: {stderr}");
     }
+    // export streams its JSON through serde_json, which wraps the write error.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_healthdex"))
+        .args(["export", "corpus"])
+        .current_dir(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    assert_eq!(child.wait().unwrap().code(), Some(0), "export: {stderr}");
+    assert!(stderr.is_empty(), "export: {stderr}");
 }
 
 #[test]
