@@ -74,6 +74,10 @@ struct ServeArgs {
     /// Address to listen on; the default accepts only local connections.
     #[arg(long, default_value = "127.0.0.1")]
     bind: std::net::IpAddr,
+    /// Close a connection that has not sent a whole request head within this many
+    /// seconds (new, half-sent, or idle between keep-alive requests).
+    #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    header_timeout: u64,
 }
 
 #[derive(Debug, clap::Args)]

@@ -16,7 +16,8 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    runtime.block_on(serve::serve(state, address, |bound| {
+    let header_timeout = std::time::Duration::from_secs(args.header_timeout);
+    runtime.block_on(serve::serve(state, address, header_timeout, |bound| {
         say!("healthdex: serving http://{bound}/ (Ctrl-C to stop)");
     }))?;
     say!("healthdex: stopped");

@@ -17,7 +17,8 @@ use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 
 /// A connection that has not sent a whole request head within this time (a new
-/// one, or a keep-alive one between requests) is closed.
+/// one, or a keep-alive one between requests) is closed; `serve --header-timeout`
+/// changes it.
 pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 /// On SIGTERM or Ctrl-C, requests in flight get this long to finish.
 pub const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
@@ -25,6 +26,22 @@ pub const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
 pub const RESERVED_FILES: u64 = 128;
 /// Most connections held open at once, whatever the limit of open files.
 pub const MAX_CONNECTIONS: u64 = 16_384;
+
+/// Connections the kernel may queue before they are accepted (capped by the
+/// system's `somaxconn`). tokio's default of 1,024 dropped SYNs in a burst of 2,000
+/// connections, and each dropped SYN costs its client a one-second retransmit.
+pub const ACCEPT_BACKLOG: u32 = 4_096;
+
+/// A listening socket on `address` with [`ACCEPT_BACKLOG`].
+pub fn bind(address: std::net::SocketAddr) -> std::io::Result<TcpListener> {
+    let socket = match address {
+        std::net::SocketAddr::V4(_) => tokio::net::TcpSocket::new_v4()?,
+        std::net::SocketAddr::V6(_) => tokio::net::TcpSocket::new_v6()?,
+    };
+    socket.set_reuseaddr(true)?;
+    socket.bind(address)?;
+    socket.listen(ACCEPT_BACKLOG)
+}
 
 /// How many connections may be open at once: the limit of open files (after
 /// raising it to the hard limit) less [`RESERVED_FILES`], at most
@@ -60,8 +77,14 @@ fn raise_open_files_limit() -> u64 {
 }
 
 /// Serves `app` on `listener` until `shutdown` completes, then stops accepting and
-/// drains for at most [`DRAIN_TIMEOUT`].
-pub async fn accept_loop(listener: TcpListener, app: Router, shutdown: impl Future<Output = ()>) {
+/// drains for at most [`DRAIN_TIMEOUT`]. Connections that send no whole request head
+/// within `header_timeout` are closed.
+pub async fn accept_loop(
+    listener: TcpListener,
+    app: Router,
+    header_timeout: Duration,
+    shutdown: impl Future<Output = ()>,
+) {
     let permits = Arc::new(Semaphore::new(connection_limit()));
     let graceful = GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);
@@ -86,7 +109,7 @@ pub async fn accept_loop(listener: TcpListener, app: Router, shutdown: impl Futu
         let mut builder = hyper::server::conn::http1::Builder::new();
         builder
             .timer(TokioTimer::new())
-            .header_read_timeout(HEADER_READ_TIMEOUT);
+            .header_read_timeout(header_timeout);
         let service = TowerToHyperService::new(app.clone());
         let connection = graceful.watch(builder.serve_connection(TokioIo::new(stream), service));
         tokio::spawn(async move {

@@ -106,20 +106,20 @@ pub fn router(state: Arc<AppState>) -> Router {
 
 /// Serves until Ctrl-C or SIGTERM, then finishes the requests in flight (for at
 /// most [`listen::DRAIN_TIMEOUT`]). `ready` is told the bound address (useful with
-/// port 0). Connections are bounded as [`listen`] says.
+/// port 0). Connections are bounded as [`listen`] says; `header_timeout` is its
+/// header-read timeout (default [`listen::HEADER_READ_TIMEOUT`]).
 pub async fn serve(
     state: Arc<AppState>,
     address: SocketAddr,
+    header_timeout: Duration,
     ready: impl FnOnce(SocketAddr),
 ) -> crate::Result<()> {
-    let listener = tokio::net::TcpListener::bind(address)
-        .await
-        .map_err(|e| Error::io(format!("{address}"), e))?;
+    let listener = listen::bind(address).map_err(|e| Error::io(format!("{address}"), e))?;
     let bound = listener
         .local_addr()
         .map_err(|e| Error::io(format!("{address}"), e))?;
     ready(bound);
-    listen::accept_loop(listener, router(state), shutdown_signal()).await;
+    listen::accept_loop(listener, router(state), header_timeout, shutdown_signal()).await;
     Ok(())
 }
 

@@ -145,7 +145,7 @@ fn idle_and_half_sent_connections_neither_block_probes_nor_delay_shutdown() {
     use std::io::{Read, Write};
     use std::net::TcpStream;
     let (dir, _) = temp_corpus(&fixtures().join("site"));
-    let server = Server::start(dir.path(), &[]);
+    let server = Server::start(dir.path(), &["--header-timeout", "2"]);
     let address = server.base.trim_start_matches("http://").to_string();
     // 2,000 connections that never send a byte, and 50 that stop mid-request.
     let mut held: Vec<TcpStream> = (0..2_000)
@@ -163,7 +163,7 @@ fn idle_and_half_sent_connections_neither_block_probes_nor_delay_shutdown() {
         assert_eq!(status, 200, "{body}");
     }
     // The server closes a connection that does not finish its request head (the
-    // bound is generous: the header-read timeout is 10 s).
+    // bound is generous: the header-read timeout is 2 s here).
     let half_sent = held.last_mut().unwrap();
     half_sent
         .set_read_timeout(Some(std::time::Duration::from_secs(60)))
