@@ -206,6 +206,13 @@ impl Found {
     }
 }
 
+/// Size and modification time of the file at `path` (links followed), as
+/// [`SourceFile`] records them; `None` if it cannot be stat'ed.
+pub fn stat(path: &Path) -> Option<(u64, u64)> {
+    let metadata = std::fs::metadata(path).ok()?;
+    Some((metadata.len(), modified_ns(&metadata)))
+}
+
 /// Modification time in nanoseconds since the Unix epoch (0 if unknown).
 fn modified_ns(metadata: &std::fs::Metadata) -> u64 {
     metadata

@@ -14,6 +14,10 @@ pub const SECTIONS_PER_GROUP: usize = 3;
 pub const FIRST_PAGE: usize = 10;
 /// Most ranked sections read to arrange one page.
 pub const MAX_ARRANGED_SECTIONS: usize = 5_000;
+/// Unknown words of one query looked up for corrections (each is a walk of the
+/// vocabulary); the rest are searched as typed. A query of 60 random non-words cost
+/// 19× a long natural question before this bound.
+pub const MAX_CORRECTED_WORDS: usize = 6;
 /// Vocabulary words kept as corrections of one misspelled word.
 pub const CORRECTIONS_PER_WORD: usize = 3;
 /// Completions returned for search-as-you-type.

@@ -346,11 +346,29 @@ fn read_article(state: &AppState, path: &str) -> Result<Article, ApiError> {
         size: entry.size,
         modified_ns: entry.modified_ns,
     };
+    let changed = || {
+        ApiError::new(
+            StatusCode::CONFLICT,
+            format!(
+                "`{path}` changed since it was indexed; run `healthdex index` to index it again"
+            ),
+        )
+    };
+    // Only what was indexed is served: the file must still have the size and time
+    // the manifest recorded (so a file replaced by a symlink elsewhere, or by a huge
+    // file, is not read at all) and, once read, the same content hash.
+    let now = corpus::stat(&file.absolute).ok_or_else(not_found)?;
+    if now != (entry.size, entry.modified_ns) {
+        return Err(changed());
+    }
     let options = ParseOptions {
         base_url: manifest.settings.base_url.clone(),
     };
     let prepared = crate::pipeline::prepare(&file, &options)
         .map_err(|warning| ApiError::new(StatusCode::NOT_FOUND, warning.to_string()))?;
+    if prepared.hash != entry.hash {
+        return Err(changed());
+    }
     Ok(prepared.article)
 }
 

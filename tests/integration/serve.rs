@@ -176,3 +176,29 @@ fn idle_and_half_sent_connections_neither_block_probes_nor_delay_shutdown() {
     assert!(status.success(), "{status:?}");
     drop(held);
 }
+
+#[cfg(unix)]
+#[test]
+fn the_article_route_serves_only_what_was_indexed() {
+    let (dir, corpus) = temp_corpus(&fixtures().join("site"));
+    let server = Server::start(dir.path(), &[]);
+    let (status, body) = http_get(&server.base, "/api/articles/leaky-gut.md");
+    assert_eq!(status, 200, "{body}");
+
+    // Replaced by a link to a file outside the corpus: not followed.
+    let secret = dir.path().join("secret.txt");
+    std::fs::write(&secret, "password=hunter2\n").unwrap();
+    std::fs::remove_file(corpus.join("leaky-gut.md")).unwrap();
+    std::os::unix::fs::symlink(&secret, corpus.join("leaky-gut.md")).unwrap();
+    let (status, body) = http_get(&server.base, "/api/articles/leaky-gut.md");
+    assert_eq!(status, 409, "{body}");
+    assert!(!body.contains("hunter2"), "{body}");
+    assert!(body.contains("healthdex index"), "{body}");
+    assert!(!body.contains(&*dir.path().to_string_lossy()), "no absolute paths: {body}");
+
+    // Replaced by a file of another size: not read either.
+    std::fs::remove_file(corpus.join("leaky-gut.md")).unwrap();
+    std::fs::write(corpus.join("leaky-gut.md"), "x".repeat(1 << 20)).unwrap();
+    let (status, _) = http_get(&server.base, "/api/articles/leaky-gut.md");
+    assert_eq!(status, 409);
+}

@@ -27,10 +27,11 @@ mod synonyms;
 use serde::{Deserialize, Serialize};
 
 pub use parse::{Filters, Item, MAX_QUERY_CHARS, ParsedQuery, Scope, clip, parse};
-pub use spelling::{Candidate, Vocabulary, allowed_edits, candidates};
+pub use spelling::{Candidate, Vocabulary, allowed_edits, candidates, needs_correction};
 pub use synonyms::{MAX_EXPANSIONS, Match, SynonymError, Synonyms, Term};
 
 use crate::article::Date;
+use crate::search::limits::MAX_CORRECTED_WORDS;
 use crate::text::{Analyzer, Word, is_filler, key_word};
 
 /// Distinct word slots scored per query; later ones are ignored.
@@ -447,11 +448,19 @@ fn correct(
     analyzer: &mut Analyzer,
 ) -> Vec<Correction> {
     let mut corrections = Vec::new();
+    let mut lookups = 0;
     for slot in slots
         .iter_mut()
         .filter(|s| s.words.len() == 1 && s.synonyms.is_empty())
     {
         let word = &slot.words[0];
+        if !needs_correction(vocabulary, &word.surface) {
+            continue;
+        }
+        if lookups == MAX_CORRECTED_WORDS {
+            break;
+        }
+        lookups += 1;
         let candidates = candidates(vocabulary, &word.surface);
         if candidates.is_empty() {
             continue;

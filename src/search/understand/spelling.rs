@@ -44,13 +44,21 @@ pub fn allowed_edits(word: &str) -> u8 {
     }
 }
 
+/// Whether `word` is a candidate for correction: long enough, without digits, and
+/// not in the vocabulary. (Only such words cost a walk of the vocabulary.)
+pub fn needs_correction(vocabulary: &dyn Vocabulary, word: &str) -> bool {
+    allowed_edits(word) > 0
+        && !word.chars().any(|c| c.is_ascii_digit())
+        && vocabulary.doc_freq(word) == 0
+}
+
 /// Close vocabulary words for `word` (lower-cased, unstemmed), most frequent first.
 /// Empty when the word is known, too short, has digits, or has no close neighbour.
 pub fn candidates(vocabulary: &dyn Vocabulary, word: &str) -> Vec<Candidate> {
-    let edits = allowed_edits(word);
-    if edits == 0 || word.chars().any(|c| c.is_ascii_digit()) || vocabulary.doc_freq(word) > 0 {
+    if !needs_correction(vocabulary, word) {
         return Vec::new();
     }
+    let edits = allowed_edits(word);
     let mut found: Vec<Candidate> = vocabulary
         .near(word, edits)
         .into_iter()

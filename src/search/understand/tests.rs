@@ -223,3 +223,25 @@ fn a_plan_round_trips_through_json() {
     let back: QueryPlan = serde_json::from_str(&json).unwrap();
     assert_eq!(back, plan);
 }
+
+#[test]
+fn typo_work_is_bounded_per_query() {
+    use std::cell::Cell;
+    /// Counts the vocabulary walks.
+    struct Counting(MapVocabulary, Cell<usize>);
+    impl Vocabulary for Counting {
+        fn doc_freq(&self, word: &str) -> u64 {
+            self.0.doc_freq(word)
+        }
+        fn near(&self, word: &str, edits: u8) -> Vec<(String, u64)> {
+            self.1.set(self.1.get() + 1);
+            self.0.near(word, edits)
+        }
+    }
+    let vocabulary = Counting(MapVocabulary::of(&[("eczema", 3)]), Cell::new(0));
+    let nonsense: Vec<String> = (0..60).map(|i| format!("qzxvbw{i:02}k")).collect();
+    let text = format!("exzema {}", nonsense.join(" ").replace(char::is_numeric, "j"));
+    let plan = plan_with(&text, &Synonyms::default(), Some(&vocabulary));
+    assert_eq!(vocabulary.1.get(), MAX_CORRECTED_WORDS);
+    assert_eq!(plan.notes.corrections[0].typed, "exzema", "the first unknown words are read first");
+}
