@@ -181,6 +181,8 @@ struct Candidate {
     address: DocAddress,
     /// Key of the article ([`article_key`](crate::index::schema::article_key)).
     article: u64,
+    /// Position of the section in its article.
+    ordinal: u64,
 }
 
 /// A searchable index. Searches take `&self` and may run in parallel.

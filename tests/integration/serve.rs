@@ -194,7 +194,10 @@ fn the_article_route_serves_only_what_was_indexed() {
     assert_eq!(status, 409, "{body}");
     assert!(!body.contains("hunter2"), "{body}");
     assert!(body.contains("healthdex index"), "{body}");
-    assert!(!body.contains(&*dir.path().to_string_lossy()), "no absolute paths: {body}");
+    assert!(
+        !body.contains(&*dir.path().to_string_lossy()),
+        "no absolute paths: {body}"
+    );
 
     // Replaced by a file of another size: not read either.
     std::fs::remove_file(corpus.join("leaky-gut.md")).unwrap();

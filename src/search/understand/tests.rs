@@ -240,8 +240,14 @@ fn typo_work_is_bounded_per_query() {
     }
     let vocabulary = Counting(MapVocabulary::of(&[("eczema", 3)]), Cell::new(0));
     let nonsense: Vec<String> = (0..60).map(|i| format!("qzxvbw{i:02}k")).collect();
-    let text = format!("exzema {}", nonsense.join(" ").replace(char::is_numeric, "j"));
+    let text = format!(
+        "exzema {}",
+        nonsense.join(" ").replace(char::is_numeric, "j")
+    );
     let plan = plan_with(&text, &Synonyms::default(), Some(&vocabulary));
     assert_eq!(vocabulary.1.get(), MAX_CORRECTED_WORDS);
-    assert_eq!(plan.notes.corrections[0].typed, "exzema", "the first unknown words are read first");
+    assert_eq!(
+        plan.notes.corrections[0].typed, "exzema",
+        "the first unknown words are read first"
+    );
 }
