@@ -73,12 +73,7 @@ impl Discovered {
 /// `read_dir` (whose entries carry their type) and the sizes and times of the
 /// Markdown files are then read in parallel.
 pub fn discover(root: &Path) -> Result<Discovered> {
-    if !root.is_dir() {
-        return Err(Error::NotADirectory(root.to_path_buf()));
-    }
-    let mut walk = Walk::default();
-    let entries = std::fs::read_dir(root).map_err(|e| Error::io(root, e))?;
-    walk.folder(root, String::new(), entries);
+    let walk = Walk::of(root)?;
     let mut found = Discovered {
         files: walk
             .files
@@ -142,13 +137,7 @@ impl FilesDigest {
 /// building the list: the cheap half of a freshness check. Folders that cannot be
 /// read are left out (so the digest differs and the caller looks closer).
 pub fn digest_files(root: &Path) -> Result<FilesDigest> {
-    if !root.is_dir() {
-        return Err(Error::NotADirectory(root.to_path_buf()));
-    }
-    let mut walk = Walk::default();
-    let entries = std::fs::read_dir(root).map_err(|e| Error::io(root, e))?;
-    walk.folder(root, String::new(), entries);
-    Ok(walk
+    Ok(Walk::of(root)?
         .files
         .par_iter()
         .with_min_len(256)
@@ -187,21 +176,16 @@ impl Found {
     }
 
     fn into_source_file(self) -> Option<SourceFile> {
-        let (path, absolute, metadata) = match self {
-            Found::Entry(path, entry) => {
-                let metadata = entry.metadata().ok();
-                (path, entry.path(), metadata)
-            }
-            Found::Link(path, absolute) => {
-                let metadata = std::fs::metadata(&absolute).ok();
-                (path, absolute, metadata)
-            }
+        let (size, modified_ns) = self.stat().unwrap_or((0, 0));
+        let (path, absolute) = match self {
+            Found::Entry(path, entry) => (path, entry.path()),
+            Found::Link(path, absolute) => (path, absolute),
         };
         Some(SourceFile {
             path,
             absolute,
-            size: metadata.as_ref().map_or(0, |m| m.len()),
-            modified_ns: metadata.as_ref().map_or(0, modified_ns),
+            size,
+            modified_ns,
         })
     }
 }
@@ -231,6 +215,17 @@ struct Walk {
 }
 
 impl Walk {
+    /// Walks the corpus folder `root` (an error if it is not a readable folder).
+    fn of(root: &Path) -> Result<Walk> {
+        if !root.is_dir() {
+            return Err(Error::NotADirectory(root.to_path_buf()));
+        }
+        let mut walk = Walk::default();
+        let entries = std::fs::read_dir(root).map_err(|e| Error::io(root, e))?;
+        walk.folder(root, String::new(), entries);
+        Ok(walk)
+    }
+
     /// Walks the entries of `dir`, whose path relative to the root is `relative`.
     fn folder(&mut self, dir: &Path, relative: String, entries: std::fs::ReadDir) {
         for entry in entries {

@@ -92,10 +92,6 @@ impl Manifest {
     /// (for rebuilding an incompatible index as it was); `None` if they cannot be read.
     pub fn salvage(dir: &Path) -> Option<(PathBuf, IndexSettings)> {
         #[derive(Deserialize)]
-        struct Meta {
-            payload: Option<String>,
-        }
-        #[derive(Deserialize)]
         struct Named {
             manifest: String,
         }
@@ -105,9 +101,7 @@ impl Manifest {
             #[serde(default)]
             settings: IndexSettings,
         }
-        let meta: Meta =
-            serde_json::from_slice(&std::fs::read(dir.join("meta.json")).ok()?).ok()?;
-        let named: Named = serde_json::from_str(&meta.payload?).ok()?;
+        let named: Named = serde_json::from_str(&Payload::stored(dir)?).ok()?;
         if named.manifest.contains(['/', '\\']) {
             return None;
         }
@@ -217,6 +211,18 @@ pub struct Payload {
 }
 
 impl Payload {
+    /// The commit payload as stored in `dir/meta.json`, read without opening the
+    /// index; `None` if there is none.
+    pub fn stored(dir: &Path) -> Option<String> {
+        #[derive(Deserialize)]
+        struct Meta {
+            payload: Option<String>,
+        }
+        let meta: Meta =
+            serde_json::from_slice(&std::fs::read(dir.join("meta.json")).ok()?).ok()?;
+        meta.payload
+    }
+
     /// Reads a commit payload and checks its schema version. `Err` says why the index
     /// cannot be used as it is.
     pub fn read(payload: Option<&str>) -> Result<Payload, String> {

@@ -65,12 +65,7 @@ impl OpenIndex {
 /// alone (without opening the index), so a freshness [`check`] can start at once;
 /// `None` when there is no index or its payload is from another version.
 pub fn read_stamp(dir: &Path) -> Option<Stamp> {
-    #[derive(serde::Deserialize)]
-    struct Meta {
-        payload: Option<String>,
-    }
-    let meta: Meta = serde_json::from_slice(&std::fs::read(dir.join("meta.json")).ok()?).ok()?;
-    let payload = Payload::read(meta.payload.as_deref()).ok()?;
+    let payload = Payload::read(Payload::stored(dir).as_deref()).ok()?;
     Some(Stamp {
         root: payload.root,
         files_digest: payload.files_digest,

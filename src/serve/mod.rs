@@ -307,7 +307,9 @@ async fn article(
 /// commit already open.
 async fn healthz(State(state): State<Arc<AppState>>) -> Response {
     let dir = state.index_dir.clone();
-    let readable = tokio::task::spawn_blocking(move || index::open(&dir).is_ok())
+    // The commit's stamp, read from meta.json alone: a probe should not open the
+    // whole index (mmapping its segments) every few seconds.
+    let readable = tokio::task::spawn_blocking(move || index::read_stamp(&dir).is_some())
         .await
         .unwrap_or(false);
     let sections = state.engine.sections();

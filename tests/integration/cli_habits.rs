@@ -19,33 +19,12 @@ fn indexed_corpus() -> &'static tempfile::TempDir {
     })
 }
 
-#[test]
-fn a_closed_pipe_ends_the_output_quietly_with_exit_0() {
-    let dir = indexed_corpus();
-    for format in ["text", "json"] {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_healthdex"))
-            .args(["search", "--limit", "200", "--format", format, "skin"])
-            .current_dir(dir.path())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        drop(child.stdout.take()); // as `| head -0` would
-        let mut stderr = String::new();
-        child
-            .stderr
-            .take()
-            .unwrap()
-            .read_to_string(&mut stderr)
-            .unwrap();
-        let status = child.wait().unwrap();
-        assert_eq!(status.code(), Some(0), "{format}: {stderr}");
-        assert!(stderr.is_empty(), "{format}: {stderr}");
-    }
-    // export streams its JSON through serde_json, which wraps the write error.
+/// Runs healthdex with its stdout closed before anything is written (as
+/// `| head -0` would): its exit code and what it wrote to stderr.
+fn with_closed_stdout(dir: &std::path::Path, args: &[&str]) -> (Option<i32>, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_healthdex"))
-        .args(["export", "corpus"])
-        .current_dir(dir.path())
+        .args(args)
+        .current_dir(dir)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -58,7 +37,21 @@ fn a_closed_pipe_ends_the_output_quietly_with_exit_0() {
         .unwrap()
         .read_to_string(&mut stderr)
         .unwrap();
-    assert_eq!(child.wait().unwrap().code(), Some(0), "export: {stderr}");
+    (child.wait().unwrap().code(), stderr)
+}
+
+#[test]
+fn a_closed_pipe_ends_the_output_quietly_with_exit_0() {
+    let dir = indexed_corpus();
+    for format in ["text", "json"] {
+        let args = ["search", "--limit", "200", "--format", format, "skin"];
+        let (code, stderr) = with_closed_stdout(dir.path(), &args);
+        assert_eq!(code, Some(0), "{format}: {stderr}");
+        assert!(stderr.is_empty(), "{format}: {stderr}");
+    }
+    // export streams its JSON through serde_json, which wraps the write error.
+    let (code, stderr) = with_closed_stdout(dir.path(), &["export", "corpus"]);
+    assert_eq!(code, Some(0), "export: {stderr}");
     assert!(stderr.is_empty(), "export: {stderr}");
 }
 
