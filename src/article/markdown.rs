@@ -78,8 +78,12 @@ pub(crate) fn outline(
 ) -> Outline {
     let lines = LineIndex::new(body, first_line);
     let mut walker = Walker::new(first_line);
-    for (event, range) in Parser::new_ext(body, markdown_options()).into_offset_iter() {
-        walker.event(event, || lines.line_of(range.start));
+    // A body over a megabyte is parsed in windows, each as the blocks it holds, so
+    // the parser's memory follows a window and not the file (see `window`).
+    for window in super::window::windows(body) {
+        for (event, range) in Parser::new_ext(&window.text, markdown_options()).into_offset_iter() {
+            walker.event(event, || lines.line_of(window.body_offset(range.start)));
+        }
     }
     let sections = walker.finish();
     for section in &sections {

@@ -12,6 +12,7 @@ mod date;
 mod frontmatter;
 mod html;
 mod markdown;
+mod window;
 
 use serde::{Deserialize, Serialize};
 
@@ -269,6 +270,32 @@ fn percent_encode_path(path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_body_over_a_megabyte_parses_into_the_same_sections_in_windows() {
+        let header = "| Drug | Dose |\n|---|---|\n";
+        let mut text = String::from("---\ntitle: Doses\n---\n");
+        for n in 0..30 {
+            text.push_str(&format!("## Part {n}\n\nAbout part {n}.\n\n{header}"));
+            for row in 0..3_000 {
+                text.push_str(&format!("| drug{n}x{row} | {row} mg |\n"));
+            }
+            text.push_str(&format!("\nLast line of part {n}.\n\n"));
+        }
+        assert!(text.len() > 2 * 1024 * 1024);
+        let article = parse_article("doses.md", &text, &ParseOptions::default()).article;
+        let parts: Vec<_> = article.sections.iter().filter(|s| s.level == 2).collect();
+        assert_eq!(parts.len(), 30);
+        for (n, section) in parts.iter().enumerate() {
+            assert_eq!(section.heading, format!("Part {n}"));
+            assert_eq!(section.anchor, format!("part-{n}"));
+            assert!(section.text.contains(&format!("drug{n}x2999 2999 mg")));
+            assert!(section.text.contains(&format!("Last line of part {n}.")));
+            assert!(!section.text.contains('|'), "{}", &section.text[..200]);
+        }
+        let line = text[..text.find("## Part 20").unwrap()].lines().count() + 1;
+        assert_eq!(parts[20].line, line);
+    }
 
     #[test]
     fn urls_from_file_names_are_percent_encoded() {
