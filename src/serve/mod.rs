@@ -13,11 +13,12 @@
 //! | `GET /api/articles/{path}` | an article's metadata, sections and parsed references |
 //! | `GET /healthz` | `{"status": "ok", "sections": N}`, or 503 `degraded` when the index folder cannot be opened |
 
+mod articles;
 pub mod listen;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::rejection::QueryRejection;
@@ -30,11 +31,10 @@ use serde::Deserialize;
 use serde_json::json;
 use tower_http::timeout::TimeoutLayer;
 
-use crate::article::{Article, ParseOptions};
-use crate::index::{self, Manifest};
+use crate::index;
 use crate::search::limits::SUGGESTIONS;
 use crate::search::{Engine, Profile, RawRequest};
-use crate::{Error, ErrorKind, corpus};
+use crate::{Error, ErrorKind};
 /// A request that takes longer is answered with 408.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 /// Requests handled at once; more wait their turn.
@@ -50,8 +50,8 @@ const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' data:;
 pub struct AppState {
     engine: Engine,
     index_dir: PathBuf,
-    /// The manifest of the last commit seen, keyed by the index's opstamp.
-    manifest: Mutex<Option<(u64, Arc<Manifest>)>>,
+    /// The manifest of the last commit seen, and the answers of the articles route.
+    articles: articles::Articles,
 }
 
 impl AppState {
@@ -60,7 +60,7 @@ impl AppState {
         AppState {
             engine,
             index_dir,
-            manifest: Mutex::new(None),
+            articles: articles::Articles::default(),
         }
     }
 }
@@ -298,8 +298,15 @@ async fn article(
     State(state): State<Arc<AppState>>,
     Path(path): Path<String>,
 ) -> Result<Response, ApiError> {
-    let article = blocking(move || read_article(&state, &path)).await?;
-    Ok(Json(article).into_response())
+    let body = articles::answer(&state, path).await?;
+    Ok((
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        body,
+    )
+        .into_response())
 }
 
 /// `ok` while the index folder can still be opened; `degraded` (503) once it cannot
@@ -325,71 +332,6 @@ async fn healthz(State(state): State<Arc<AppState>>) -> Response {
         )
             .into_response(),
     }
-}
-
-/// Reads an indexed article from the corpus and parses it again, so the answer
-/// carries everything the parser knows (references included).
-fn read_article(state: &AppState, path: &str) -> Result<Article, ApiError> {
-    let manifest = current_manifest(state)?;
-    let not_found = || {
-        ApiError::new(
-            StatusCode::NOT_FOUND,
-            format!("no indexed article `{path}`"),
-        )
-    };
-    let entry = manifest
-        .files
-        .get(path)
-        .filter(|entry| entry.indexed)
-        .ok_or_else(not_found)?;
-    let file = corpus::SourceFile {
-        path: path.to_string(),
-        absolute: manifest.root.join(path),
-        size: entry.size,
-        modified_ns: entry.modified_ns,
-    };
-    let changed = || {
-        ApiError::new(
-            StatusCode::CONFLICT,
-            format!(
-                "`{path}` changed since it was indexed; run `healthdex index` to index it again"
-            ),
-        )
-    };
-    // Only what was indexed is served: the file must still have the size and time
-    // the manifest recorded (so a file replaced by a symlink elsewhere, or by a huge
-    // file, is not read at all) and, once read, the same content hash.
-    let now = corpus::stat(&file.absolute).ok_or_else(not_found)?;
-    if now != (entry.size, entry.modified_ns) {
-        return Err(changed());
-    }
-    let options = ParseOptions {
-        base_url: manifest.settings.base_url.clone(),
-    };
-    let prepared = crate::pipeline::prepare(&file, &options)
-        .map_err(|warning| ApiError::new(StatusCode::NOT_FOUND, warning.to_string()))?;
-    if prepared.hash != entry.hash {
-        return Err(changed());
-    }
-    Ok(prepared.article)
-}
-
-/// The manifest of the index as it is now, re-read only after a new commit.
-fn current_manifest(state: &AppState) -> Result<Arc<Manifest>, ApiError> {
-    let open = index::open(&state.index_dir).map_err(ApiError::internal)?;
-    let opstamp = open.index.load_metas().map_err(ApiError::internal)?.opstamp;
-    let mut cache = state
-        .manifest
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    if let Some((seen, manifest)) = cache.as_ref()
-        && *seen == opstamp
-    {
-        return Ok(Arc::clone(manifest));
-    }
-    let manifest = Arc::new(open.manifest().map_err(ApiError::internal)?);
-    *cache = Some((opstamp, Arc::clone(&manifest)));
-    Ok(manifest)
 }
 
 #[cfg(test)]
