@@ -31,6 +31,13 @@ pub const MAX_CONNECTIONS: u64 = 16_384;
 /// system's `somaxconn`). tokio's default of 1,024 dropped SYNs in a burst of 2,000
 /// connections, and each dropped SYN costs its client a one-second retransmit.
 pub const ACCEPT_BACKLOG: u32 = 4_096;
+/// The most bytes of a request head buffered per connection: with the connection
+/// cap this bounds the memory idle and slow clients can hold. Larger heads get
+/// hyper's own (empty) 431; smaller ones that are still too large for the API get
+/// its JSON 414/431 (see [`super::MAX_URI_BYTES`]).
+pub const MAX_HEAD_BYTES: usize = 64 * 1024;
+/// The most header lines hyper parses; see [`MAX_HEAD_BYTES`].
+pub const MAX_HEADERS: usize = 200;
 
 /// A listening socket on `address` with [`ACCEPT_BACKLOG`].
 pub fn bind(address: std::net::SocketAddr) -> std::io::Result<TcpListener> {
@@ -109,7 +116,9 @@ pub async fn accept_loop(
         let mut builder = hyper::server::conn::http1::Builder::new();
         builder
             .timer(TokioTimer::new())
-            .header_read_timeout(header_timeout);
+            .header_read_timeout(header_timeout)
+            .max_buf_size(MAX_HEAD_BYTES)
+            .max_headers(MAX_HEADERS);
         let service = TowerToHyperService::new(app.clone());
         let connection = graceful.watch(builder.serve_connection(TokioIo::new(stream), service));
         tokio::spawn(async move {

@@ -101,7 +101,48 @@ pub fn router(state: Arc<AppState>) -> Router {
             MAX_CONCURRENT_REQUESTS,
         ))
         .layer(axum::extract::DefaultBodyLimit::max(16 * 1024))
+        .layer(axum::middleware::from_fn(check_head))
         .with_state(state)
+}
+
+/// The longest request target answered (a query is at most 512 characters, so
+/// this leaves room for every parameter); longer ones get 414.
+pub const MAX_URI_BYTES: usize = 8 * 1024;
+/// The most header lines, and header bytes, answered; more get 431. hyper itself
+/// refuses heads it cannot buffer — over [`listen::MAX_HEAD_BYTES`] or
+/// [`listen::MAX_HEADERS`] lines — with an empty 431 before the request reaches
+/// this check.
+pub const MAX_HEADERS: usize = 100;
+/// See [`MAX_HEADERS`].
+pub const MAX_HEADER_BYTES: usize = 32 * 1024;
+
+/// Answers requests whose head is too large with the JSON error of every other
+/// refusal, before any route sees them.
+async fn check_head(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let uri = request.uri().to_string().len();
+    if uri > MAX_URI_BYTES {
+        return ApiError::new(
+            StatusCode::URI_TOO_LONG,
+            format!("the request target is {uri} bytes long; at most {MAX_URI_BYTES} are accepted"),
+        )
+        .into_response();
+    }
+    let headers = request.headers();
+    let header_bytes: usize = headers
+        .iter()
+        .map(|(name, value)| name.as_str().len() + value.len() + 4)
+        .sum();
+    if headers.len() > MAX_HEADERS || header_bytes > MAX_HEADER_BYTES {
+        return ApiError::new(
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            format!(
+                "the request has {} header lines ({header_bytes} bytes); at most {MAX_HEADERS} lines and {MAX_HEADER_BYTES} bytes are accepted",
+                headers.len()
+            ),
+        )
+        .into_response();
+    }
+    next.run(request).await
 }
 
 /// Serves until Ctrl-C or SIGTERM, then finishes the requests in flight (for at

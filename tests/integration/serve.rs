@@ -2,7 +2,7 @@
 
 use std::fs;
 
-use crate::util::{Server, fixtures, healthdex, http_get, temp_corpus};
+use crate::util::{Server, fixtures, healthdex, http_get, http_with_headers, temp_corpus};
 
 fn json(body: &str) -> serde_json::Value {
     serde_json::from_str(body).unwrap_or_else(|e| panic!("not JSON ({e}): {body}"))
@@ -72,9 +72,19 @@ fn bad_requests_get_json_errors_with_the_right_status() {
         ("/api/articles/no-such.md".to_string(), 404),
         ("/api/articles/..%2F..%2Fetc%2Fpasswd".to_string(), 404),
         ("/nowhere".to_string(), 404),
+        (format!("/api/search?q=gut&x={}", "a".repeat(9_000)), 414),
     ];
-    for (path, expected) in cases {
-        let (status, body) = http_get(&server.base, &path);
+    let many_headers: String = (0..150).map(|n| format!("X-Extra-{n}: 1\r\n")).collect();
+    let big_header = format!("X-Big: {}\r\n", "b".repeat(40_000));
+    let cases = cases
+        .into_iter()
+        .map(|(path, status)| (path, String::new(), status))
+        .chain([
+            ("/api/search?q=gut".to_string(), many_headers, 431),
+            ("/api/search?q=gut".to_string(), big_header, 431),
+        ]);
+    for (path, headers, expected) in cases {
+        let (status, body) = http_with_headers(&server.base, "GET", &path, &headers);
         assert_eq!(status, expected, "{path}: {body}");
         let error = json(&body);
         assert!(

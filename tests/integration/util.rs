@@ -142,6 +142,17 @@ pub fn http_get(base: &str, path_and_query: &str) -> (u16, String) {
 
 /// Sends one request with `method` and no body; returns the status and the body.
 pub fn http_request(base: &str, method: &str, path_and_query: &str) -> (u16, String) {
+    http_with_headers(base, method, path_and_query, "")
+}
+
+/// Sends one request with `method`, the extra header lines `headers` (each ending
+/// in CRLF) and no body; returns the status and the body.
+pub fn http_with_headers(
+    base: &str,
+    method: &str,
+    path_and_query: &str,
+    headers: &str,
+) -> (u16, String) {
     use std::io::{Read, Write};
     let address = base.trim_start_matches("http://");
     let mut stream = std::net::TcpStream::connect(address).unwrap();
@@ -150,7 +161,7 @@ pub fn http_request(base: &str, method: &str, path_and_query: &str) -> (u16, Str
         .unwrap();
     write!(
         stream,
-        "{method} {path_and_query} HTTP/1.1\r\nHost: {address}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+        "{method} {path_and_query} HTTP/1.1\r\nHost: {address}\r\n{headers}Content-Length: 0\r\nConnection: close\r\n\r\n"
     )
     .unwrap();
     let mut raw = Vec::new();
