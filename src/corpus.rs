@@ -84,9 +84,35 @@ pub fn discover(root: &Path) -> Result<Discovered> {
         warnings: walk.warnings,
         unreadable: walk.unreadable,
     };
-    found.files.sort_unstable_by(|a, b| a.path.cmp(&b.path));
+    found
+        .files
+        .sort_unstable_by(|a, b| (&a.path, &a.absolute).cmp(&(&b.path, &b.absolute)));
+    found.warnings.extend(same_ids(&mut found.files));
     found.warnings.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(found)
+}
+
+/// Keeps one file of each id (the first by its name's bytes, so the choice is
+/// the same on every run) and warns about the others: an id can still repeat when a
+/// name that is not UTF-8 spells, with its `%XX` escapes, another file's name.
+fn same_ids(files: &mut Vec<SourceFile>) -> Vec<Warning> {
+    let mut warnings = Vec::new();
+    files.dedup_by(|later, kept| {
+        let same = later.path == kept.path;
+        if same {
+            warnings.push(Warning::skipped(
+                &later.path,
+                None,
+                format!(
+                    "`{}` has the same id as `{}`, which is indexed; rename one of them",
+                    later.absolute.display(),
+                    kept.absolute.display()
+                ),
+            ));
+        }
+        same
+    });
+    warnings
 }
 
 /// A digest of a set of files (relative path, size, modification time), in any
@@ -243,21 +269,21 @@ impl Walk {
             match entry.file_type() {
                 Ok(kind) if kind.is_file() => {
                     if is_markdown(Path::new(&name)) {
-                        let path = join(&relative, &name.to_string_lossy());
+                        let path = join(&relative, &name_text(&name));
                         self.files.push(Found::Entry(path, entry));
                     }
                 }
                 Ok(kind) if kind.is_dir() => {
-                    let path = join(&relative, &name.to_string_lossy());
+                    let path = join(&relative, &name_text(&name));
                     self.subfolder(&entry.path(), path)
                 }
                 Ok(kind) if kind.is_symlink() => {
-                    let path = join(&relative, &name.to_string_lossy());
+                    let path = join(&relative, &name_text(&name));
                     self.link(dir, &entry.path(), path)
                 }
                 Ok(_) => {}
                 Err(err) => {
-                    let path = join(&relative, &name.to_string_lossy());
+                    let path = join(&relative, &name_text(&name));
                     self.problem(&path, unreadable_message(&err))
                 }
             }
@@ -314,6 +340,23 @@ impl Walk {
         self.warnings
             .push(Warning::skipped(relative, None, message));
     }
+}
+
+/// A file name as text. A name that is not UTF-8 keeps its invalid bytes as `%XX`,
+/// so two names that differ only there stay two articles (lossy decoding made both
+/// `caf\u{FFFD}.md`, and the index flipped between them on every run).
+fn name_text(name: &std::ffi::OsStr) -> std::borrow::Cow<'_, str> {
+    if let Some(text) = name.to_str() {
+        return text.into();
+    }
+    let mut text = String::new();
+    for chunk in name.as_encoded_bytes().utf8_chunks() {
+        text.push_str(chunk.valid());
+        for byte in chunk.invalid() {
+            text.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    text.into()
 }
 
 fn join(relative: &str, name: &str) -> String {

@@ -168,3 +168,46 @@ fn an_unmounted_subfolder_keeps_its_articles() {
     let hits = crate::util::search_json(dir.path(), &["--no-refresh", "zinc"]);
     assert_eq!(hits["hits"][0]["path"], "sub/zinc.md", "{hits:#}");
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn names_that_differ_only_in_invalid_utf8_stay_two_stable_articles() {
+    use std::os::unix::ffi::OsStrExt;
+    let (dir, corpus) = temp_corpus(&fixtures().join("site"));
+    for (byte, topic) in [(0xE9u8, "Zinc"), (0xE8, "Iron")] {
+        let name = [b'c', b'a', b'f', byte, b'.', b'm', b'd'];
+        fs::write(
+            corpus.join(std::ffi::OsStr::from_bytes(&name)),
+            format!("---\ntitle: {topic}\n---\n{topic} and colds.\n"),
+        )
+        .unwrap();
+    }
+    let first = healthdex(dir.path(), &["index", "corpus"]);
+    assert!(
+        first.stdout.contains("indexed 5 articles"),
+        "{}",
+        first.stdout
+    );
+    for _ in 0..2 {
+        let again = healthdex(dir.path(), &["index", "corpus"]);
+        assert!(again.stdout.contains("0 updated"), "{}", again.stdout);
+        assert!(again.stdout.contains("5 unchanged"), "{}", again.stdout);
+    }
+    let zinc = crate::util::search_json(dir.path(), &["--no-refresh", "zinc"]);
+    assert_eq!(zinc["hits"][0]["path"], "caf%E9.md", "{zinc:#}");
+    let iron = crate::util::search_json(dir.path(), &["--no-refresh", "iron"]);
+    assert_eq!(iron["hits"][0]["path"], "caf%E8.md", "{iron:#}");
+
+    // A real name that spells the escaped one: one file per id, the same each run.
+    fs::write(
+        corpus.join("caf%E9.md"),
+        "---\ntitle: Copper\n---\nCopper.\n",
+    )
+    .unwrap();
+    let clash = healthdex(dir.path(), &["index", "corpus"]);
+    assert!(clash.stderr.contains("same id"), "{}", clash.stderr);
+    let again = healthdex(dir.path(), &["index", "corpus"]);
+    assert!(again.stdout.contains("0 updated"), "{}", again.stdout);
+    let copper = crate::util::search_json(dir.path(), &["--no-refresh", "copper"]);
+    assert_eq!(copper["hits"][0]["path"], "caf%E9.md", "{copper:#}");
+}
