@@ -77,6 +77,17 @@ pub enum Error {
         /// What is wrong, with the line.
         message: String,
     },
+    /// The disk (or quota) holding the index ran out of space while it was written.
+    #[error(
+        "no space left for the index at `{}` ({cause}); free some space on that disk or pass another --index folder, then run the command again (an index already there is unchanged)",
+        dir.display()
+    )]
+    DiskFull {
+        /// The index folder being written.
+        dir: PathBuf,
+        /// What the operating system said.
+        cause: String,
+    },
     /// A search request asked for something out of range.
     #[error("invalid search request: {0}")]
     InvalidRequest(String),
@@ -115,7 +126,9 @@ impl Error {
                 ErrorKind::Unavailable
             }
             Error::NotAnIndex { .. } | Error::MassRemoval { .. } => ErrorKind::Refused,
-            Error::NotADirectory(_) | Error::Config { .. } => ErrorKind::Setup,
+            Error::NotADirectory(_) | Error::Config { .. } | Error::DiskFull { .. } => {
+                ErrorKind::Setup
+            }
             Error::Io { .. } | Error::Tantivy { .. } => ErrorKind::Internal,
         }
     }
@@ -135,6 +148,54 @@ impl Error {
             cause,
         }
     }
+}
+
+impl Error {
+    /// A failure to write the index in `dir`: [`Error::DiskFull`] when the cause is
+    /// a full disk or quota (however deep tantivy wrapped it), else `context` and
+    /// tantivy's error.
+    pub fn writing(
+        dir: &std::path::Path,
+        context: impl Into<String>,
+        cause: tantivy::TantivyError,
+    ) -> Self {
+        match out_of_space(&cause.to_string()) {
+            Some(what) => Error::DiskFull {
+                dir: dir.to_path_buf(),
+                cause: what.to_string(),
+            },
+            None => Error::tantivy(context, cause),
+        }
+    }
+
+    /// [`Error::Io`] for a file of the index in `dir`, or [`Error::DiskFull`].
+    pub fn writing_file(
+        dir: &std::path::Path,
+        path: impl Into<PathBuf>,
+        cause: std::io::Error,
+    ) -> Self {
+        match cause.kind() {
+            std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded => {
+                Error::DiskFull {
+                    dir: dir.to_path_buf(),
+                    cause: cause.to_string(),
+                }
+            }
+            _ => Error::io(path, cause),
+        }
+    }
+}
+
+/// The operating system's words for a full disk or quota, if `message` has them
+/// (tantivy keeps the `io::Error` of its worker threads only as text).
+fn out_of_space(message: &str) -> Option<&'static str> {
+    [
+        ("No space left on device", "ENOSPC: no space left on device"),
+        ("Disk quota exceeded", "EDQUOT: disk quota exceeded"),
+    ]
+    .into_iter()
+    .find(|(words, _)| message.contains(words))
+    .map(|(_, what)| what)
 }
 
 /// Result type of the healthdex library.

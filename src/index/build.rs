@@ -188,7 +188,14 @@ fn build_elsewhere(target: &Path, manifest: Manifest, job: &Job<'_>) -> Result<I
     let staging = swap::sibling(target, "building");
     swap::remove(&staging);
     std::fs::create_dir_all(&staging).map_err(|e| Error::io(&staging, e))?;
-    let built = build_in(&staging, manifest, job);
+    let built = build_in(&staging, manifest, job).map_err(|err| match err {
+        // The staging folder is gone with the error: name the index asked for.
+        Error::DiskFull { cause, .. } => Error::DiskFull {
+            dir: target.to_path_buf(),
+            cause,
+        },
+        other => other,
+    });
     if built.is_err() {
         swap::remove(&staging);
     }
@@ -288,7 +295,8 @@ fn sync(
         for change in changed.iter().filter(|c| c.known) {
             writer.delete(&change.file.path)?;
         }
-        let entries = index_changes(writer.get()?, &fields, changed, settings)?;
+        let entries = index_changes(writer.get()?, &fields, changed, settings)
+            .map_err(|err| writer.stopped(err))?;
         next.files.extend(entries);
     }
     let payload = match next != previous {
@@ -407,6 +415,22 @@ impl<'a> Writer<'a> {
         Ok(self.open.as_mut().expect("opened above"))
     }
 
+    /// The real cause of `err` when it says the writer stopped: a worker thread's
+    /// error, which tantivy returns when the workers are joined.
+    fn stopped(&mut self, err: Error) -> Error {
+        let Error::Tantivy {
+            cause: tantivy::TantivyError::ErrorInThread(_),
+            ..
+        } = &err
+        else {
+            return err;
+        };
+        match self.open.as_mut().map(|open| open.prepare_commit().err()) {
+            Some(Some(cause)) => Error::writing(self.dir, "cannot write the index", cause),
+            _ => err,
+        }
+    }
+
     /// Deletes every section of an article.
     fn delete(&mut self, path: &str) -> Result<()> {
         let term = Term::from_field_text(self.fields.path, path);
@@ -505,9 +529,13 @@ fn index_one(
         return Ok(entry);
     }
     for doc in section_documents(fields, &parsed.article) {
-        writer
-            .add_document(doc)
-            .map_err(|e| Error::tantivy(format!("cannot index `{}`", change.file.path), e))?;
+        writer.add_document(doc).map_err(|e| match e {
+            // A worker thread failed (the disk, most likely): not this article's fault.
+            tantivy::TantivyError::ErrorInThread(_) => {
+                Error::tantivy("the index writer stopped", e)
+            }
+            _ => Error::tantivy(format!("cannot index `{}`", change.file.path), e),
+        })?;
     }
     entry.indexed = true;
     entry.sections = parsed.article.sections.len();
@@ -517,14 +545,16 @@ fn index_one(
 
 /// Stores the manifest and commits with a payload naming it (returned).
 fn commit(writer: &mut IndexWriter, manifest: &Manifest, dir: &Path) -> Result<String> {
-    let payload = manifest.store(dir).map_err(|e| Error::io(dir, e))?;
+    let payload = manifest
+        .store(dir)
+        .map_err(|e| Error::writing_file(dir, dir, e))?;
     let mut prepared = writer
         .prepare_commit()
-        .map_err(|e| Error::tantivy("cannot commit the index", e))?;
+        .map_err(|e| Error::writing(dir, "cannot commit the index", e))?;
     prepared.set_payload(&payload);
     prepared
         .commit()
-        .map_err(|e| Error::tantivy("cannot commit the index", e))?;
+        .map_err(|e| Error::writing(dir, "cannot commit the index", e))?;
     Ok(payload)
 }
 
@@ -532,7 +562,7 @@ fn commit(writer: &mut IndexWriter, manifest: &Manifest, dir: &Path) -> Result<S
 fn finish(writer: IndexWriter, payload: Option<&str>, dir: &Path) -> Result<()> {
     writer
         .wait_merging_threads()
-        .map_err(|e| Error::tantivy("cannot finish merging index segments", e))?;
+        .map_err(|e| Error::writing(dir, "cannot finish merging index segments", e))?;
     if let Some(payload) = payload {
         Manifest::remove_stale(dir, payload);
     }

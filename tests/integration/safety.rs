@@ -211,3 +211,78 @@ fn names_that_differ_only_in_invalid_utf8_stay_two_stable_articles() {
     let copper = crate::util::search_json(dir.path(), &["--no-refresh", "copper"]);
     assert_eq!(copper["hits"][0]["path"], "caf%E9.md", "{copper:#}");
 }
+
+/// Runs `script` with `sh` in new user and mount namespaces (so it may mount a small
+/// tmpfs without privileges), with `$HEALTHDEX` set; returns (exit code, stdout,
+/// stderr).
+#[cfg(target_os = "linux")]
+fn in_mount_namespace(script: &str) -> (i32, String, String) {
+    let output = std::process::Command::new("unshare")
+        .args(["--user", "--map-root-user", "--mount", "sh", "-c", script])
+        .env("HEALTHDEX", env!("CARGO_BIN_EXE_healthdex"))
+        .output()
+        .expect("unshare (util-linux) runs this test; install it");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_disk_is_named_and_leaves_no_half_built_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let (small, big) = (dir.path().join("small"), dir.path().join("big"));
+    fs::create_dir(&small).unwrap();
+    fs::create_dir(&big).unwrap();
+    fs::copy(fixtures().join("site/eczema.md"), small.join("eczema.md")).unwrap();
+    // About 4 MB of varied words: more than the 1 MiB disk below can hold as an index.
+    for n in 0..400 {
+        let words: String = (0..1_500)
+            .map(|w| format!("w{}x{} ", n * 7 + w % 97, w * n % 1_009))
+            .collect();
+        fs::write(
+            big.join(format!("a{n}.md")),
+            format!("---\ntitle: Article {n}\n---\n{words}\n"),
+        )
+        .unwrap();
+    }
+    let disk = dir.path().join("disk");
+    fs::create_dir(&disk).unwrap();
+    let script = format!(
+        r#"mount -t tmpfs -o size=1M tmpfs '{disk}' || exit 90
+"$HEALTHDEX" index '{big}' --index '{disk}/first'; echo "first=$?"
+echo "left=$(ls -A '{disk}' | tr '\n' ' ')"
+"$HEALTHDEX" index '{small}' --index '{disk}/kept' >/dev/null || exit 91
+cp '{big}'/*.md '{small}'/
+"$HEALTHDEX" index '{small}' --index '{disk}/kept'; echo "again=$?"
+"$HEALTHDEX" search --index '{disk}/kept' --no-refresh eczema"#,
+        disk = disk.display(),
+        big = big.display(),
+        small = small.display(),
+    );
+    let (code, stdout, stderr) = in_mount_namespace(&script);
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("first=1") && stdout.contains("again=1"),
+        "{stdout}"
+    );
+    for index in ["first", "kept"] {
+        let expected = format!(
+            "no space left for the index at `{}/{index}`",
+            disk.display()
+        );
+        assert!(stderr.contains(&expected), "{stderr}");
+    }
+    assert!(stderr.contains("ENOSPC"), "{stderr}");
+    assert!(!stderr.contains("index writer was killed"), "{stderr}");
+    assert!(
+        !stderr.contains("cannot index `a"),
+        "no article is blamed: {stderr}"
+    );
+    // Nothing of the failed first build is left on the disk but the lock file.
+    assert!(stdout.contains("left=.first.lock \n"), "{stdout}");
+    // The index that was there still answers.
+    assert!(stdout.contains("Eczema"), "{stdout}");
+}
