@@ -239,15 +239,60 @@ fn typo_work_is_bounded_per_query() {
         }
     }
     let vocabulary = Counting(MapVocabulary::of(&[("eczema", 3)]), Cell::new(0));
-    let nonsense: Vec<String> = (0..60).map(|i| format!("qzxvbw{i:02}k")).collect();
-    let text = format!(
-        "exzema {}",
-        nonsense.join(" ").replace(char::is_numeric, "j")
-    );
+    // Sixty different non-words (a word repeated counts once).
+    let letter = |n: u8| char::from(b'a' + n % 26);
+    let nonsense: Vec<String> = (0..60u8)
+        .map(|i| format!("qzxvbw{}{}k", letter(i / 26), letter(i)))
+        .collect();
+    let text = format!("exzema {}", nonsense.join(" "));
     let plan = plan_with(&text, &Synonyms::default(), Some(&vocabulary));
     assert_eq!(vocabulary.1.get(), MAX_CORRECTED_WORDS);
     assert_eq!(
         plan.notes.corrections[0].typed, "exzema",
         "the first unknown words are read first"
     );
+}
+
+#[test]
+fn quoted_text_inside_a_message_is_a_boost_not_a_requirement() {
+    let plan = plan("the leaflet says \"refrigerate until opened\" but mine was left out");
+    assert!(plan.required.is_empty(), "{:?}", plan.required);
+    let words = labels(&plan);
+    for word in ["word: refrigerate", "word: opened", "word: leaflet"] {
+        assert!(words.contains(&word), "{words:?}");
+    }
+    assert!(
+        plan.boosts
+            .iter()
+            .any(|b| b.label == "near: refrigerate until"),
+        "{:?}",
+        plan.boosts
+    );
+}
+
+#[test]
+fn a_query_of_quoted_phrases_only_still_requires_them() {
+    let plan = plan("\"leaky gut\"");
+    assert_eq!(plan.required.len(), 1);
+    assert_eq!(plan.required[0].within, Within::Anywhere);
+    let both = plan_with("\"leaky gut\" \"skin\"", &Synonyms::default(), None);
+    assert_eq!(both.required.len(), 2);
+}
+
+#[test]
+fn a_repeated_word_counts_once() {
+    let plan = plan("Eczema on hands. eczema eczema on my hands, what cream for eczema?");
+    assert_eq!(
+        labels(&plan),
+        ["word: eczema", "word: hands", "word: cream"]
+    );
+}
+
+#[test]
+fn greetings_thanks_and_talk_about_asking_are_dropped() {
+    let plan = plan("Hi, I was wondering if anyone could explain eczema flares? Thanks in advance");
+    assert_eq!(labels(&plan), ["word: eczema", "word: flares"]);
+    for word in ["hi", "wondering", "anyone", "explain", "thanks", "advance"] {
+        assert!(plan.notes.dropped.iter().any(|d| d == word), "{word}");
+    }
 }
