@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use tantivy::collector::{Count, FacetCollector, TopDocs};
-use tantivy::query::Query;
+use tantivy::query::{Bm25StatisticsProvider, Query};
 use tantivy::schema::Facet;
 use tantivy::{DocAddress, Score, Searcher};
 
@@ -14,6 +14,7 @@ use crate::{Error, Result};
 /// Runs a query: the best `depth` sections, the total, and tag counts.
 pub(super) fn run(
     searcher: &Searcher,
+    statistics: &dyn Bm25StatisticsProvider,
     query: &dyn Query,
     depth: usize,
     facets: bool,
@@ -25,7 +26,7 @@ pub(super) fn run(
         tags
     });
     let (ranked, total, tag_counts) = searcher
-        .search(query, &(top, Count, tags))
+        .search_with_statistics_provider(query, &(top, Count, tags), statistics)
         .map_err(|e| Error::tantivy("search failed", e))?;
     let mut candidates = with_articles(searcher, ranked)?;
     settle_ties(&mut candidates);

@@ -20,6 +20,7 @@ use tantivy::schema::{Facet, Field, IndexRecordOption};
 use tantivy::{DateTime, DocId, DocSet, Score, SegmentReader, Term};
 
 use super::options::FieldWeights;
+use super::stats::Scoring;
 use super::understand::{Matcher, Phrase, PlanFilters, QueryPlan, Slot, Within};
 use crate::index::schema::Fields;
 
@@ -36,6 +37,8 @@ pub struct Compiled {
     pub highlight: Vec<String>,
     /// Labelled parts of the query, to explain a hit's score.
     pub parts: Vec<(String, Box<dyn Query>)>,
+    /// The word statistics to score with.
+    pub scoring: Scoring,
 }
 
 /// healthdex's ranking query for `plan`; `None` when the plan is empty.
@@ -72,6 +75,7 @@ pub fn compile(plan: &QueryPlan, fields: &Fields, weights: &FieldWeights) -> Opt
         relaxed: (plan.needed > 1).then(|| build(1)),
         highlight: plan.notes.highlight.clone(),
         parts,
+        scoring: Scoring::Prose,
     })
 }
 
@@ -92,6 +96,7 @@ pub fn compile_baseline(plan: &QueryPlan, fields: &Fields) -> Option<Compiled> {
         relaxed: None,
         highlight: plan.bag.clone(),
         parts: Vec::new(),
+        scoring: Scoring::Own,
     })
 }
 

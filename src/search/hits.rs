@@ -8,6 +8,7 @@ use tantivy::{DocAddress, DocSet, Score, Searcher, TantivyDocument, Term};
 
 use super::compile::Compiled;
 use super::snippet::SnippetMaker;
+use super::stats::Statistics;
 use super::{Candidate, ExplainPart, Hit};
 use crate::article::{Date, section_url};
 use crate::index::schema::Fields;
@@ -71,16 +72,22 @@ pub(super) fn hit(
             .map(|facet| facet.to_path().join("/"))
             .collect(),
         snippet: snippets.snippet(&snippet_source(&doc, f)),
-        explain: explain.map(|plan| explain_hit(searcher, plan, candidate.address)),
+        explain: explain.map(|plan| explain_hit(searcher, fields, plan, candidate.address)),
     })
 }
 
 /// What each labelled part of the query contributed to one section's score.
-fn explain_hit(searcher: &Searcher, plan: &Compiled, address: DocAddress) -> Vec<ExplainPart> {
+fn explain_hit(
+    searcher: &Searcher,
+    fields: &Fields,
+    plan: &Compiled,
+    address: DocAddress,
+) -> Vec<ExplainPart> {
+    let statistics = Statistics::new(searcher, fields, plan.scoring);
     plan.parts
         .iter()
         .filter_map(|(label, part)| {
-            let score = part_score(searcher, &**part, address).ok()??;
+            let score = part_score(searcher, &statistics, &**part, address).ok()??;
             (score > 0.0).then(|| ExplainPart {
                 clause: label.clone(),
                 score,
@@ -94,10 +101,12 @@ fn explain_hit(searcher: &Searcher, plan: &Compiled, address: DocAddress) -> Vec
 /// 0.27 may seek backwards for boolean and phrase queries.)
 fn part_score(
     searcher: &Searcher,
+    statistics: &Statistics<'_>,
     part: &dyn Query,
     address: DocAddress,
 ) -> tantivy::Result<Option<Score>> {
-    let weight = part.weight(EnableScoring::enabled_from_searcher(searcher))?;
+    let scoring = EnableScoring::enabled_from_statistics_provider(statistics, searcher);
+    let weight = part.weight(scoring)?;
     let mut scorer = weight.scorer(searcher.segment_reader(address.segment_ord), 1.0)?;
     let doc = address.doc_id;
     if scorer.doc() > doc || scorer.seek(doc) != doc {

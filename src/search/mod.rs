@@ -21,6 +21,7 @@ pub mod limits;
 mod options;
 mod request;
 mod snippet;
+mod stats;
 mod suggest;
 pub mod understand;
 mod vocabulary;
@@ -268,13 +269,19 @@ impl Engine {
         };
         let wanted = request.offset + request.limit;
         let depth = self.candidate_depth(request, wanted);
-        let (mut candidates, mut total, mut facets) =
-            collect::run(&searcher, &*compiled.query, depth, request.facets)?;
+        let statistics = stats::Statistics::new(&searcher, &self.fields, compiled.scoring);
+        let (mut candidates, mut total, mut facets) = collect::run(
+            &searcher,
+            &statistics,
+            &*compiled.query,
+            depth,
+            request.facets,
+        )?;
         if total < depth
             && let Some(relaxed) = &compiled.relaxed
         {
             let (more, relaxed_total, relaxed_facets) =
-                collect::run(&searcher, &**relaxed, depth, request.facets)?;
+                collect::run(&searcher, &statistics, &**relaxed, depth, request.facets)?;
             let strict: HashSet<DocAddress> = candidates.iter().map(|c| c.address).collect();
             candidates.extend(
                 more.into_iter()
