@@ -171,13 +171,19 @@ fn write_plan(out: &mut impl Write, results: &SearchResults) -> std::io::Result<
 
 /// "Did you mean" and the synonyms that were searched too.
 fn write_notes(out: &mut impl Write, results: &SearchResults) -> std::io::Result<()> {
+    for word in &results.missing {
+        writeln!(out, "No article mentions “{word}”.")?;
+    }
     if let Some(suggestion) = &results.did_you_mean {
         writeln!(out, "Did you mean: {suggestion}")?;
     }
     if !results.also_searched.is_empty() {
         writeln!(out, "Also searched: {}", results.also_searched.join(", "))?;
     }
-    if results.did_you_mean.is_some() || !results.also_searched.is_empty() {
+    if results.did_you_mean.is_some()
+        || !results.also_searched.is_empty()
+        || !results.missing.is_empty()
+    {
         writeln!(out)?;
     }
     Ok(())

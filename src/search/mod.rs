@@ -72,6 +72,9 @@ pub struct SearchResults {
     pub corrections: Vec<Correction>,
     /// The query with its unknown words corrected.
     pub did_you_mean: Option<String>,
+    /// The reader's words that no section has (and that were not read as a
+    /// correction or a synonym): "No article mentions …".
+    pub missing: Vec<String>,
     /// How the query was understood (when an explanation was asked for).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan: Option<QueryPlan>,
@@ -94,6 +97,7 @@ impl Serialize for SearchResults {
         map.serialize_entry("also_searched", &self.also_searched)?;
         map.serialize_entry("corrections", &self.corrections)?;
         map.serialize_entry("did_you_mean", &self.did_you_mean)?;
+        map.serialize_entry("missing", &self.missing)?;
         if let Some(plan) = &self.plan {
             map.serialize_entry("plan", plan)?;
         }
@@ -317,6 +321,7 @@ impl Engine {
         results.also_searched = plan.notes.also_searched.clone();
         results.corrections = plan.notes.corrections.clone();
         results.did_you_mean = plan.notes.did_you_mean.clone();
+        results.missing = plan.notes.missing.clone();
         results.plan = request.explain.then_some(plan);
         Ok(results)
     }
@@ -329,9 +334,11 @@ impl Engine {
         request: &SearchRequest,
         analyzer: &mut Analyzer,
     ) -> QueryPlan {
+        let f = &self.fields;
         let vocabulary = IndexVocabulary {
             searcher,
-            field: self.fields.spell,
+            field: f.spell,
+            stemmed: vec![f.title, f.heading, f.body, f.parents],
         };
         let context = Context {
             synonyms: &self.options.synonyms,

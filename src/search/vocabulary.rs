@@ -1,5 +1,6 @@
 //! The index's vocabulary: the `spell` field's term dictionary (every title,
-//! heading and body word, unstemmed) as the planner's [`Vocabulary`].
+//! heading and body word, unstemmed) as the planner's [`Vocabulary`], and the
+//! stemmed fields for telling which of the reader's words no section has.
 
 use tantivy::query::FuzzyTermQuery;
 use tantivy::schema::Field;
@@ -11,6 +12,8 @@ use super::understand::Vocabulary;
 pub struct IndexVocabulary<'a> {
     pub searcher: &'a Searcher,
     pub field: Field,
+    /// The stemmed fields that show an article mentions a word (not its references).
+    pub stemmed: Vec<Field>,
 }
 
 impl Vocabulary for IndexVocabulary<'_> {
@@ -22,6 +25,14 @@ impl Vocabulary for IndexVocabulary<'_> {
 
     fn near(&self, word: &str, edits: u8) -> Vec<(String, u64)> {
         self.walk(word, edits).unwrap_or_default()
+    }
+
+    fn has_stem(&self, stem: &str) -> bool {
+        self.stemmed.iter().any(|&field| {
+            self.searcher
+                .doc_freq(&Term::from_field_text(field, stem))
+                .map_or(true, |n| n > 0)
+        })
     }
 }
 

@@ -130,3 +130,20 @@ fn a_message_quoting_words_no_article_has_still_gets_answers() {
         results.hits.iter().map(|h| &h.title).collect::<Vec<_>>()
     );
 }
+
+#[test]
+fn a_topic_no_published_article_mentions_is_named() {
+    let engine = shared_index(&repo_corpus());
+    let results = engine
+        .search(&healthdex::SearchRequest::new("heartburn at night"))
+        .unwrap();
+    // The reflux article of the bundled corpus is a draft: nothing published
+    // mentions heartburn, so the sleep sections that match "night" say so.
+    assert_eq!(results.missing, ["heartburn"]);
+    let json = serde_json::to_value(&results).unwrap();
+    assert_eq!(json["missing"], serde_json::json!(["heartburn"]));
+    let found = engine
+        .search(&healthdex::SearchRequest::new("leaky gut"))
+        .unwrap();
+    assert!(found.missing.is_empty());
+}

@@ -203,6 +203,11 @@ pub struct Notes {
     pub did_you_mean: Option<String>,
     /// Stemmed words to mark in snippets.
     pub highlight: Vec<String>,
+    /// Words the reader typed that no section has, with no correction or synonym
+    /// found for them either: the reader is told, since the results cannot be about
+    /// them.
+    #[serde(default)]
+    pub missing: Vec<String>,
 }
 
 /// A word the reader typed that was not in the vocabulary, and what it was read as.
@@ -246,6 +251,10 @@ pub fn understand(
             .flat_map(|s| s.synonyms.iter().map(|t| t.display.clone()))
             .collect(),
         highlight: highlight_words(&slots, &parsed, analyzer),
+        missing: context
+            .vocabulary
+            .map(|vocabulary| missing_words(&slots, vocabulary, analyzer))
+            .unwrap_or_default(),
         corrections,
     };
     QueryPlan {
@@ -501,6 +510,36 @@ fn correct(
         });
     }
     corrections
+}
+
+/// The reader's single words that no section has, when none of their synonyms can
+/// match either (each lacks a word no section has) and no correction was found.
+fn missing_words(
+    slots: &[Building],
+    vocabulary: &dyn Vocabulary,
+    analyzer: &mut Analyzer,
+) -> Vec<String> {
+    let mut missing = Vec::new();
+    for slot in slots {
+        let [word] = slot.words.as_slice() else {
+            continue;
+        };
+        if !slot.corrections.is_empty()
+            || !slot.any_of.is_empty()
+            || vocabulary.has_stem(&word.stem)
+        {
+            continue;
+        }
+        let synonym_matches = slot.synonyms.iter().any(|term| {
+            term.words(analyzer)
+                .iter()
+                .all(|(_, stem)| vocabulary.has_stem(stem))
+        });
+        if !synonym_matches {
+            missing.push(word.surface.clone());
+        }
+    }
+    missing
 }
 
 /// Boosts for neighbouring words found close together and for whole runs as phrases.

@@ -24,6 +24,11 @@ pub trait Vocabulary {
     /// Words within `edits` edits of `word` (a transposition counts as one), each
     /// once, with their section counts.
     fn near(&self, word: &str, edits: u8) -> Vec<(String, u64)>;
+    /// Whether any section holds the stemmed word `stem` in a searched field (a
+    /// vocabulary that cannot tell says yes).
+    fn has_stem(&self, _stem: &str) -> bool {
+        true
+    }
 }
 
 /// A word of the vocabulary close to what was typed, with its document frequency.
@@ -98,6 +103,15 @@ pub(crate) mod tests {
                 .filter(|(w, _)| edit_distance(w, word) <= usize::from(edits))
                 .map(|(w, n)| (w.clone(), *n))
                 .collect()
+        }
+
+        fn has_stem(&self, stem: &str) -> bool {
+            self.0.keys().any(|w| {
+                crate::text::Analyzer::new()
+                    .stems(w)
+                    .iter()
+                    .any(|(_, s)| s == stem)
+            })
         }
     }
 

@@ -296,3 +296,20 @@ fn greetings_thanks_and_talk_about_asking_are_dropped() {
         assert!(plan.notes.dropped.iter().any(|d| d == word), "{word}");
     }
 }
+
+#[test]
+fn words_no_section_has_are_noted_unless_a_correction_or_synonym_exists() {
+    let vocabulary = MapVocabulary::of(&[("night", 4), ("sleep", 3), ("reflux", 2)]);
+    let none = Synonyms::default();
+    let plan = plan_with("heartburn at night", &none, Some(&vocabulary));
+    assert_eq!(plan.notes.missing, ["heartburn"]);
+    let synonyms = Synonyms::from_list("heartburn | acid reflux").unwrap();
+    let with_reflux = MapVocabulary::of(&[("night", 4), ("acid", 1), ("reflux", 2)]);
+    let plan = plan_with("heartburn at night", &synonyms, Some(&with_reflux));
+    assert!(plan.notes.missing.is_empty(), "a synonym can match");
+    let plan = plan_with("nigth sleep", &none, Some(&vocabulary));
+    assert!(
+        plan.notes.missing.is_empty(),
+        "a typo is corrected, not missing"
+    );
+}

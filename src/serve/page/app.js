@@ -197,10 +197,13 @@
       dymLink.textContent = suggestion;
       dymLink.setAttribute('href', urlFor(suggestion, state.tag));
     }
-    const extra = Array.isArray(data.also_searched)
-      ? data.also_searched.filter((s) => typeof s === 'string' && s) : [];
-    also.hidden = extra.length === 0;
-    also.textContent = extra.length ? 'Also searched: ' + extra.join(', ') : '';
+    const words = (list) => Array.isArray(list) ? list.filter((s) => typeof s === 'string' && s) : [];
+    const extra = words(data.also_searched);
+    const missing = words(data.missing);
+    const lines = missing.map((w) => 'No article mentions \u201c' + w + '\u201d.');
+    if (extra.length) lines.push('Also searched: ' + extra.join(', '));
+    also.hidden = lines.length === 0;
+    also.textContent = lines.join(' ');
   }
 
   const MAX_TAGS = 8;
