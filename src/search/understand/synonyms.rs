@@ -247,11 +247,7 @@ impl Synonyms {
         while start < words.len() {
             let longest = (1..=MAX_TERM_WORDS.min(words.len() - start))
                 .rev()
-                .find_map(|len| {
-                    self.expansions
-                        .get(&words[start..start + len])
-                        .map(|t| (len, t))
-                });
+                .find_map(|len| self.lookup(&words[start..start + len]).map(|t| (len, t)));
             match longest {
                 Some((len, targets)) => {
                     let alternatives = targets
@@ -270,6 +266,23 @@ impl Synonyms {
             }
         }
         found
+    }
+}
+
+impl Synonyms {
+    /// The expansions of a stretch of key words. A stretch whose last word ends in
+    /// `s` and has none is tried without it: [`key_word`](crate::text::key_word)
+    /// keeps the `s` of words ending in `is` ("psoriasis"), which also kept plural
+    /// abbreviations ("UTIs", "STIs") from their groups.
+    fn lookup(&self, words: &[String]) -> Option<&Vec<usize>> {
+        if let Some(found) = self.expansions.get(words) {
+            return Some(found);
+        }
+        let (last, rest) = words.split_last()?;
+        let singular = last.strip_suffix('s').filter(|s| s.len() >= 2)?;
+        let mut shorter = rest.to_vec();
+        shorter.push(singular.to_string());
+        self.expansions.get(&shorter)
     }
 }
 
@@ -315,6 +328,17 @@ mod tests {
         assert_eq!(displays(&synonyms, "itchy hives"), [["urticaria"]]);
         let found = synonyms.find(&words("signs of heart attack"));
         assert_eq!((found[0].start, found[0].len), (1, 2));
+    }
+
+    #[test]
+    fn plural_abbreviations_find_their_group() {
+        let synonyms = Synonyms::from_list("uti | urinary tract infection").unwrap();
+        assert_eq!(
+            displays(&synonyms, "I keep getting UTIs"),
+            [["urinary tract infection"]]
+        );
+        let lookalike = Synonyms::from_list("psoriasis | plaque psoriasis").unwrap();
+        assert_eq!(displays(&lookalike, "psoriasis"), [["plaque psoriasis"]]);
     }
 
     #[test]
