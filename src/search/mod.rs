@@ -269,6 +269,13 @@ impl Engine {
             Mode::Baseline => compile_baseline(&plan, &self.fields),
         };
         let Some(compiled) = compiled else {
+            // Nothing searchable (punctuation only): still the shape that was asked
+            // for, with the plan when explained (found by fuzzing).
+            if request.group {
+                results.groups = Some(Vec::new());
+            }
+            results.missing = plan.notes.missing.clone();
+            results.plan = request.explain.then_some(plan);
             return Ok(results);
         };
         let wanted = request.offset + request.limit;

@@ -147,3 +147,16 @@ fn a_topic_no_published_article_mentions_is_named() {
         .unwrap();
     assert!(found.missing.is_empty());
 }
+
+#[test]
+fn a_query_with_nothing_searchable_keeps_the_shape_asked_for() {
+    // Found by fuzzing: "???" returned early, without the plan or the groups.
+    let engine = shared_index(&repo_corpus());
+    let mut request = healthdex::SearchRequest::new("???");
+    request.explain = true;
+    request.group = true;
+    let results = engine.search(&request).unwrap();
+    assert_eq!(results.total, 0);
+    assert!(results.plan.as_ref().is_some_and(|p| p.is_empty()));
+    assert_eq!(results.groups.as_deref().map(<[_]>::len), Some(0));
+}

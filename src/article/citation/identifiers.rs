@@ -10,7 +10,11 @@ pub(super) fn extract_identifiers(text: &str, r: &mut Reference) -> String {
     let mut urls = Vec::new();
     let text = remove_matches(&text, &URL, |caps| {
         let (url, tail) = trim_link_end(caps.get(0).map_or("", |m| m.as_str()));
-        if !DOI_HOST.is_match(url) && !url.is_empty() {
+        if !has_host(url) {
+            // "Www.:" or "http://." is text, not a link (found by fuzzing).
+            return None;
+        }
+        if !DOI_HOST.is_match(url) {
             urls.push(url.to_owned());
         }
         Some(tail.to_owned())
@@ -26,6 +30,15 @@ pub(super) fn extract_identifiers(text: &str, r: &mut Reference) -> String {
     });
     identifiers_from_urls(&urls, r);
     text
+}
+
+/// Whether a link has something after its `http(s)://` or `www.`.
+fn has_host(url: &str) -> bool {
+    let lower = url.to_ascii_lowercase();
+    ["https://", "http://", "www."]
+        .iter()
+        .find_map(|prefix| lower.strip_prefix(prefix))
+        .is_some_and(|rest| !rest.is_empty())
 }
 
 /// Removes DOIs that stand on their own (bare, labelled or as doi.org links). A DOI

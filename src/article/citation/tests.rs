@@ -672,3 +672,15 @@ fn random_fragments_never_panic() {
         assert!(r.year.is_none_or(|y| YEARS.contains(&y)), "{input:?}");
     }
 }
+
+#[test]
+fn a_link_prefix_with_nothing_after_it_is_not_a_url() {
+    // Found by fuzzing: "Www.:" gave the URL "Www", "http://." gave "http://".
+    for raw in ["Www.:", "See http://. for more", "Smith J. 2020. www."] {
+        assert_eq!(parse_reference(raw).url, None, "{raw}");
+    }
+    assert_eq!(
+        parse_reference("Smith J. 2020. www.nhs.uk.").url.as_deref(),
+        Some("www.nhs.uk")
+    );
+}
