@@ -36,6 +36,8 @@ use crate::text::{Analyzer, Word, is_filler, key_word};
 
 /// Distinct word slots scored per query; later ones are ignored.
 pub const MAX_SLOTS: usize = 32;
+/// Longest query, in slots, whose absent words are named ([`Notes::missing`]).
+pub const MAX_SLOTS_NAMING_MISSING: usize = 4;
 /// Neighbouring word pairs given a proximity boost, per run of words.
 pub const MAX_PAIRS: usize = 24;
 /// Extra word positions allowed between neighbouring query words.
@@ -513,19 +515,26 @@ fn correct(
 }
 
 /// The reader's single words that no section has, when none of their synonyms can
-/// match either (each lacks a word no section has) and no correction was found.
+/// match either (each lacks a word no section has) and no correction was found. Only
+/// for queries of at most [`MAX_SLOTS_NAMING_MISSING`] slots: in a long message most
+/// absent words are incidental ("my friend swears by it"), and naming them is noise.
+/// Numbers are never named.
 fn missing_words(
     slots: &[Building],
     vocabulary: &dyn Vocabulary,
     analyzer: &mut Analyzer,
 ) -> Vec<String> {
     let mut missing = Vec::new();
+    if slots.len() > MAX_SLOTS_NAMING_MISSING {
+        return missing;
+    }
     for slot in slots {
         let [word] = slot.words.as_slice() else {
             continue;
         };
         if !slot.corrections.is_empty()
             || !slot.any_of.is_empty()
+            || word.surface.chars().any(|c| c.is_ascii_digit())
             || vocabulary.has_stem(&word.stem)
         {
             continue;

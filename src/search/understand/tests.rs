@@ -313,3 +313,17 @@ fn words_no_section_has_are_noted_unless_a_correction_or_synonym_exists() {
         "a typo is corrected, not missing"
     );
 }
+
+#[test]
+fn absent_words_of_a_long_message_or_numbers_are_not_named() {
+    let vocabulary = MapVocabulary::of(&[("gut", 4), ("probiotics", 3)]);
+    let none = Synonyms::default();
+    let long = plan_with(
+        "my friend swears kefir fixes gut trouble, probiotics too",
+        &none,
+        Some(&vocabulary),
+    );
+    assert!(long.notes.missing.is_empty(), "{:?}", long.notes.missing);
+    let number = plan_with("gut 34", &none, Some(&vocabulary));
+    assert!(number.notes.missing.is_empty());
+}
