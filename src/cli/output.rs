@@ -158,6 +158,15 @@ fn write_plan(out: &mut impl Write, results: &SearchResults) -> std::io::Result<
     if !plan.notes.dropped.is_empty() {
         writeln!(out, "  left out: {}", plan.notes.dropped.join(", "))?;
     }
+    for quote in &plan.notes.soft {
+        writeln!(
+            out,
+            "  \"{quote}\" is searched as words found together, not required (the query has other words)"
+        )?;
+    }
+    if !plan.notes.missing.is_empty() {
+        writeln!(out, "  in no section: {}", plan.notes.missing.join(", "))?;
+    }
     for correction in &plan.notes.corrections {
         writeln!(
             out,

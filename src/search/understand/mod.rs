@@ -210,6 +210,10 @@ pub struct Notes {
     /// them.
     #[serde(default)]
     pub missing: Vec<String>,
+    /// Quoted phrases searched as words found together rather than required,
+    /// because the query has other words too.
+    #[serde(default)]
+    pub soft: Vec<String>,
 }
 
 /// A word the reader typed that was not in the vocabulary, and what it was read as.
@@ -258,6 +262,10 @@ pub fn understand(
             .map(|vocabulary| missing_words(&slots, vocabulary, analyzer))
             .unwrap_or_default(),
         corrections,
+        soft: match soft {
+            true => quoted(&parsed),
+            false => Vec::new(),
+        },
     };
     QueryPlan {
         needed: required_slots(slots.len()),
@@ -382,6 +390,18 @@ fn quotes_are_soft(parsed: &ParsedQuery) -> bool {
         .groups
         .iter()
         .any(|group| matches!(group.as_slice(), [Item::Word(_)]))
+}
+
+/// The quoted phrases standing alone in the query, as typed.
+fn quoted(parsed: &ParsedQuery) -> Vec<String> {
+    parsed
+        .groups
+        .iter()
+        .filter_map(|group| match group.as_slice() {
+            [Item::Phrase(text)] => Some(text.clone()),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Consecutive plain words, analyzed; each run is what was typed between phrases

@@ -257,6 +257,7 @@ fn typo_work_is_bounded_per_query() {
 fn quoted_text_inside_a_message_is_a_boost_not_a_requirement() {
     let plan = plan("the leaflet says \"refrigerate until opened\" but mine was left out");
     assert!(plan.required.is_empty(), "{:?}", plan.required);
+    assert_eq!(plan.notes.soft, ["refrigerate until opened"]);
     let words = labels(&plan);
     for word in ["word: refrigerate", "word: opened", "word: leaflet"] {
         assert!(words.contains(&word), "{words:?}");
@@ -274,6 +275,7 @@ fn quoted_text_inside_a_message_is_a_boost_not_a_requirement() {
 fn a_query_of_quoted_phrases_only_still_requires_them() {
     let plan = plan("\"leaky gut\"");
     assert_eq!(plan.required.len(), 1);
+    assert!(plan.notes.soft.is_empty());
     assert_eq!(plan.required[0].within, Within::Anywhere);
     let both = plan_with("\"leaky gut\" \"skin\"", &Synonyms::default(), None);
     assert_eq!(both.required.len(), 2);
