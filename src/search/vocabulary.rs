@@ -2,7 +2,8 @@
 //! heading and body word, unstemmed) as the planner's [`Vocabulary`], and the
 //! stemmed fields for telling which of the reader's words no section has.
 
-use tantivy::query::FuzzyTermQuery;
+use tantivy::collector::Count;
+use tantivy::query::{FuzzyTermQuery, PhraseQuery};
 use tantivy::schema::Field;
 use tantivy::{Searcher, Term};
 
@@ -25,6 +26,23 @@ impl Vocabulary for IndexVocabulary<'_> {
 
     fn near(&self, word: &str, edits: u8) -> Vec<(String, u64)> {
         self.walk(word, edits).unwrap_or_default()
+    }
+
+    fn together(&self, stems: &[String], slop: u32) -> bool {
+        if stems.len() < 2 {
+            return false;
+        }
+        self.stemmed.iter().any(|&field| {
+            let terms = stems
+                .iter()
+                .enumerate()
+                .map(|(at, stem)| (at, Term::from_field_text(field, stem)))
+                .collect();
+            let phrase = PhraseQuery::new_with_offset_and_slop(terms, slop);
+            self.searcher
+                .search(&phrase, &Count)
+                .is_ok_and(|found| found > 0)
+        })
     }
 
     fn has_stem(&self, stem: &str) -> bool {

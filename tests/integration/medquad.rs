@@ -31,3 +31,24 @@ fn medquad_indexes_every_article_and_finds_acromegaly_symptoms() {
     assert_eq!(refreshed.code, 0, "{}", refreshed.stderr);
     assert!(refreshed.stderr.is_empty(), "{}", refreshed.stderr);
 }
+
+#[test]
+fn molar_in_molar_pregnancy_is_not_a_back_tooth() {
+    let Some(data) = medquad() else { return };
+    let engine = &shared(&data).engine;
+    let mut request = healthdex::SearchRequest::new("molar pregnancy");
+    request.explain = true;
+    let results = engine.search(&request).unwrap();
+    assert!(
+        results.also_searched.is_empty(),
+        "{:?}",
+        results.also_searched
+    );
+    assert!(
+        results.hits[..3]
+            .iter()
+            .any(|h| h.snippet.text.to_lowercase().contains("molar pregnan")),
+        "{:?}",
+        results.hits.iter().map(|h| &h.title).collect::<Vec<_>>()
+    );
+}

@@ -32,7 +32,7 @@ pub use synonyms::{MAX_EXPANSIONS, Match, SynonymError, Synonyms, Term};
 
 use crate::article::Date;
 use crate::search::limits::MAX_CORRECTED_WORDS;
-use crate::text::{Analyzer, Word, is_filler, key_word};
+use crate::text::{Analyzer, STOP_WORDS, Word, is_filler, key_word};
 
 /// Distinct word slots scored per query; later ones are ignored.
 pub const MAX_SLOTS: usize = 32;
@@ -243,7 +243,7 @@ pub fn understand(
     let parsed = parse(text);
     let soft = quotes_are_soft(&parsed);
     let runs = word_runs(&parsed, soft, analyzer);
-    let mut slots = slots(&runs, &parsed, context.synonyms, analyzer);
+    let mut slots = slots(&runs, &parsed, context, analyzer);
     slots.truncate(MAX_SLOTS);
     let corrections = match context.vocabulary {
         Some(vocabulary) => correct(&mut slots, vocabulary, analyzer),
@@ -438,9 +438,10 @@ fn word_runs(parsed: &ParsedQuery, soft: bool, analyzer: &mut Analyzer) -> Vec<V
 fn slots(
     runs: &[Vec<Word>],
     parsed: &ParsedQuery,
-    synonyms: &Synonyms,
+    context: &Context<'_>,
     analyzer: &mut Analyzer,
 ) -> Vec<Building> {
+    let synonyms = context.synonyms;
     let mut slots: Vec<Building> = Vec::new();
     // A word (or stretch) counts once however often it is repeated: a subject line
     // repeated in the message must not weigh its words double.
@@ -462,8 +463,17 @@ fn slots(
                 add(&mut slots, Building::word(word.clone()));
             }
             if let Some(m) = m {
-                let stretch = Building::stretch(&run[m.start..m.start + m.len], &m.alternatives);
-                add(&mut slots, stretch);
+                let typed = &run[m.start..m.start + m.len];
+                let in_a_name = context
+                    .vocabulary
+                    .is_some_and(|v| names_another_thing(run, m, v, analyzer));
+                if in_a_name {
+                    for word in typed.iter().filter(|w| !is_filler(&w.surface)) {
+                        add(&mut slots, Building::word(word.clone()));
+                    }
+                } else {
+                    add(&mut slots, Building::stretch(typed, &m.alternatives));
+                }
                 next = m.start + m.len;
             }
         }
@@ -493,6 +503,53 @@ fn slots(
         }
     }
     slots
+}
+
+/// Whether the single word matched by `m` is, with a neighbouring query word, a
+/// name the corpus uses for something else than its synonyms: the pair is found
+/// together in some section, and none of the synonyms is found near that neighbour.
+/// "molar pregnancy" is in the corpus and "back teeth" near "pregnancy" is not, so
+/// "molar" there is not a back tooth; "amphetamine salts" are not table salt.
+fn names_another_thing(
+    run: &[Word],
+    m: &Match<'_>,
+    vocabulary: &dyn Vocabulary,
+    analyzer: &mut Analyzer,
+) -> bool {
+    if m.len != 1 {
+        return false;
+    }
+    let word = &run[m.start].stem;
+    let before = m.start.checked_sub(1).map(|i| (&run[i], true));
+    let after = run.get(m.start + 1).map(|w| (w, false));
+    for (neighbour, is_before) in before.into_iter().chain(after) {
+        if is_filler(&neighbour.surface) || STOP_WORDS.contains(&neighbour.surface.as_str()) {
+            continue;
+        }
+        let pair = |inner: Vec<String>| -> Vec<String> {
+            match is_before {
+                true => std::iter::once(neighbour.stem.clone())
+                    .chain(inner)
+                    .collect(),
+                false => inner.into_iter().chain([neighbour.stem.clone()]).collect(),
+            }
+        };
+        if !vocabulary.together(&pair(vec![word.clone()]), 0) {
+            continue;
+        }
+        let synonym_fits = m.alternatives.iter().any(|term| {
+            let words: Vec<String> = term
+                .words(analyzer)
+                .iter()
+                .map(|(_, s)| s.clone())
+                .collect();
+            vocabulary.together(&pair(words), NEAR_SLOP)
+        });
+        if !synonym_fits {
+            return true;
+        }
+    }
+    false
 }
 
 /// Adds typo corrections to single-word slots whose word the vocabulary lacks.

@@ -29,6 +29,12 @@ pub trait Vocabulary {
     fn has_stem(&self, _stem: &str) -> bool {
         true
     }
+    /// Whether some section has the stemmed words `stems` in this order, at most
+    /// `slop` extra positions apart, in its title, heading or body (a vocabulary
+    /// that cannot tell says no).
+    fn together(&self, _stems: &[String], _slop: u32) -> bool {
+        false
+    }
 }
 
 /// A word of the vocabulary close to what was typed, with its document frequency.
@@ -83,12 +89,26 @@ pub(crate) mod tests {
     use super::*;
     use std::collections::BTreeMap;
 
-    /// A vocabulary in memory, for planner tests.
-    pub(crate) struct MapVocabulary(pub BTreeMap<String, u64>);
+    /// A vocabulary in memory, for planner tests: words with their counts, and the
+    /// stemmed word sequences found together.
+    pub(crate) struct MapVocabulary(pub BTreeMap<String, u64>, pub Vec<Vec<String>>);
 
     impl MapVocabulary {
         pub(crate) fn of(words: &[(&str, u64)]) -> MapVocabulary {
-            MapVocabulary(words.iter().map(|(w, n)| (w.to_string(), *n)).collect())
+            MapVocabulary(
+                words.iter().map(|(w, n)| (w.to_string(), *n)).collect(),
+                Vec::new(),
+            )
+        }
+
+        /// With `phrases` (texts, stemmed here) found together in some section.
+        pub(crate) fn with_phrases(mut self, phrases: &[&str]) -> MapVocabulary {
+            let mut analyzer = crate::text::Analyzer::new();
+            self.1 = phrases
+                .iter()
+                .map(|p| analyzer.stems(p).into_iter().map(|(_, s)| s).collect())
+                .collect();
+            self
         }
     }
 
@@ -103,6 +123,10 @@ pub(crate) mod tests {
                 .filter(|(w, _)| edit_distance(w, word) <= usize::from(edits))
                 .map(|(w, n)| (w.clone(), *n))
                 .collect()
+        }
+
+        fn together(&self, stems: &[String], _slop: u32) -> bool {
+            self.1.iter().any(|phrase| phrase.as_slice() == stems)
         }
 
         fn has_stem(&self, stem: &str) -> bool {

@@ -329,3 +329,19 @@ fn absent_words_of_a_long_message_or_numbers_are_not_named() {
     let number = plan_with("gut 34", &none, Some(&vocabulary));
     assert!(number.notes.missing.is_empty());
 }
+
+#[test]
+fn a_word_inside_a_name_the_corpus_uses_is_not_expanded() {
+    let synonyms = Synonyms::from_list("back teeth | molars\ntummy | stomach").unwrap();
+    let vocabulary = MapVocabulary::of(&[("molar", 2), ("pregnancy", 9), ("tummy", 1)])
+        .with_phrases(&["molar pregnancy", "tummy bug", "stomach bug"]);
+    let plan = plan_with("molar pregnancy bleeding", &synonyms, Some(&vocabulary));
+    assert_eq!(labels(&plan)[..2], ["word: molar", "word: pregnancy"]);
+    assert!(plan.notes.also_searched.is_empty());
+    // The synonym is found with the same neighbour: the sense holds.
+    let plan = plan_with("tummy bug", &synonyms, Some(&vocabulary));
+    assert_eq!(plan.notes.also_searched, ["stomach"]);
+    // No cue in the corpus: the synonym stays.
+    let plan = plan_with("sore molars", &synonyms, Some(&vocabulary));
+    assert_eq!(plan.notes.also_searched, ["back teeth"]);
+}
