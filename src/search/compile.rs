@@ -58,8 +58,23 @@ pub fn compile(plan: &QueryPlan, fields: &Fields, weights: &FieldWeights) -> Opt
         .iter()
         .map(|r| lower.required(r.within, &r.phrase))
         .collect();
-    let restrictions = lower.restrictions(plan);
-    let build = |needed: usize| assemble(&slots, needed, &boosts, &required, &restrictions);
+    let mut restrictions = lower.restrictions(plan);
+    let relaxed_restrictions: Vec<(Occur, Box<dyn Query>)> = restrictions
+        .iter()
+        .map(|(occur, query)| (*occur, query.box_clone()))
+        .collect();
+    if plan.needed > 1 && plan.needed == plan.slots.len() {
+        // The first tier asks for every slot; a stretch of several typed words
+        // counts only with all of them (or an alternative), not with any one.
+        restrictions.extend(plan.slots.iter().filter_map(|s| lower.whole_stretch(s)));
+    }
+    let build = |needed: usize| {
+        let restrictions = match needed > 1 {
+            true => &restrictions,
+            false => &relaxed_restrictions,
+        };
+        assemble(&slots, needed, &boosts, &required, restrictions)
+    };
     let labels = plan
         .slots
         .iter()
@@ -170,6 +185,35 @@ impl Lowering<'_> {
             return options.pop().expect("one option");
         }
         Box::new(DisjunctionMaxQuery::new(options))
+    }
+
+    /// For a slot of several typed words, a membership clause (no score): all of
+    /// them, or one of its other alternatives.
+    fn whole_stretch(&self, slot: &Slot) -> Option<(Occur, Box<dyn Query>)> {
+        let mut any_of: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut stretch = false;
+        for option in &slot.options {
+            let query: Box<dyn Query> = match &option.matcher {
+                Matcher::EachWord(words) if words.len() > 1 => {
+                    stretch = true;
+                    let all = words
+                        .iter()
+                        .map(|w| (Occur::Must, self.word(w, 1.0)))
+                        .collect();
+                    Box::new(BooleanQuery::new(all))
+                }
+                Matcher::EachWord(words) => {
+                    let each = words
+                        .iter()
+                        .map(|w| (Occur::Should, self.word(w, 1.0)))
+                        .collect();
+                    Box::new(BooleanQuery::new(each))
+                }
+                Matcher::Phrase(phrase) => self.phrase(phrase, 1.0),
+            };
+            any_of.push((Occur::Should, query));
+        }
+        stretch.then(|| (Occur::Must, filter(Box::new(BooleanQuery::new(any_of)))))
     }
 
     fn required(&self, within: Within, phrase: &Phrase) -> Box<dyn Query> {
