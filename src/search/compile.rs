@@ -24,6 +24,9 @@ use super::stats::Scoring;
 use super::understand::{Matcher, Phrase, PlanFilters, QueryPlan, Slot, Within};
 use crate::index::schema::Fields;
 
+/// The seconds either side of 1970 that tantivy's nanosecond dates can hold.
+const DATE_LIMIT_SECONDS: i64 = i64::MAX / 1_000_000_000 - 1;
+
 /// Tie breaker of the per-word field disjunction.
 const FIELD_TIE_BREAKER: f32 = 0.1;
 
@@ -256,6 +259,10 @@ impl Lowering<'_> {
                 None => Bound::Unbounded,
                 Some(date) => {
                     let seconds = date.unix_seconds() + if end { 86_399 } else { 0 };
+                    // tantivy keeps dates as i64 nanoseconds (1677–2262): a year
+                    // beyond overflowed, and `year:<2300` matched nothing (found by
+                    // fuzzing). Every indexed date lies inside, so clamping is exact.
+                    let seconds = seconds.clamp(-DATE_LIMIT_SECONDS, DATE_LIMIT_SECONDS);
                     Bound::Included(Term::from_field_date(
                         f.date,
                         DateTime::from_timestamp_secs(seconds),

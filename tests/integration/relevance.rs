@@ -160,3 +160,23 @@ fn a_query_with_nothing_searchable_keeps_the_shape_asked_for() {
     assert!(results.plan.as_ref().is_some_and(|p| p.is_empty()));
     assert_eq!(results.groups.as_deref().map(<[_]>::len), Some(0));
 }
+
+#[test]
+fn a_year_beyond_what_dates_can_hold_still_filters_correctly() {
+    // Found by fuzzing: tantivy's dates are i64 nanoseconds (to 2262), and
+    // `year:<2300` overflowed into a range that matched nothing.
+    let engine = shared_index(&repo_corpus());
+    let all = engine
+        .search(&healthdex::SearchRequest::new("gut"))
+        .unwrap()
+        .total;
+    let before = engine
+        .search(&healthdex::SearchRequest::new("gut year:<2300"))
+        .unwrap();
+    assert!(before.total > 0);
+    assert!(before.total <= all);
+    let after = engine
+        .search(&healthdex::SearchRequest::new("gut year:6730"))
+        .unwrap();
+    assert_eq!(after.total, 0);
+}

@@ -612,6 +612,7 @@ fn missing_words(
         if !slot.corrections.is_empty()
             || !slot.any_of.is_empty()
             || word.surface.chars().any(|c| c.is_ascii_digit())
+            || word.surface.chars().count() < 3
             || vocabulary.has_stem(&word.stem)
         {
             continue;
