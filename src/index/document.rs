@@ -46,14 +46,21 @@ fn section_document(fields: &Fields, article: &Article, section: &Section) -> Ta
     for author in &article.meta.authors {
         doc.add_text(fields.authors, author);
     }
-    if let Some(date) = article.meta.date.or(article.meta.updated) {
-        doc.add_date(
-            fields.date,
-            DateTime::from_timestamp_secs(date.unix_seconds()),
-        );
+    // tantivy keeps dates as i64 nanoseconds (1677-09-21 to 2262-04-11); a date
+    // beyond overflowed (a panic with overflow checks, a wrong date without: found
+    // by fuzzing), so such an article is indexed as undated.
+    let date = article.meta.date.or(article.meta.updated);
+    if let Some(seconds) = date
+        .map(|d| d.unix_seconds())
+        .filter(|s| s.abs() <= DATE_LIMIT_SECONDS)
+    {
+        doc.add_date(fields.date, DateTime::from_timestamp_secs(seconds));
     }
     doc
 }
+
+/// The seconds either side of 1970 that tantivy's nanosecond dates can hold.
+const DATE_LIMIT_SECONDS: i64 = i64::MAX / 1_000_000_000 - 1;
 
 /// The breadcrumbs between the article title and the section's own heading.
 fn parent_headings(section: &Section) -> &[String] {

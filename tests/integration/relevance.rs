@@ -180,3 +180,24 @@ fn a_year_beyond_what_dates_can_hold_still_filters_correctly() {
         .unwrap();
     assert_eq!(after.total, 0);
 }
+
+#[test]
+fn an_article_dated_beyond_what_the_index_can_hold_is_indexed_undated() {
+    // Found by fuzzing: a date after 2262 overflowed tantivy's nanosecond dates
+    // (a panic with overflow checks; 2999-01-01 was shown as 1829-11-23).
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("c");
+    std::fs::create_dir(&corpus).unwrap();
+    std::fs::write(
+        corpus.join("far.md"),
+        "---\ntitle: Far future\ndate: 2999-01-01\n---\nZinc and colds.\n",
+    )
+    .unwrap();
+    let options = healthdex::IndexOptions::new(corpus, dir.path().join("ix"));
+    healthdex::update(&options).unwrap();
+    let engine = healthdex::Engine::open(&options.index_dir).unwrap();
+    let results = engine
+        .search(&healthdex::SearchRequest::new("zinc"))
+        .unwrap();
+    assert_eq!(results.hits[0].date, None);
+}
