@@ -8,6 +8,7 @@ mod cli_query;
 mod cli_search;
 mod crash;
 mod fixtures;
+mod fuzz_regressions;
 mod guards;
 mod medquad;
 mod properties;
