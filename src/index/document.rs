@@ -4,7 +4,7 @@
 use tantivy::schema::Facet;
 use tantivy::{DateTime, TantivyDocument};
 
-use super::schema::{Fields, article_key};
+use super::schema::{DATE_LIMIT_SECONDS, Fields, article_key};
 use crate::article::{Article, Section};
 
 /// The documents for every section of an article, in order.
@@ -58,9 +58,6 @@ fn section_document(fields: &Fields, article: &Article, section: &Section) -> Ta
     }
     doc
 }
-
-/// The seconds either side of 1970 that tantivy's nanosecond dates can hold.
-const DATE_LIMIT_SECONDS: i64 = i64::MAX / 1_000_000_000 - 1;
 
 /// The breadcrumbs between the article title and the section's own heading.
 fn parent_headings(section: &Section) -> &[String] {

@@ -41,6 +41,9 @@ use crate::text::{english_analyzer, names_analyzer};
 /// Version of the schema and of what goes into each field (2: the commit payload
 /// records the corpus root, a digest of its files and the stemmer).
 pub const SCHEMA_VERSION: u32 = 2;
+/// The seconds either side of 1970 that the `date` field can hold: tantivy keeps
+/// dates as i64 nanoseconds (1677-09-21 to 2262-04-11).
+pub const DATE_LIMIT_SECONDS: i64 = i64::MAX / 1_000_000_000 - 1;
 /// Analyzer for prose fields.
 pub const ENGLISH: &str = "healthdex_en";
 /// Analyzer for names: lower-cased and folded, not stemmed.

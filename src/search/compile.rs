@@ -22,10 +22,7 @@ use tantivy::{DateTime, DocId, DocSet, Score, SegmentReader, Term};
 use super::options::FieldWeights;
 use super::stats::Scoring;
 use super::understand::{Matcher, Phrase, PlanFilters, QueryPlan, Slot, Within};
-use crate::index::schema::Fields;
-
-/// The seconds either side of 1970 that tantivy's nanosecond dates can hold.
-const DATE_LIMIT_SECONDS: i64 = i64::MAX / 1_000_000_000 - 1;
+use crate::index::schema::{DATE_LIMIT_SECONDS, Fields};
 
 /// Tie breaker of the per-word field disjunction.
 const FIELD_TIE_BREAKER: f32 = 0.1;
