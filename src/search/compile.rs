@@ -21,7 +21,9 @@ use tantivy::{DateTime, DocId, DocSet, Score, SegmentReader, Term};
 
 use super::options::FieldWeights;
 use super::stats::Scoring;
-use super::understand::{Matcher, Phrase, PlanFilters, QueryPlan, Slot, Within};
+use super::understand::{
+    Alternative, Matcher, Phrase, PlanFilters, QueryPlan, Slot, Source, Within,
+};
 use crate::index::schema::{DATE_LIMIT_SECONDS, Fields};
 
 /// Tie breaker of the per-word field disjunction.
@@ -58,22 +60,27 @@ pub fn compile(plan: &QueryPlan, fields: &Fields, weights: &FieldWeights) -> Opt
         .iter()
         .map(|r| lower.required(r.within, &r.phrase))
         .collect();
-    let mut restrictions = lower.restrictions(plan);
-    let relaxed_restrictions: Vec<(Occur, Box<dyn Query>)> = restrictions
-        .iter()
-        .map(|(occur, query)| (*occur, query.box_clone()))
-        .collect();
-    if plan.needed > 1 && plan.needed == plan.slots.len() {
-        // The first tier asks for every slot; a stretch of several typed words
-        // counts only with all of them (or an alternative), not with any one.
-        restrictions.extend(plan.slots.iter().filter_map(|s| lower.whole_stretch(s)));
-    }
-    let build = |needed: usize| {
-        let restrictions = match needed > 1 {
-            true => &restrictions,
-            false => &relaxed_restrictions,
+    let restrictions = lower.restrictions(plan);
+    // The first tier asks for every slot; a stretch of several typed words counts
+    // there only with all of them (or an alternative), not with any one.
+    let whole_stretches: Vec<(Occur, Box<dyn Query>)> =
+        match plan.needed > 1 && plan.needed == plan.slots.len() {
+            true => plan
+                .slots
+                .iter()
+                .filter_map(|s| lower.whole_stretch(s))
+                .collect(),
+            false => Vec::new(),
         };
-        assemble(&slots, needed, &boosts, &required, restrictions)
+    let build = |needed: usize, membership: &[(Occur, Box<dyn Query>)]| {
+        assemble(
+            &slots,
+            needed,
+            &boosts,
+            &required,
+            &restrictions,
+            membership,
+        )
     };
     let labels = plan
         .slots
@@ -86,8 +93,8 @@ pub fn compile(plan: &QueryPlan, fields: &Fields, weights: &FieldWeights) -> Opt
         .map(|(label, query)| (label.clone(), query.box_clone()))
         .collect();
     Some(Compiled {
-        query: build(plan.needed),
-        relaxed: (plan.needed > 1).then(|| build(1)),
+        query: build(plan.needed, &whole_stretches),
+        relaxed: (plan.needed > 1).then(|| build(1, &[])),
         highlight: plan.notes.highlight.clone(),
         parts,
         scoring: Scoring::Prose,
@@ -166,54 +173,52 @@ impl Lowering<'_> {
     }
 
     /// A slot: the best of its alternatives.
+    /// A slot: the best of its alternatives.
     fn slot(&self, slot: &Slot) -> Box<dyn Query> {
-        let mut options: Vec<Box<dyn Query>> = slot
-            .options
-            .iter()
-            .map(|option| match &option.matcher {
-                Matcher::Phrase(phrase) => self.phrase(phrase, option.weight),
-                Matcher::EachWord(words) => {
-                    let each = words
-                        .iter()
-                        .map(|w| (Occur::Should, self.word(w, option.weight)))
-                        .collect();
-                    Box::new(BooleanQuery::new(each)) as Box<dyn Query>
-                }
-            })
-            .collect();
+        let mut options: Vec<Box<dyn Query>> =
+            slot.options.iter().map(|o| self.alternative(o)).collect();
         if options.len() == 1 {
             return options.pop().expect("one option");
         }
         Box::new(DisjunctionMaxQuery::new(options))
     }
 
+    /// One way of matching a slot, at its weight.
+    fn alternative(&self, option: &Alternative) -> Box<dyn Query> {
+        match &option.matcher {
+            Matcher::Phrase(phrase) => self.phrase(phrase, option.weight),
+            Matcher::EachWord(words) => {
+                let each = words
+                    .iter()
+                    .map(|w| (Occur::Should, self.word(w, option.weight)))
+                    .collect();
+                Box::new(BooleanQuery::new(each))
+            }
+        }
+    }
+
     /// For a slot of several typed words, a membership clause (no score): all of
     /// them, or one of its other alternatives.
     fn whole_stretch(&self, slot: &Slot) -> Option<(Occur, Box<dyn Query>)> {
-        let mut any_of: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        let mut stretch = false;
-        for option in &slot.options {
-            let query: Box<dyn Query> = match &option.matcher {
-                Matcher::EachWord(words) if words.len() > 1 => {
-                    stretch = true;
-                    let all = words
-                        .iter()
-                        .map(|w| (Occur::Must, self.word(w, 1.0)))
-                        .collect();
-                    Box::new(BooleanQuery::new(all))
-                }
-                Matcher::EachWord(words) => {
-                    let each = words
-                        .iter()
-                        .map(|w| (Occur::Should, self.word(w, 1.0)))
-                        .collect();
-                    Box::new(BooleanQuery::new(each))
-                }
-                Matcher::Phrase(phrase) => self.phrase(phrase, 1.0),
-            };
-            any_of.push((Occur::Should, query));
-        }
-        stretch.then(|| (Occur::Must, filter(Box::new(BooleanQuery::new(any_of)))))
+        let typed = slot.options.iter().find_map(|o| match &o.matcher {
+            Matcher::EachWord(words) if o.source == Source::Typed && words.len() > 1 => Some(words),
+            _ => None,
+        })?;
+        let all = typed
+            .iter()
+            .map(|w| (Occur::Must, self.word(w, 1.0)))
+            .collect();
+        let all: Box<dyn Query> = Box::new(BooleanQuery::new(all));
+        let any_of = std::iter::once(all)
+            .chain(
+                slot.options
+                    .iter()
+                    .filter(|o| o.source != Source::Typed)
+                    .map(|o| self.alternative(o)),
+            )
+            .map(|query| (Occur::Should, query))
+            .collect();
+        Some((Occur::Must, filter(Box::new(BooleanQuery::new(any_of)))))
     }
 
     fn required(&self, within: Within, phrase: &Phrase) -> Box<dyn Query> {
@@ -339,14 +344,15 @@ impl Scorer for Forward {
     }
 }
 
-/// Joins the parts: slots (at least `needed` of them), boosts, required clauses
-/// and restrictions.
+/// Joins the parts: slots (at least `needed` of them), boosts, required clauses,
+/// restrictions and the tier's own membership clauses.
 fn assemble(
     slots: &[Box<dyn Query>],
     needed: usize,
     boosts: &[Box<dyn Query>],
     required: &[Box<dyn Query>],
     restrictions: &[(Occur, Box<dyn Query>)],
+    membership: &[(Occur, Box<dyn Query>)],
 ) -> Box<dyn Query> {
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     if !slots.is_empty() {
@@ -372,6 +378,7 @@ fn assemble(
     clauses.extend(
         restrictions
             .iter()
+            .chain(membership)
             .map(|(occur, q)| (*occur, q.box_clone())),
     );
     Box::new(BooleanQuery::new(clauses))

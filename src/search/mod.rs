@@ -268,13 +268,16 @@ impl Engine {
             Mode::Full => compile(&plan, &self.fields, &self.options.weights),
             Mode::Baseline => compile_baseline(&plan, &self.fields),
         };
+        results.also_searched = plan.notes.also_searched.clone();
+        results.corrections = plan.notes.corrections.clone();
+        results.did_you_mean = plan.notes.did_you_mean.clone();
+        results.missing = plan.notes.missing.clone();
         let Some(compiled) = compiled else {
             // Nothing searchable (punctuation only): still the shape that was asked
             // for, with the plan when explained (found by fuzzing).
             if request.group {
                 results.groups = Some(Vec::new());
             }
-            results.missing = plan.notes.missing.clone();
             results.plan = request.explain.then_some(plan);
             return Ok(results);
         };
@@ -325,10 +328,6 @@ impl Engine {
                 )?);
             }
         }
-        results.also_searched = plan.notes.also_searched.clone();
-        results.corrections = plan.notes.corrections.clone();
-        results.did_you_mean = plan.notes.did_you_mean.clone();
-        results.missing = plan.notes.missing.clone();
         results.plan = request.explain.then_some(plan);
         Ok(results)
     }

@@ -455,7 +455,12 @@ fn slots(
     };
     for run in runs {
         let keys: Vec<String> = run.iter().map(|w| key_word(&w.surface)).collect();
-        let matches = synonyms.find(&keys);
+        let mut matches = synonyms.find(&keys);
+        // A match inside another name the corpus uses is no match: its words are
+        // read as plain words below.
+        if let Some(vocabulary) = context.vocabulary {
+            matches.retain(|m| !names_another_thing(run, m, vocabulary, analyzer));
+        }
         let mut next = 0;
         for m in matches.iter().map(Some).chain(std::iter::once(None)) {
             let end = m.map_or(run.len(), |m| m.start);
@@ -463,17 +468,8 @@ fn slots(
                 add(&mut slots, Building::word(word.clone()));
             }
             if let Some(m) = m {
-                let typed = &run[m.start..m.start + m.len];
-                let in_a_name = context
-                    .vocabulary
-                    .is_some_and(|v| names_another_thing(run, m, v, analyzer));
-                if in_a_name {
-                    for word in typed.iter().filter(|w| !is_filler(&w.surface)) {
-                        add(&mut slots, Building::word(word.clone()));
-                    }
-                } else {
-                    add(&mut slots, Building::stretch(typed, &m.alternatives));
-                }
+                let stretch = Building::stretch(&run[m.start..m.start + m.len], &m.alternatives);
+                add(&mut slots, stretch);
                 next = m.start + m.len;
             }
         }
@@ -680,21 +676,17 @@ fn requirements(parsed: &ParsedQuery, soft: bool, analyzer: &mut Analyzer) -> Ve
             });
         }
     }
-    for item in parsed
-        .groups
-        .iter()
-        .filter(|g| g.len() == 1 && !soft)
-        .flatten()
-    {
-        if let Item::Phrase(text) = item {
-            let words = analyzer.stems(text);
-            if !words.is_empty() {
-                required.push(Required {
-                    label: format!("phrase \"{text}\""),
-                    within: Within::Anywhere,
-                    phrase: Phrase::exact(words),
-                });
-            }
+    if soft {
+        return required;
+    }
+    for text in quoted(parsed) {
+        let words = analyzer.stems(&text);
+        if !words.is_empty() {
+            required.push(Required {
+                label: format!("phrase \"{text}\""),
+                within: Within::Anywhere,
+                phrase: Phrase::exact(words),
+            });
         }
     }
     required

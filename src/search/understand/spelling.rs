@@ -130,12 +130,10 @@ pub(crate) mod tests {
         }
 
         fn has_stem(&self, stem: &str) -> bool {
-            self.0.keys().any(|w| {
-                crate::text::Analyzer::new()
-                    .stems(w)
-                    .iter()
-                    .any(|(_, s)| s == stem)
-            })
+            let mut analyzer = crate::text::Analyzer::new();
+            self.0
+                .keys()
+                .any(|w| analyzer.stems(w).iter().any(|(_, s)| s == stem))
         }
     }
 
