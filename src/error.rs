@@ -43,6 +43,12 @@ pub enum Error {
         /// Articles found in the folder.
         found: usize,
     },
+    /// `healthdex switch` was given a link path that holds something else.
+    #[error(
+        "`{}` exists and is not a symbolic link; `healthdex switch` replaces only a link, so pass the link your servers read (e.g. /srv/healthdex/current) or a path that does not exist yet",
+        .0.display()
+    )]
+    NotALink(PathBuf),
     /// The corpus directory given to the indexer does not exist or is not a directory.
     #[error(
         "`{0}` is not a directory of Markdown articles; pass the folder that holds your `.md` files"
@@ -125,7 +131,9 @@ impl Error {
             Error::NoIndex(_) | Error::IncompatibleIndex { .. } | Error::Locked { .. } => {
                 ErrorKind::Unavailable
             }
-            Error::NotAnIndex { .. } | Error::MassRemoval { .. } => ErrorKind::Refused,
+            Error::NotAnIndex { .. } | Error::MassRemoval { .. } | Error::NotALink(_) => {
+                ErrorKind::Refused
+            }
             Error::NotADirectory(_) | Error::Config { .. } | Error::DiskFull { .. } => {
                 ErrorKind::Setup
             }

@@ -9,10 +9,15 @@ local queries = {
   "gut&group=1", "migraine&tag=symptoms", "shingles+vaccine&limit=20", "%28%28%28%22unbalanced", "sdafadsf",
 }
 local counter = 0
+-- The URL's path is a prefix to the API ("/search/" behind the README's proxy).
+local prefix = nil
 request = function()
+  if prefix == nil then
+    prefix = string.gsub(wrk.path or "/", "/$", "")
+  end
   counter = counter + 1
   local q = queries[(counter % #queries) + 1]
-  return wrk.format("GET", "/api/search?q=" .. q)
+  return wrk.format("GET", prefix .. "/api/search?q=" .. q)
 end
 
 local errors = 0

@@ -61,6 +61,8 @@ enum Command {
     /// Serve the search page and the JSON API over HTTP.
     #[cfg(feature = "server")]
     Serve(ServeArgs),
+    /// Point the link servers read (e.g. /srv/healthdex/current) at another index, atomically.
+    Switch(SwitchArgs),
 }
 
 #[cfg(feature = "server")]
@@ -78,6 +80,50 @@ struct ServeArgs {
     /// seconds (new, half-sent, or idle between keep-alive requests).
     #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
     header_timeout: u64,
+    /// Let pages on this origin (scheme://host[:port], or `*`) read the API from a
+    /// browser; repeatable. Without it, CORS is off.
+    #[arg(long = "cors-origin", value_name = "URL", value_parser = parse_origin)]
+    cors_origins: Vec<String>,
+    /// Believe X-Forwarded-For and X-Request-Id from connections from this address
+    /// or network (e.g. 127.0.0.1, 10.0.0.0/8); repeatable. Without it they are ignored.
+    #[arg(long = "trusted-proxy", value_name = "ADDR", value_parser = parse_network)]
+    trusted_proxies: Vec<healthdex::serve::http::Network>,
+    /// Write an access log line per request to FILE (appended), or `-` for stdout.
+    #[arg(long, value_name = "FILE")]
+    access_log: Option<PathBuf>,
+    /// Access log format: the Combined Log Format (plus request ID and
+    /// milliseconds), or one JSON object per line.
+    #[arg(long, value_enum, default_value_t = LogFormatArg::Combined, requires = "access_log")]
+    access_log_format: LogFormatArg,
+    /// Never write to the index folder (for a shared or read-only volume): no
+    /// refresh, no rebuild; an index that is missing or from another version is an error.
+    #[arg(long)]
+    read_only: bool,
+}
+
+#[cfg(feature = "server")]
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum LogFormatArg {
+    Combined,
+    Json,
+}
+
+#[cfg(feature = "server")]
+fn parse_origin(text: &str) -> Result<String, String> {
+    healthdex::serve::http::check_origin(text)
+}
+
+#[cfg(feature = "server")]
+fn parse_network(text: &str) -> Result<healthdex::serve::http::Network, String> {
+    healthdex::serve::http::Network::parse(text)
+}
+
+#[derive(Debug, clap::Args)]
+struct SwitchArgs {
+    /// The link the servers' --index names; created if it does not exist.
+    link: PathBuf,
+    /// The complete index to serve from now on.
+    target: PathBuf,
 }
 
 #[derive(Debug, clap::Args)]
@@ -320,6 +366,17 @@ fn parse_date(text: &str) -> Result<Date, String> {
 }
 
 /// Runs the chosen command.
+/// `healthdex switch LINK TARGET`.
+fn switch(args: SwitchArgs) -> anyhow::Result<ExitCode> {
+    let target = healthdex::index::switch(&args.link, &args.target)?;
+    say!(
+        "healthdex: `{}` now names `{}`",
+        args.link.display(),
+        target.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     match args.command {
         Command::Index(args) => index_cmd::run(args),
@@ -329,5 +386,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Command::Bench(args) => bench_cmd::run(args),
         #[cfg(feature = "server")]
         Command::Serve(args) => serve_cmd::run(args),
+        Command::Switch(args) => switch(args),
     }
 }

@@ -8,8 +8,10 @@ mod freshness;
 mod inspect;
 mod lock;
 mod manifest;
+mod readonly;
 pub(crate) mod schema;
 mod swap;
+mod switch;
 
 use std::path::{Path, PathBuf};
 
@@ -21,6 +23,8 @@ pub use build::{
 };
 pub use freshness::{Refresh, Refreshed, Stamp, Verdict, bring_up_to_date, check, ensure};
 pub use manifest::{FileEntry, IndexSettings, Manifest, Payload, files_digest};
+pub use readonly::ReadOnlyDirectory;
+pub use switch::switch;
 
 use crate::{Error, Result};
 use schema::Fields;
@@ -81,6 +85,22 @@ pub fn exists(dir: &Path) -> bool {
 /// index is missing or was written by an incompatible version. Cheap: the manifest
 /// is only read when asked for.
 pub fn open(dir: &Path) -> Result<OpenIndex> {
+    open_with(dir, Access::ReadWrite)
+}
+
+/// Opens an index like [`open`], through a [`ReadOnlyDirectory`]: neither opening
+/// it nor searching it, however long, writes anything to `dir`.
+pub fn open_read_only(dir: &Path) -> Result<OpenIndex> {
+    open_with(dir, Access::ReadOnly)
+}
+
+#[derive(Clone, Copy)]
+enum Access {
+    ReadWrite,
+    ReadOnly,
+}
+
+fn open_with(dir: &Path, access: Access) -> Result<OpenIndex> {
     if !exists(dir) {
         return Err(Error::NoIndex(dir.to_path_buf()));
     }
@@ -88,7 +108,11 @@ pub fn open(dir: &Path) -> Result<OpenIndex> {
         path: dir.to_path_buf(),
         found,
     };
-    let index = Index::open_in_dir(dir).map_err(|e| incompatible(e.to_string()))?;
+    let index = match access {
+        Access::ReadWrite => Index::open_in_dir(dir),
+        Access::ReadOnly => ReadOnlyDirectory::open(dir).and_then(Index::open),
+    }
+    .map_err(|e| incompatible(e.to_string()))?;
     schema::register_analyzers(&index);
     let metas = index
         .load_metas()

@@ -195,6 +195,8 @@ pub struct Engine {
     reader: IndexReader,
     fields: Fields,
     options: SearchOptions,
+    /// [`SearchOptions::digest`], computed when first asked for.
+    options_digest: std::sync::OnceLock<blake3::Hash>,
     /// Analyzers lent to searches, so each is built once and its stem cache kept.
     analyzers: Mutex<Vec<Analyzer>>,
 }
@@ -221,6 +223,7 @@ impl Engine {
         Ok(Engine {
             reader,
             fields: open.fields,
+            options_digest: std::sync::OnceLock::new(),
             options,
             analyzers: Mutex::default(),
         })
@@ -231,6 +234,7 @@ impl Engine {
         Engine {
             reader: self.reader.clone(),
             fields: self.fields.clone(),
+            options_digest: std::sync::OnceLock::new(),
             options,
             analyzers: Mutex::default(),
         }
@@ -246,6 +250,24 @@ impl Engine {
         let searcher = self.reader.searcher();
         suggest::suggest(&searcher, self.fields.suggest, typed, limit)
             .map_err(|e| Error::tantivy("cannot read completions", e))
+    }
+
+    /// A tag naming the commit searches read now and the options they run with:
+    /// the same for every process reading the same commit of the same index with
+    /// the same settings, different after any change to the index (new segments,
+    /// merges, deletions), to the options or to healthdex's version. The server
+    /// builds its `ETag`s from it.
+    pub fn commit_tag(&self) -> String {
+        let searcher = self.reader.searcher();
+        let mut hasher = blake3::Hasher::new();
+        hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
+        let options = self.options_digest.get_or_init(|| self.options.digest());
+        hasher.update(options.as_bytes());
+        for (segment, deletes) in searcher.generation().segments() {
+            hasher.update(segment.uuid_string().as_bytes());
+            hasher.update(&deletes.unwrap_or(u64::MAX).to_le_bytes());
+        }
+        hasher.finalize().to_hex()[..20].to_string()
     }
 
     /// Number of sections in the index.

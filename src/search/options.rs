@@ -73,6 +73,19 @@ impl Default for SearchOptions {
 }
 
 impl SearchOptions {
+    /// A digest of everything here that changes answers (the synonym table by its
+    /// content), so a cache validator can name the options it was made with.
+    pub fn digest(&self) -> blake3::Hash {
+        let mut hasher = blake3::Hasher::new();
+        let plain = format!(
+            "{:?}|{}|{}|{:?}",
+            self.weights, self.fuzzy, self.per_article, self.mode
+        );
+        hasher.update(plain.as_bytes());
+        hasher.update(self.synonyms.digest().as_bytes());
+        hasher.finalize()
+    }
+
     /// Plain BM25: the yardstick of the relevance suite.
     pub fn baseline() -> SearchOptions {
         SearchOptions {

@@ -100,8 +100,8 @@ pub async fn accept_loop(
             accepted = listener.accept() => accepted,
             () = &mut shutdown => break,
         };
-        let stream = match accepted {
-            Ok((stream, _)) => stream,
+        let (stream, peer) = match accepted {
+            Ok(accepted) => accepted,
             // Out of file descriptors or a connection reset before it was taken:
             // wait a moment rather than spin.
             Err(_) => {
@@ -119,7 +119,15 @@ pub async fn accept_loop(
             .header_read_timeout(header_timeout)
             .max_buf_size(MAX_HEAD_BYTES)
             .max_headers(MAX_HEADERS);
-        let service = TowerToHyperService::new(app.clone());
+        let with_peer = tower::ServiceBuilder::new()
+            .map_request(
+                move |mut request: axum::http::Request<hyper::body::Incoming>| {
+                    request.extensions_mut().insert(super::http::Peer(peer));
+                    request
+                },
+            )
+            .service(app.clone());
+        let service = TowerToHyperService::new(with_peer);
         let connection = graceful.watch(builder.serve_connection(TokioIo::new(stream), service));
         tokio::spawn(async move {
             let _ = connection.await;

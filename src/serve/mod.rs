@@ -1,29 +1,38 @@
 //! The HTTP side: a JSON API for developers and the search page for readers, on
 //! axum/tokio. Handlers are thin: they check the request, call the same library
-//! functions as the CLI ([`Engine::search`], [`Engine::suggest`], the article
-//! parser) on tokio's blocking pool, and turn every failure into a JSON error with
+//! functions as the CLI ([`Engine::search`](crate::search::Engine::search),
+//! [`Engine::suggest`](crate::search::Engine::suggest), the article parser) on
+//! tokio's blocking pool, and turn every failure into a JSON error with
 //! the right status. The engine's index reader follows new commits, so results
 //! change as soon as `healthdex index` finishes, without a restart.
 //!
 //! | route | answer |
 //! |---|---|
-//! | `GET /` | the search page (`page/index.html`, `app.css`, `app.js`) |
+//! | `GET /` | the search page (`page/index.html`); its script and style at `assets/app.HASH.js` / `.css`, named by their content and cached for a year |
 //! | `GET /api/search?q=&limit=&offset=&tag=&author=&since=&until=&group=&explain=` | the JSON of `search --format json` (`tag` and `author` repeatable) |
 //! | `GET /api/suggest?q=` | completions of the last word, from titles and headings |
 //! | `GET /api/articles/{path}` | an article's metadata, sections and parsed references |
-//! | `GET /healthz` | `{"status": "ok", "sections": N}`, or 503 `degraded` when the index folder cannot be opened |
+//! | `GET /healthz` | `{"status": "ok", "sections": N, "commit": TAG, "index": DIR}`, or 503 `degraded` when the index folder cannot be opened |
+//!
+//! The page refers to its assets and the API by relative URLs, so it works under
+//! any path prefix a proxy forwards (`/search/` → `/`). Every answer carries
+//! `nosniff` and an `X-Request-Id`; API answers carry `Cache-Control: no-cache`
+//! and an `ETag` (see [`http`]). The index can be switched under a running server
+//! (see [`live`]).
 
+pub mod access_log;
 mod articles;
+pub mod http;
 pub mod listen;
+pub mod live;
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, RawQuery, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -33,7 +42,7 @@ use tower_http::timeout::TimeoutLayer;
 
 use crate::index;
 use crate::search::limits::SUGGESTIONS;
-use crate::search::{Engine, Profile, RawRequest};
+use crate::search::{Profile, RawRequest};
 use crate::{Error, ErrorKind};
 /// A request that takes longer is answered with 408.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
@@ -45,40 +54,96 @@ const PAGE_CSS: &str = include_str!("page/app.css");
 const PAGE_JS: &str = include_str!("page/app.js");
 /// The page runs only its own script and style.
 const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+/// Content-named assets never change under their name.
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+
+/// The page with its assets' content-named URLs filled in.
+struct Page {
+    html: axum::body::Bytes,
+    css_name: String,
+    js_name: String,
+}
+
+static PAGE_FILES: LazyLock<Page> = LazyLock::new(|| {
+    let name = |stem: &str, ext: &str, body: &str| {
+        format!(
+            "{stem}.{}.{ext}",
+            &blake3::hash(body.as_bytes()).to_hex()[..12]
+        )
+    };
+    let css_name = name("app", "css", PAGE_CSS);
+    let js_name = name("app", "js", PAGE_JS);
+    let html = PAGE
+        .replace("\"assets/app.css\"", &format!("\"assets/{css_name}\""))
+        .replace("\"assets/app.js\"", &format!("\"assets/{js_name}\""));
+    Page {
+        html: html.into(),
+        css_name,
+        js_name,
+    }
+});
+
+/// How the server is run, beyond its address.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// See [`listen::HEADER_READ_TIMEOUT`].
+    pub header_timeout: Duration,
+    /// Origins whose pages may read the API (`*` for any); none by default.
+    pub cors_origins: Vec<String>,
+    /// Addresses whose `X-Forwarded-For` and `X-Request-Id` are believed.
+    pub trusted_proxies: Vec<http::Network>,
+    /// Where to write the access log, and how.
+    pub access_log: Option<(access_log::LogTarget, access_log::LogFormat)>,
+    /// Open every index read-only (see [`crate::index::open_read_only`]).
+    pub read_only: bool,
+}
+
+impl Default for ServeOptions {
+    fn default() -> ServeOptions {
+        ServeOptions {
+            header_timeout: listen::HEADER_READ_TIMEOUT,
+            cors_origins: Vec::new(),
+            trusted_proxies: Vec::new(),
+            access_log: None,
+            read_only: false,
+        }
+    }
+}
 
 /// What the handlers share.
 pub struct AppState {
-    engine: Engine,
-    index_dir: PathBuf,
+    live: Arc<live::LiveIndex>,
+    http: http::Policy,
     /// The manifest of the last commit seen, and the answers of the articles route.
     articles: articles::Articles,
 }
 
 impl AppState {
-    /// State for serving `engine`, whose index lives in `index_dir`.
-    pub fn new(engine: Engine, index_dir: PathBuf) -> AppState {
+    /// State for serving `live`, identifying, attributing and logging requests
+    /// by `http`.
+    pub fn new(live: live::LiveIndex, http: http::Policy) -> AppState {
         AppState {
-            engine,
-            index_dir,
+            live: Arc::new(live),
+            http,
             articles: articles::Articles::default(),
         }
     }
 }
 
-/// The application's routes, with timeouts and a concurrency limit.
-pub fn router(state: Arc<AppState>) -> Router {
-    Router::new()
-        .route("/", get(page))
-        .route(
-            "/assets/app.css",
-            get(|| async { asset("text/css; charset=utf-8", PAGE_CSS) }),
-        )
-        .route(
-            "/assets/app.js",
-            get(|| async { asset("text/javascript; charset=utf-8", PAGE_JS) }),
-        )
+/// The application's routes, with timeouts, a concurrency limit, CORS for
+/// `cors_origins`, and the per-request layer of [`http::around`].
+pub fn router(state: Arc<AppState>, cors_origins: &[String]) -> Router {
+    let cached_by_commit = Router::new()
         .route("/api/search", get(search))
         .route("/api/suggest", get(suggest))
+        .route_layer(axum::middleware::from_fn_with_state(
+            Arc::clone(&state),
+            http::commit_validators,
+        ));
+    let mut app = Router::new()
+        .route("/", get(page))
+        .route("/assets/{name}", get(asset))
+        .merge(cached_by_commit)
         .route("/api/articles/{*path}", get(article))
         .route("/healthz", get(healthz))
         .fallback(|| async {
@@ -100,8 +165,15 @@ pub fn router(state: Arc<AppState>) -> Router {
         .layer(tower::limit::ConcurrencyLimitLayer::new(
             MAX_CONCURRENT_REQUESTS,
         ))
-        .layer(axum::extract::DefaultBodyLimit::max(16 * 1024))
-        .layer(axum::middleware::from_fn(check_head))
+        .layer(axum::extract::DefaultBodyLimit::max(16 * 1024));
+    if let Some(cors) = http::cors(cors_origins) {
+        app = app.layer(cors);
+    }
+    app.layer(axum::middleware::from_fn(check_head))
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::clone(&state),
+            http::around,
+        ))
         .with_state(state)
 }
 
@@ -147,12 +219,12 @@ async fn check_head(request: axum::extract::Request, next: axum::middleware::Nex
 
 /// Serves until Ctrl-C or SIGTERM, then finishes the requests in flight (for at
 /// most [`listen::DRAIN_TIMEOUT`]). `ready` is told the bound address (useful with
-/// port 0). Connections are bounded as [`listen`] says; `header_timeout` is its
-/// header-read timeout (default [`listen::HEADER_READ_TIMEOUT`]).
+/// port 0). Connections are bounded as [`listen`] says. While it runs, the index
+/// path is watched for a switch ([`live::watch`]).
 pub async fn serve(
     state: Arc<AppState>,
     address: SocketAddr,
-    header_timeout: Duration,
+    options: &ServeOptions,
     ready: impl FnOnce(SocketAddr),
 ) -> crate::Result<()> {
     let listener = listen::bind(address).map_err(|e| Error::io(format!("{address}"), e))?;
@@ -160,7 +232,10 @@ pub async fn serve(
         .local_addr()
         .map_err(|e| Error::io(format!("{address}"), e))?;
     ready(bound);
-    listen::accept_loop(listener, router(state), header_timeout, shutdown_signal()).await;
+    let watcher = tokio::spawn(live::watch(Arc::clone(&state.live)));
+    let app = router(state, &options.cors_origins);
+    listen::accept_loop(listener, app, options.header_timeout, shutdown_signal()).await;
+    watcher.abort();
     Ok(())
 }
 
@@ -230,20 +305,22 @@ impl From<Error> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = json!({"error": self.message, "status": self.status.as_u16()});
-        (self.status, Json(body)).into_response()
+        let headers = [(header::CACHE_CONTROL, "no-store")];
+        (self.status, headers, Json(body)).into_response()
     }
 }
 
-async fn page() -> Response {
-    let mut response = axum::response::Html(PAGE).into_response();
+async fn page(request_headers: HeaderMap) -> Response {
+    let mut response = http::validated(
+        &request_headers,
+        "p",
+        "text/html; charset=utf-8",
+        PAGE_FILES.html.clone(),
+    );
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(CONTENT_SECURITY_POLICY),
-    );
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
     );
     headers.insert(
         header::REFERRER_POLICY,
@@ -252,11 +329,23 @@ async fn page() -> Response {
     response
 }
 
-fn asset(content_type: &'static str, body: &'static str) -> Response {
+/// The page's script or style, by its content-named file name.
+async fn asset(Path(name): Path<String>) -> Response {
+    let page = &*PAGE_FILES;
+    let (content_type, body) = if name == page.css_name {
+        ("text/css; charset=utf-8", PAGE_CSS)
+    } else if name == page.js_name {
+        ("text/javascript; charset=utf-8", PAGE_JS)
+    } else {
+        return ApiError::new(
+            StatusCode::NOT_FOUND,
+            format!("no asset `{name}`; asset names change with their content, so reload the page"),
+        )
+        .into_response();
+    };
     let headers = [
         (header::CONTENT_TYPE, content_type),
-        (header::CACHE_CONTROL, "no-cache"),
-        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::CACHE_CONTROL, IMMUTABLE),
     ];
     (headers, body).into_response()
 }
@@ -315,7 +404,8 @@ async fn search(
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
     let request = search_request(query.as_deref())?;
-    let results = blocking(move || Ok(state.engine.search(&request)?)).await?;
+    let current = state.live.current();
+    let results = blocking(move || Ok(current.engine.search(&request)?)).await?;
     Ok(Json(results).into_response())
 }
 
@@ -325,8 +415,9 @@ async fn suggest(
 ) -> Result<Response, ApiError> {
     let typed = params(query)?.query()?;
     let answer = typed.clone();
+    let current = state.live.current();
     let suggestions = blocking(move || {
-        state
+        current
             .engine
             .suggest(&typed, SUGGESTIONS)
             .map_err(ApiError::internal)
@@ -338,46 +429,56 @@ async fn suggest(
 async fn article(
     State(state): State<Arc<AppState>>,
     Path(path): Path<String>,
+    request_headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let body = articles::answer(&state, path).await?;
-    Ok((
-        [(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        )],
+    Ok(http::validated(
+        &request_headers,
+        "a",
+        "application/json",
         body,
-    )
-        .into_response())
+    ))
 }
 
 /// `ok` while the index folder can still be opened; `degraded` (503) once it cannot
 /// (removed, replaced by something unreadable), though answers continue from the
 /// commit already open.
 async fn healthz(State(state): State<Arc<AppState>>) -> Response {
-    let dir = state.index_dir.clone();
+    let current = state.live.current();
+    let dir = current.dir.clone();
     // The commit's stamp, read from meta.json alone: a probe should not open the
     // whole index (mmapping its segments) every few seconds.
     let readable = tokio::task::spawn_blocking(move || index::read_stamp(&dir).is_some())
         .await
         .unwrap_or(false);
-    let sections = state.engine.sections();
-    match readable {
-        true => Json(json!({"status": "ok", "sections": sections})).into_response(),
+    let sections = current.engine.sections();
+    let commit = current.engine.commit_tag();
+    let index = current.dir.display().to_string();
+    let mut response = match readable {
+        true => Json(json!({"status": "ok", "sections": sections, "commit": commit, "index": index}))
+            .into_response(),
         false => (
             StatusCode::SERVICE_UNAVAILABLE,
             Json(json!({
                 "status": "degraded",
                 "sections": sections,
+                "commit": commit,
+                "index": index,
                 "error": "the index folder can no longer be opened; answers come from the last commit read",
             })),
         )
             .into_response(),
-    }
+    };
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::PathBuf;
 
     #[test]
     fn repeated_tags_and_every_filter_reach_the_request() {

@@ -51,7 +51,16 @@ fn the_api_answers_like_the_cli() {
         page.contains("<label for=\"q\""),
         "the page has a labelled search box"
     );
-    assert_eq!(http_get(&server.base, "/assets/app.js").0, 200);
+    let script = page
+        .split("src=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap();
+    assert!(
+        script.starts_with("assets/app.") && script.ends_with(".js"),
+        "a relative, content-named script URL: {script}"
+    );
+    assert_eq!(http_get(&server.base, &format!("/{script}")).0, 200);
 }
 
 #[test]

@@ -153,6 +153,29 @@ pub fn http_with_headers(
     path_and_query: &str,
     headers: &str,
 ) -> (u16, String) {
+    let answer = http_exchange(base, method, path_and_query, headers);
+    (answer.status, answer.body)
+}
+
+/// An HTTP answer: status, header lines (names lower-cased) and body.
+pub struct Answer {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl Answer {
+    /// The value of the first header called `name` (lower case).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Sends one request like [`http_with_headers`] and returns the whole answer.
+pub fn http_exchange(base: &str, method: &str, path_and_query: &str, headers: &str) -> Answer {
     use std::io::{Read, Write};
     let address = base.trim_start_matches("http://");
     let mut stream = std::net::TcpStream::connect(address).unwrap();
@@ -181,7 +204,17 @@ pub fn http_with_headers(
     } else {
         body.to_string()
     };
-    (status, body)
+    let headers = head
+        .lines()
+        .skip(1)
+        .filter_map(|line| line.split_once(':'))
+        .map(|(name, value)| (name.trim().to_ascii_lowercase(), value.trim().to_string()))
+        .collect();
+    Answer {
+        status,
+        headers,
+        body,
+    }
 }
 
 fn unchunk(body: &str) -> String {

@@ -178,6 +178,33 @@ impl Synonyms {
         self.terms.len() - 1
     }
 
+    /// A digest of the table's content: equal for equal tables, whatever the
+    /// order they were built in.
+    pub fn digest(&self) -> blake3::Hash {
+        let mut entries: Vec<(&Vec<String>, Vec<&str>)> = self
+            .expansions
+            .iter()
+            .map(|(key, ids)| {
+                let mut shown: Vec<&str> = ids
+                    .iter()
+                    .map(|&id| self.terms[id].display.as_str())
+                    .collect();
+                shown.sort_unstable();
+                (key, shown)
+            })
+            .collect();
+        entries.sort_unstable();
+        let mut hasher = blake3::Hasher::new();
+        for (key, shown) in entries {
+            for part in key.iter().map(String::as_str).chain([" "]).chain(shown) {
+                hasher.update(part.as_bytes());
+                hasher.update(&[0]);
+            }
+            hasher.update(&[1]);
+        }
+        hasher.finalize()
+    }
+
     /// Number of distinct terms that have alternatives.
     pub fn len(&self) -> usize {
         self.expansions.len()

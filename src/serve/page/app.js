@@ -130,7 +130,7 @@
     const params = new URLSearchParams({ q: q, group: '1', limit: String(LIMIT), offset: String(offset) });
     if (tag) params.set('tag', tag);
     results.setAttribute('aria-busy', 'true');
-    fetch('/api/search?' + params.toString(), {
+    fetch('api/search?' + params.toString(), {
       signal: controller.signal,
       headers: { Accept: 'application/json' },
     })
