@@ -3,10 +3,10 @@
 # killed mid-run. Three `healthdex serve --read-only` processes read the same
 # index link; nginx (the README's recipe, with the three as its upstream) spreads
 # wrk's query stream over them. During the run:
-#   at 1/3: a new index is built beside the live one and `healthdex switch`
-#           points the link at it; the script polls each replica's /healthz and
-#           reports how long until all of them serve the new index;
-#   at 2/3: one replica is killed with SIGKILL.
+#   at 1/6: a new index is built beside the live one and `healthdex switch`
+#           points the link at it; each replica's /healthz says since when it
+#           serves its index, which gives how long the switch took to reach all;
+#   at 2/3 (and after the switch): one replica is killed with SIGKILL.
 # Reports wrk's requests, failed requests (non-2xx and socket errors), latency
 # percentiles, and each replica's peak RSS. Loopback only; bounded in time.
 #
@@ -18,7 +18,7 @@ set -euo pipefail
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
 data="$repo/../shared/data/medquad"
 [ -d "$data" ] || data="$repo/corpus"
-seconds=30
+seconds=60
 connections=64
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -44,8 +44,9 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 work="$(mktemp -d)"
 pids=()
 cleanup() {
-    for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
-    rm -rf "$work"
+    # TERM, so nginx's master stops its workers too.
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    [ -n "${KEEP:-}" ] && echo "kept $work" || rm -rf "$work"
 }
 trap cleanup EXIT
 cp -r "$data" "$work/corpus"
@@ -103,15 +104,17 @@ done
 serving() { curl -s "http://127.0.0.1:$1/healthz" | python3 -c 'import json,sys; print(json.load(sys.stdin)["index"])' 2>/dev/null || echo down; }
 peak_rss() { awk '/VmHWM/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 
+elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 (
-    sleep $((seconds / 3))
+    sleep $((seconds / 6))
     start=$(date +%s.%N)
     "$healthdex" index "$work/corpus" --index "$work/releases/2" -q 2>/dev/null
     built=$(date +%s.%N)
     "$healthdex" switch "$work/current" "$work/releases/2" 2>/dev/null
     switched=$(date +%s.%N)
     target="$(cd "$work/releases/2" && pwd -P)"
-    while :; do
+    # Until every replica serves the new index (at most 30 s).
+    for _ in $(seq 1500); do
         moved=0
         for port in "${ports[@]}"; do
             [ "$(serving "$port")" = "$target" ] && moved=$((moved + 1))
@@ -119,22 +122,34 @@ peak_rss() { awk '/VmHWM/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
         [ "$moved" -eq 3 ] && break
         sleep 0.02
     done
-    echo "new index built beside the live one in $(echo "$built - $start" | bc) s; all 3 replicas serving it $(echo "$(date +%s.%N) - $switched" | bc) s after the switch" > "$work/switch.txt"
+    # Each replica says since when it serves its index: the latest of those, less
+    # the moment of the switch, is how long the switch took to reach all of them.
+    last=$(for port in "${ports[@]}"; do
+        curl -s "http://127.0.0.1:$port/healthz" | python3 -c 'import json,sys,datetime; print(datetime.datetime.fromisoformat(json.load(sys.stdin)["since"]).timestamp())'
+    done | sort -n | tail -1)
+    echo "new index built beside the live one in $(elapsed "$start" "$built") s; $moved of 3 replicas serving it, the last $(elapsed "$switched" "$last") s after the switch" > "$work/switch.txt"
 ) &
 switcher=$!
+# The kill comes after the switch (and at least 2/3 into the run), so both happen.
 (
     sleep $((seconds * 2 / 3))
+    while [ ! -e "$work/switch.txt" ]; do sleep 0.1; done
     victim=${replica_pids[1]}
-    echo "replica 2 (pid $victim) killed with SIGKILL at $((seconds * 2 / 3)) s; its peak RSS was $(peak_rss "$victim") kB" > "$work/kill.txt"
+    echo "replica 2 (pid $victim) killed with SIGKILL after the switch; its peak RSS was $(peak_rss "$victim") kB" > "$work/kill.txt"
     kill -9 "$victim"
+    date +%s.%N > "$work/killed-at"
 ) &
 killer=$!
 
 echo "healthdex replica bench $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) CPUs: 3 replicas behind nginx, $connections connections, ${seconds}s, data: $data"
 wrk -t2 -c"$connections" -d"${seconds}s" --timeout 10s -s "$repo/benches/load/queries.lua" \
     "http://127.0.0.1:$nginx_port/search/"
+ended=$(date +%s.%N)
 wait "$switcher" "$killer"
 cat "$work/switch.txt" "$work/kill.txt"
+if awk -v k="$(cat "$work/killed-at")" -v e="$ended" 'BEGIN { exit !(k > e) }'; then
+    echo "WARNING: the kill came after the load ended (the rebuild was slow); rerun with a larger --seconds"
+fi
 for n in 0 2; do
     echo "replica $((n + 1)) peak RSS: $(peak_rss "${replica_pids[$n]}") kB, serving $(serving "${ports[$n]}")"
 done

@@ -181,7 +181,7 @@ fn clf_time(time: SystemTime) -> String {
 }
 
 /// `2026-12-02T06:10:00.123Z`
-fn iso_time(time: SystemTime) -> String {
+pub(crate) fn iso_time(time: SystemTime) -> String {
     let (year, month, day, hour, minute, second) = civil(time);
     let millis = time
         .duration_since(UNIX_EPOCH)

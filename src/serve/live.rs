@@ -14,7 +14,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use crate::index;
 use crate::search::Engine;
@@ -28,6 +28,8 @@ pub struct Current {
     pub engine: Engine,
     /// The folder the index path resolved to when the engine was opened.
     pub dir: PathBuf,
+    /// When this engine started answering.
+    pub since: SystemTime,
 }
 
 /// The index path as given, and what it currently resolves to.
@@ -45,7 +47,11 @@ impl LiveIndex {
         LiveIndex {
             path,
             read_only,
-            current: RwLock::new(Arc::new(Current { engine, dir })),
+            current: RwLock::new(Arc::new(Current {
+                engine,
+                dir,
+                since: SystemTime::now(),
+            })),
         }
     }
 
@@ -75,6 +81,7 @@ impl LiveIndex {
         let next = Arc::new(Current {
             engine,
             dir: target.clone(),
+            since: SystemTime::now(),
         });
         *self
             .current

@@ -12,7 +12,7 @@
 //! | `GET /api/search?q=&limit=&offset=&tag=&author=&since=&until=&group=&explain=` | the JSON of `search --format json` (`tag` and `author` repeatable) |
 //! | `GET /api/suggest?q=` | completions of the last word, from titles and headings |
 //! | `GET /api/articles/{path}` | an article's metadata, sections and parsed references |
-//! | `GET /healthz` | `{"status": "ok", "sections": N, "commit": TAG, "index": DIR}`, or 503 `degraded` when the index folder cannot be opened |
+//! | `GET /healthz` | `{"status": "ok", "sections": N, "commit": TAG, "index": DIR, "since": TIME}` (the folder served and since when), or 503 `degraded` when the index folder cannot be opened |
 //!
 //! The page refers to its assets and the API by relative URLs, so it works under
 //! any path prefix a proxy forwards (`/search/` → `/`). Every answer carries
@@ -454,8 +454,9 @@ async fn healthz(State(state): State<Arc<AppState>>) -> Response {
     let sections = current.engine.sections();
     let commit = current.engine.commit_tag();
     let index = current.dir.display().to_string();
+    let since = access_log::iso_time(current.since);
     let mut response = match readable {
-        true => Json(json!({"status": "ok", "sections": sections, "commit": commit, "index": index}))
+        true => Json(json!({"status": "ok", "sections": sections, "commit": commit, "index": index, "since": since}))
             .into_response(),
         false => (
             StatusCode::SERVICE_UNAVAILABLE,
@@ -464,6 +465,7 @@ async fn healthz(State(state): State<Arc<AppState>>) -> Response {
                 "sections": sections,
                 "commit": commit,
                 "index": index,
+                "since": since,
                 "error": "the index folder can no longer be opened; answers come from the last commit read",
             })),
         )
