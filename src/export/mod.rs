@@ -8,7 +8,10 @@
 //!   searched field, the article's tags, authors and date, the citations), a plain
 //!   serde struct and the portability contract;
 //! - [`ndjson`]: records written one JSON object per line, and read back with
-//!   line-numbered errors.
+//!   line-numbered errors;
+//! - [`opensearch`]: the records as an OpenSearch `_bulk` body, the index settings
+//!   whose analyzers mirror [`crate::text`], and a [`QueryPlan`](crate::QueryPlan)
+//!   lowered to the OpenSearch query DSL.
 //!
 //! Everything here was checked for structure only (valid JSON, the documented shape,
 //! the same words and weights as healthdex); none of it has been run against a live
@@ -31,6 +34,7 @@
 //! ```
 
 pub mod ndjson;
+pub mod opensearch;
 mod record;
 
 pub use record::{Citation, MAX_ID_BYTES, SectionRecord, records, section_records};
