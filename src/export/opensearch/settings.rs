@@ -49,9 +49,14 @@ pub fn index_body(synonyms: &Synonyms) -> Value {
 ///   purpose ("test" would meet "testes");
 /// - a rule holding a stop word ("blood clot in the lung") reads without a gap;
 ///   after the stop filter its words would come with position gaps, which the rule
-///   parser rejects (or skips, when `lenient`);
+///   parser rejects (or skips, when `lenient`), as far as the documentation says;
 /// - what the filter puts out (the reader's words and the synonyms) is then
 ///   stop-filtered and stemmed like the indexed text, so it meets the index's stems.
+///
+/// The cost: a synonym it puts out that holds a stop word loses that word to the
+/// stop filter, which the Elasticsearch documentation warns can keep it from
+/// matching as a phrase (70 or so built-in terms). The bodies of `query.rs` do not
+/// use this analyzer; they carry healthdex's synonyms already.
 pub fn analyzers(synonyms: &Synonyms) -> Value {
     let rules = synonym_rules(synonyms);
     let base = ["healthdex_long", "lowercase", "asciifolding"];
