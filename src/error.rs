@@ -27,6 +27,18 @@ pub enum Error {
         /// What is there that healthdex did not write.
         reason: String,
     },
+    /// A folder given for output holds something healthdex did not write (or is a
+    /// file); it is left alone.
+    #[error(
+        "cannot write into `{}`: {reason}; healthdex never overwrites what it did not create, so pass a new or empty folder with --out",
+        path.display()
+    )]
+    OutputFolder {
+        /// The folder asked for.
+        path: PathBuf,
+        /// What is there.
+        reason: String,
+    },
     /// An update would remove most (or all) of the indexed articles, which usually
     /// means the corpus folder is empty, unmounted or moved.
     #[error(
@@ -131,9 +143,10 @@ impl Error {
             Error::NoIndex(_) | Error::IncompatibleIndex { .. } | Error::Locked { .. } => {
                 ErrorKind::Unavailable
             }
-            Error::NotAnIndex { .. } | Error::MassRemoval { .. } | Error::NotALink(_) => {
-                ErrorKind::Refused
-            }
+            Error::NotAnIndex { .. }
+            | Error::MassRemoval { .. }
+            | Error::NotALink(_)
+            | Error::OutputFolder { .. } => ErrorKind::Refused,
             Error::NotADirectory(_) | Error::Config { .. } | Error::DiskFull { .. } => {
                 ErrorKind::Setup
             }

@@ -8,7 +8,9 @@
 //!
 //! The pipeline, one module per stage, passing plain data:
 //! [`corpus`] (files → text) → [`article`] (text → [`article::Article`]) →
-//! [`index`] (articles → index) → [`search`] (query → [`search::Hit`]s).
+//! [`index`] (articles → index) → [`search`] (query → [`search::Hit`]s). Beside the
+//! index, [`export`] hands the same sections and the same query understanding to
+//! another engine (NDJSON records, OpenSearch settings and queries).
 //!
 //! ```
 //! use healthdex::{Engine, IndexOptions, SearchRequest};
@@ -39,6 +41,7 @@ pub mod config;
 pub mod corpus;
 mod diagnostics;
 mod error;
+pub mod export;
 pub mod index;
 pub(crate) mod pipeline;
 pub mod search;

@@ -15,6 +15,7 @@ mod eval_cmd;
 mod export_cmd;
 mod index_cmd;
 mod output;
+mod plan_cmd;
 mod search_cmd;
 #[cfg(feature = "server")]
 mod serve_cmd;
@@ -24,6 +25,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use healthdex::article::Date;
+use healthdex::export::opensearch::IndexName;
 
 /// Exit code for a runtime error (bad path, locked index, ...).
 pub const EXIT_ERROR: u8 = 1;
@@ -52,8 +54,12 @@ enum Command {
     Index(IndexArgs),
     /// Search the index and print the best-matching sections.
     Search(SearchArgs),
-    /// Write every article (metadata, sections, references) as JSON.
+    /// Write every article as JSON, every section as an NDJSON record, or the
+    /// files to load the sections into OpenSearch.
     Export(ExportArgs),
+    /// Show how a query is understood: healthdex's plan as JSON, or an OpenSearch
+    /// search body that carries it.
+    Plan(PlanArgs),
     /// Measure ranking quality on judged queries, against a plain BM25 baseline.
     Eval(EvalArgs),
     /// Measure query latency in process (snippets included).
@@ -228,17 +234,86 @@ struct ExportArgs {
     dir: PathBuf,
     #[command(flatten)]
     build: BuildArgs,
-    /// Output format (JSON is the only one).
+    /// Output format.
     #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
     format: ExportFormat,
-    /// Write to this file instead of stdout.
-    #[arg(long, short, value_name = "FILE")]
+    /// Write to this file instead of stdout; with `--format opensearch`, the folder
+    /// to write `index.json` and `bulk.ndjson` into (required).
+    #[arg(long, short, value_name = "PATH")]
     out: Option<PathBuf>,
+    /// Name of the OpenSearch index the bulk actions go to (`--format opensearch`).
+    #[arg(long, value_name = "NAME", value_parser = parse_index_name)]
+    index_name: Option<IndexName>,
+    /// Settings whose synonym lists go into the OpenSearch search analyzer
+    /// (default: `healthdex.toml` in this folder, if present).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum ExportFormat {
+    /// Every article (metadata, sections, references) as one JSON document.
     Json,
+    /// One JSON record per section, as healthdex indexes it, one per line.
+    Ndjson,
+    /// `index.json` (settings and mappings) and `bulk.ndjson` (the `_bulk` body).
+    Opensearch,
+}
+
+#[derive(Debug, clap::Args)]
+struct PlanArgs {
+    /// The query, as `search` takes it (words, "phrases", -words, operators).
+    #[arg(required_unless_present = "excluded", num_args = 1.., value_name = "QUERY")]
+    query: Vec<String>,
+    /// `-word` exclusions typed among the query words (filled in by [`dashed_words`]).
+    #[arg(long = "exclude-word", hide = true, value_name = "WORD")]
+    excluded: Vec<String>,
+    #[command(flatten)]
+    index: IndexChoice,
+    /// Output format: the plan itself, or an OpenSearch search body.
+    #[arg(long, value_enum, default_value_t = PlanFormat::Json)]
+    format: PlanFormat,
+    /// Hits the OpenSearch body asks for (its `size`).
+    #[arg(long, short = 'n', default_value_t = healthdex::search::limits::DEFAULT_LIMIT)]
+    limit: usize,
+    #[command(flatten)]
+    filters: FilterArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum PlanFormat {
+    /// healthdex's `QueryPlan` (slots, boosts, requirements, filters, notes).
+    Json,
+    /// `{"query": …, "size": …, "highlight": …}` for `POST /NAME/_search`.
+    Opensearch,
+}
+
+/// Restrictions on the articles searched, given as options.
+#[derive(Debug, clap::Args)]
+struct FilterArgs {
+    /// Only articles with this tag (repeat for several; all must match).
+    #[arg(long, value_name = "TAG")]
+    tag: Vec<String>,
+    /// Only articles by an author with this name (repeat for several).
+    #[arg(long, value_name = "NAME")]
+    author: Vec<String>,
+    /// Only articles dated on or after this day (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    since: Option<Date>,
+    /// Only articles dated on or before this day (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    until: Option<Date>,
+}
+
+impl FilterArgs {
+    fn filters(&self) -> healthdex::search::Filters {
+        healthdex::search::Filters {
+            tags: self.tag.clone(),
+            authors: self.author.clone(),
+            since: self.since,
+            until: self.until,
+        }
+    }
 }
 
 /// When to mark matches with terminal colors.
@@ -276,18 +351,8 @@ struct SearchArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
-    /// Only articles with this tag (repeat for several; all must match).
-    #[arg(long, value_name = "TAG")]
-    tag: Vec<String>,
-    /// Only articles by an author with this name (repeat for several).
-    #[arg(long, value_name = "NAME")]
-    author: Vec<String>,
-    /// Only articles dated on or after this day (YYYY-MM-DD).
-    #[arg(long, value_name = "DATE", value_parser = parse_date)]
-    since: Option<Date>,
-    /// Only articles dated on or before this day (YYYY-MM-DD).
-    #[arg(long, value_name = "DATE", value_parser = parse_date)]
-    until: Option<Date>,
+    #[command(flatten)]
+    filters: FilterArgs,
     /// One entry per article with its best sections.
     #[arg(long)]
     group: bool,
@@ -299,8 +364,8 @@ struct SearchArgs {
     color: ColorChoice,
 }
 
-/// Short options of `search` (`-n 5`, `-n5`, `-h`): every other word that starts
-/// with a single `-` is a `-word` exclusion, as the query syntax says.
+/// Short options of `search` and `plan` (`-n 5`, `-n5`, `-h`): every other word
+/// that starts with a single `-` is a `-word` exclusion, as the query syntax says.
 fn is_short_option(arg: &str) -> bool {
     match arg.strip_prefix("-n") {
         Some(rest) => rest.is_empty() || rest.bytes().all(|b| b.is_ascii_digit()),
@@ -308,11 +373,11 @@ fn is_short_option(arg: &str) -> bool {
     }
 }
 
-/// Rewrites `-word` arguments of `search` (before any `--`) as hidden
+/// Rewrites `-word` arguments of `search` and `plan` (before any `--`) as hidden
 /// `--exclude-word=word` options, so `healthdex search probiotics -skin` excludes
 /// "skin" instead of failing on an unknown `-s` flag.
 pub fn dashed_words(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
-    let Some(search) = args.iter().position(|a| a == "search") else {
+    let Some(search) = args.iter().position(|a| a == "search" || a == "plan") else {
         return args;
     };
     let mut out = Vec::with_capacity(args.len());
@@ -341,7 +406,7 @@ pub fn dashed_words(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
     out
 }
 
-/// Long options of `search` that take a value in the next argument.
+/// Long options of `search` and `plan` that take a value in the next argument.
 fn option_takes_value(option: &str) -> bool {
     const WITH_VALUE: &[&str] = &[
         "--limit",
@@ -358,6 +423,10 @@ fn option_takes_value(option: &str) -> bool {
         "--exclude-word",
     ];
     WITH_VALUE.contains(&option)
+}
+
+fn parse_index_name(text: &str) -> Result<IndexName, String> {
+    text.parse()
 }
 
 fn parse_date(text: &str) -> Result<Date, String> {
@@ -382,6 +451,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Command::Index(args) => index_cmd::run(args),
         Command::Search(args) => search_cmd::run(args),
         Command::Export(args) => export_cmd::run(args),
+        Command::Plan(args) => plan_cmd::run(args),
         Command::Eval(args) => eval_cmd::run(args),
         Command::Bench(args) => bench_cmd::run(args),
         #[cfg(feature = "server")]

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use healthdex::index::{self, Refresh, Refreshed, Verdict};
-use healthdex::search::{Engine, Filters, Profile, SearchRequest, SearchResults};
+use healthdex::search::{Engine, Profile, SearchRequest, SearchResults};
 use healthdex::{Error, Warning, config};
 
 use super::index_cmd::summary;
@@ -17,15 +17,10 @@ const DEFAULT_CORPUS: &str = "corpus";
 
 pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
     let request = SearchRequest {
-        query: query_text(&args),
+        query: query_text(&args.query, &args.excluded),
         limit: args.limit,
         offset: args.offset,
-        filters: Filters {
-            tags: args.tag.clone(),
-            authors: args.author.clone(),
-            since: args.since,
-            until: args.until,
-        },
+        filters: args.filters.filters(),
         group: args.group,
         explain: args.explain,
         facets: args.format == Format::Json,
@@ -43,12 +38,12 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// The query words, with the `-word` exclusions typed among them.
-fn query_text(args: &SearchArgs) -> String {
-    let excluded = args.excluded.iter().map(|word| match word.contains(' ') {
+pub(super) fn query_text(query: &[String], excluded: &[String]) -> String {
+    let excluded = excluded.iter().map(|word| match word.contains(' ') {
         true => format!("-\"{word}\""),
         false => format!("-{word}"),
     });
-    args.query
+    query
         .iter()
         .cloned()
         .chain(excluded)

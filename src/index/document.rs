@@ -1,11 +1,13 @@
 //! Article → tantivy documents, one per section. Article-level values are copied
 //! onto every section; the section's citations go into its `references` field.
+//! The choices of what a section carries ([`indexed_date`], [`parent_headings`])
+//! are shared with the portable records of [`crate::export`].
 
 use tantivy::schema::Facet;
 use tantivy::{DateTime, TantivyDocument};
 
 use super::schema::{DATE_LIMIT_SECONDS, Fields, article_key};
-use crate::article::{Article, Section};
+use crate::article::{Article, Date, Meta, Section};
 
 /// The documents for every section of an article, in order.
 pub fn section_documents<'a>(
@@ -46,21 +48,27 @@ fn section_document(fields: &Fields, article: &Article, section: &Section) -> Ta
     for author in &article.meta.authors {
         doc.add_text(fields.authors, author);
     }
-    // tantivy keeps dates as i64 nanoseconds (1677-09-21 to 2262-04-11); a date
-    // beyond overflowed (a panic with overflow checks, a wrong date without: found
-    // by fuzzing), so such an article is indexed as undated.
-    let date = article.meta.date.or(article.meta.updated);
-    if let Some(seconds) = date
-        .map(|d| d.unix_seconds())
-        .filter(|s| s.abs() <= DATE_LIMIT_SECONDS)
-    {
-        doc.add_date(fields.date, DateTime::from_timestamp_secs(seconds));
+    if let Some(date) = indexed_date(&article.meta) {
+        doc.add_date(
+            fields.date,
+            DateTime::from_timestamp_secs(date.unix_seconds()),
+        );
     }
     doc
 }
 
+/// The day an article is indexed under: its `date`, else `updated`. tantivy keeps
+/// dates as i64 nanoseconds (1677-09-21 to 2262-04-11); a date beyond overflowed (a
+/// panic with overflow checks, a wrong date without: found by fuzzing), so such an
+/// article is indexed as undated.
+pub(crate) fn indexed_date(meta: &Meta) -> Option<Date> {
+    meta.date
+        .or(meta.updated)
+        .filter(|d| d.unix_seconds().abs() <= DATE_LIMIT_SECONDS)
+}
+
 /// The breadcrumbs between the article title and the section's own heading.
-fn parent_headings(section: &Section) -> &[String] {
+pub(crate) fn parent_headings(section: &Section) -> &[String] {
     let crumbs = &section.breadcrumbs;
     let end = if section.heading.is_empty() {
         crumbs.len()

@@ -3,7 +3,7 @@
 //! indexed is recorded in a [`Manifest`] stored atomically with each commit.
 
 mod build;
-mod document;
+pub(crate) mod document;
 mod freshness;
 mod inspect;
 mod lock;

@@ -7,6 +7,7 @@ mod cli_index;
 mod cli_query;
 mod cli_search;
 mod crash;
+mod export_formats;
 mod fixtures;
 mod fuzz_regressions;
 mod guards;

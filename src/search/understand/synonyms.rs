@@ -313,6 +313,27 @@ impl Synonyms {
     }
 }
 
+impl Synonyms {
+    /// Every term that has alternatives, as shown, with the alternatives a search
+    /// adds for it (at most [`MAX_EXPANSIONS`], in the order they are searched), in
+    /// the order the terms were first read: the table as another engine's synonym
+    /// rules need it (see `export::opensearch`).
+    pub fn entries(&self) -> Vec<(&str, Vec<&str>)> {
+        self.terms
+            .iter()
+            .filter_map(|term| {
+                let targets = self.expansions.get(&term.key)?;
+                let shown = targets
+                    .iter()
+                    .take(MAX_EXPANSIONS)
+                    .map(|&t| self.terms[t].display.as_str())
+                    .collect();
+                Some((term.display.as_str(), shown))
+            })
+            .collect()
+    }
+}
+
 /// Splits a list line into terms at `|` (or `,` when there is no `|`).
 fn split_terms(text: &str) -> Vec<&str> {
     let separator = if text.contains('|') { '|' } else { ',' };
@@ -421,6 +442,29 @@ allergy | hypersensitivity
             "{alternatives:?}"
         );
         assert!(Synonyms::from_mesh_tsv("no tabs here\n").is_err());
+    }
+
+    #[test]
+    fn entries_list_each_term_with_what_a_search_adds_for_it() {
+        let synonyms = Synonyms::from_list(
+            "heart attack | myocardial infarction\nleaky gut => intestinal permeability\n",
+        )
+        .unwrap();
+        assert_eq!(
+            synonyms.entries(),
+            [
+                ("heart attack", vec!["myocardial infarction"]),
+                ("myocardial infarction", vec!["heart attack"]),
+                ("leaky gut", vec!["intestinal permeability"]),
+            ]
+        );
+        let long: Vec<String> = (0..9).map(|n| format!("term{n}")).collect();
+        let many = Synonyms::from_list(&long.join(" | ")).unwrap();
+        assert!(
+            many.entries()
+                .iter()
+                .all(|(_, shown)| shown.len() == MAX_EXPANSIONS)
+        );
     }
 
     #[test]
