@@ -4,16 +4,24 @@
 /// A lower-cased word without a plural ending: "attacks" → "attack",
 /// "allergies" → "allergy", "rashes" → "rash"; "testes" stays "testes" ≠ "test".
 pub fn key_word(word: &str) -> String {
+    key_word_owned(word.to_string())
+}
+
+/// [`key_word`] of a word already owned, trimmed in place (no new allocation).
+pub fn key_word_owned(mut word: String) -> String {
     let n = word.len();
     if n > 4 && word.ends_with("ies") {
-        return format!("{}y", &word[..n - 3]);
+        word.truncate(n - 3);
+        word.push('y');
+        return word;
     }
     if n > 4
         && ["ches", "shes", "sses", "xes", "zes"]
             .iter()
             .any(|end| word.ends_with(end))
     {
-        return word[..n - 2].to_string();
+        word.truncate(n - 2);
+        return word;
     }
     if n > 3
         && word.ends_with('s')
@@ -21,9 +29,9 @@ pub fn key_word(word: &str) -> String {
         && !word.ends_with("us")
         && !word.ends_with("is")
     {
-        return word[..n - 1].to_string();
+        word.truncate(n - 1);
     }
-    word.to_string()
+    word
 }
 
 #[cfg(test)]
