@@ -44,6 +44,7 @@ mod error;
 pub mod export;
 pub mod index;
 pub(crate) mod pipeline;
+pub mod refs;
 pub mod search;
 #[cfg(feature = "server")]
 pub mod serve;

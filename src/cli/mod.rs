@@ -16,6 +16,7 @@ mod export_cmd;
 mod index_cmd;
 mod output;
 mod plan_cmd;
+mod refs_cmd;
 mod search_cmd;
 #[cfg(feature = "server")]
 mod serve_cmd;
@@ -69,6 +70,8 @@ enum Command {
     Serve(ServeArgs),
     /// Point the link servers read (e.g. /srv/healthdex/current) at another index, atomically.
     Switch(SwitchArgs),
+    /// List and search the works the articles cite, and who cites each.
+    Refs(RefsArgs),
 }
 
 #[cfg(feature = "server")]
@@ -122,6 +125,30 @@ fn parse_origin(text: &str) -> Result<String, String> {
 #[cfg(feature = "server")]
 fn parse_network(text: &str) -> Result<healthdex::serve::http::Network, String> {
     healthdex::serve::http::Network::parse(text)
+}
+
+#[derive(Debug, clap::Args)]
+struct RefsArgs {
+    /// Folder of Markdown articles.
+    #[arg(long, default_value = "corpus", value_name = "DIR")]
+    corpus: PathBuf,
+    #[command(flatten)]
+    build: BuildArgs,
+    /// Works to find: `doi:…`, `pmid:…`, `pmcid:…`, `author:NAME`, or words of the
+    /// title, authors, journal or year. Without it, the most cited works.
+    query: Vec<String>,
+    /// Show one work (by the key `refs` prints) and every article citing it.
+    #[arg(long, value_name = "KEY", conflicts_with = "query")]
+    work: Option<String>,
+    /// How many works to list.
+    #[arg(long, short = 'n', default_value_t = 20, value_parser = clap::value_parser!(u16).range(1..))]
+    limit: u16,
+    /// Editor's gate: list every problem with the references and exit 3 if there is one.
+    #[arg(long, conflicts_with_all = ["query", "work"])]
+    check: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
 }
 
 #[derive(Debug, clap::Args)]
@@ -457,5 +484,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         #[cfg(feature = "server")]
         Command::Serve(args) => serve_cmd::run(args),
         Command::Switch(args) => switch(args),
+        Command::Refs(args) => refs_cmd::run(args),
     }
 }

@@ -324,3 +324,84 @@ fn bench_reports_latency_percentiles() {
     );
     assert!(p50 > 0.0 && p50 <= p99 && p99 <= max, "{report:#}");
 }
+
+#[test]
+fn refs_lists_searches_and_shows_the_works_the_corpus_cites() {
+    let (dir, _) = crate::util::temp_corpus(&crate::util::repo_corpus());
+    let listed = crate::util::healthdex(dir.path(), &["refs", "--format", "json", "-n", "200"]);
+    assert_eq!(listed.code, 0, "{}", listed.stderr);
+    let listed: serde_json::Value = serde_json::from_str(&listed.stdout).unwrap();
+    let works = listed["works"].as_array().unwrap();
+    assert_eq!(works.len() as u64, listed["total"].as_u64().unwrap());
+    let counts: Vec<usize> = works
+        .iter()
+        .map(|w| w["cited_by"].as_array().unwrap().len())
+        .collect();
+    assert!(counts.windows(2).all(|p| p[0] >= p[1]), "most cited first");
+    assert!(counts[0] >= 2, "some work is cited by two articles");
+    let keys: std::collections::HashSet<&str> =
+        works.iter().map(|w| w["key"].as_str().unwrap()).collect();
+    assert_eq!(keys.len(), works.len(), "one entry per work");
+
+    let found = crate::util::healthdex(dir.path(), &["refs", "doi:10.1186/1757-4749-3-1"]);
+    assert_eq!(found.code, 0);
+    assert!(
+        found
+            .stdout
+            .contains("Acne vulgaris, probiotics and the gut-brain-skin axis"),
+        "{}",
+        found.stdout
+    );
+    assert!(
+        found
+            .stdout
+            .contains("https://doi.org/10.1186/1757-4749-3-1")
+    );
+    let one = crate::util::healthdex(
+        dir.path(),
+        &[
+            "refs",
+            "--work",
+            "doi:10.1186/1757-4749-3-1",
+            "--format",
+            "json",
+        ],
+    );
+    let one: serde_json::Value = serde_json::from_str(&one.stdout).unwrap();
+    let citing: Vec<&str> = one["works"][0]["cited_by"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["path"].as_str().unwrap())
+        .collect();
+    assert!(citing.contains(&"acne.md"), "{citing:?}");
+    let missing = crate::util::healthdex(dir.path(), &["refs", "--work", "doi:10.0/nothing"]);
+    assert_eq!(missing.code, 1);
+    assert!(missing.stderr.contains("no work"), "{}", missing.stderr);
+    assert_eq!(
+        crate::util::healthdex(dir.path(), &["refs", "--check"]).code,
+        0
+    );
+}
+
+#[test]
+fn refs_check_fails_on_one_doi_cited_with_two_years() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    for (name, year) in [("a.md", 2011), ("b.md", 2012)] {
+        std::fs::write(
+            corpus.join(name),
+            format!("---\ntitle: {name}\n---\nText.\n\n## References\n\n1. Bowe WP, Logan AC. Acne vulgaris, probiotics and the gut-brain-skin axis. Gut Pathog. {year}. doi:10.1186/1757-4749-3-1\n"),
+        )
+        .unwrap();
+    }
+    let run = crate::util::healthdex(dir.path(), &["refs", "--check"]);
+    assert_eq!(run.code, 3, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("a.md, b.md: warning:"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("year 2011"), "{}", run.stderr);
+}
