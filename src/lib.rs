@@ -54,7 +54,9 @@ pub use diagnostics::{Severity, Warning};
 pub use error::{Error, ErrorKind, Result};
 
 // The everyday API, at the crate root.
-pub use article::{Article, ParseOptions, Reference, Section, parse_article, parse_reference};
+pub use article::{
+    Article, CiteRef, Evidence, ParseOptions, Reference, Section, parse_article, parse_reference,
+};
 pub use index::{IndexOptions, IndexReport, Refresh, ensure, update};
 pub use search::{
     Engine, Group, Hit, Profile, QueryPlan, SearchOptions, SearchRequest, SearchResults, Snippet,

@@ -1,13 +1,17 @@
 //! The Markdown walk: one pass over pulldown-cmark's events that splits the body at
 //! H1–H3 headings, collects each section's plain text, and sets aside references
 //! (entries under a References-like heading, and footnote definitions) instead of
-//! treating them as body text. A second step, [`finish_sections`], settles what
-//! needs the whole article: the title heading, anchors, breadcrumbs and parsing of
-//! the reference entries.
+//! treating them as body text. Beside the text it keeps each section's
+//! [`Prose`] (the running text with code and links hidden and footnote references
+//! kept, for finding citation markers) and each entry's line and number or
+//! footnote label. A second step, [`finish_sections`], settles what needs the
+//! whole article: the title heading, anchors, breadcrumbs, parsing of the
+//! reference entries and linking the markers to them (`cites`).
 
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use super::anchor::Anchors;
+use super::cites::{self, prose::Prose};
 use super::html::HtmlStripper;
 use super::{Section, citation};
 use crate::Warning;
@@ -46,10 +50,22 @@ pub(crate) struct RawSection {
     explicit_id: Option<String>,
     line: usize,
     text: String,
+    /// The running text markers are looked for in.
+    prose: Prose,
     /// Raw reference entries (list items or paragraphs, and footnote definitions).
-    entries: Vec<String>,
+    entries: Vec<RawEntry>,
     /// Whether the heading is one of [`REFERENCE_HEADINGS`] (or nested under one).
     is_reference_list: bool,
+}
+
+/// One reference entry as found by the walk.
+#[derive(Debug, Default)]
+struct RawEntry {
+    text: String,
+    /// The number of a numbered list's item, or `^label` for a footnote.
+    label: Option<String>,
+    /// 1-based line where the entry starts, when known.
+    line: Option<usize>,
 }
 
 /// The sections of an article in order; the first is always the intro (level 0).
@@ -81,7 +97,10 @@ pub(crate) fn outline(
     // A body over a megabyte is parsed in windows, each as the blocks it holds, so
     // the parser's memory follows a window and not the file (see `window`).
     for window in super::window::windows(body) {
+        let repeated = window.repeated.map_or(0, |(len, _)| len);
         for (event, range) in Parser::new_ext(&window.text, markdown_options()).into_offset_iter() {
+            // A table header repeated at the top of a window was read already.
+            walker.prose_paused = range.start < repeated;
             walker.event(event, || lines.line_of(window.body_offset(range.start)));
         }
     }
@@ -102,8 +121,8 @@ pub(crate) fn outline(
     Outline { sections }
 }
 
-/// Settles anchors and breadcrumbs, folds the title H1 into the intro, and parses
-/// reference entries.
+/// Settles anchors and breadcrumbs, folds the title H1 into the intro, parses
+/// reference entries and links the sections' citation markers to them.
 pub(crate) fn finish_sections(
     path: &str,
     outline: Outline,
@@ -115,26 +134,42 @@ pub(crate) fn finish_sections(
     raw.retain(|s| s.level > 0 || !s.text.is_empty() || !s.entries.is_empty());
     let anchors = assign_anchors(path, &raw, warnings);
     let crumbs = breadcrumbs(&raw, title);
-    raw.into_iter()
+    let mut proses = Vec::with_capacity(raw.len());
+    let mut sections: Vec<Section> = raw
+        .into_iter()
         .zip(anchors)
         .zip(crumbs)
         .enumerate()
-        .map(|(ordinal, ((section, anchor), breadcrumbs))| Section {
-            ordinal: u32::try_from(ordinal).unwrap_or(u32::MAX),
-            level: section.level,
-            references: section
-                .entries
-                .iter()
-                .map(|e| citation::parse_reference(e))
-                .collect(),
-            heading: section.heading,
-            anchor,
-            url: String::new(),
-            breadcrumbs,
-            text: section.text,
-            line: section.line,
+        .map(|(ordinal, ((section, anchor), breadcrumbs))| {
+            proses.push(section.prose);
+            Section {
+                ordinal: u32::try_from(ordinal).unwrap_or(u32::MAX),
+                level: section.level,
+                references: section.entries.iter().map(parse_entry).collect(),
+                heading: section.heading,
+                anchor,
+                url: String::new(),
+                breadcrumbs,
+                text: section.text,
+                line: section.line,
+                cites: Vec::new(),
+                unlinked: Vec::new(),
+            }
         })
-        .collect()
+        .collect();
+    cites::link(&mut sections, &proses);
+    sections
+}
+
+/// An entry read as a citation, with its place in the article: the walk's list
+/// number or footnote label wins over a number written in the entry.
+fn parse_entry(entry: &RawEntry) -> citation::Reference {
+    let mut reference = citation::parse_reference(&entry.text);
+    if entry.label.is_some() {
+        reference.label = entry.label.clone();
+    }
+    reference.line = entry.line;
+    reference
 }
 
 /// An H1 that repeats the title is the page title, not a section: its text joins
@@ -151,6 +186,7 @@ fn fold_title_heading(sections: &mut Vec<RawSection>, title: &str) {
         intro.line = heading.line;
     }
     append_block(&mut intro.text, &heading.text);
+    intro.prose.append(heading.prose);
     intro.entries.extend(heading.entries);
     intro.is_reference_list |= heading.is_reference_list;
 }
@@ -234,10 +270,24 @@ struct Walker {
     in_heading: bool,
     list_depth: usize,
     entry: String,
+    /// Number and line of the entry being read.
+    entry_label: Option<String>,
+    entry_line: Option<usize>,
+    /// The number the next item of the outermost list carries, if it is ordered.
+    next_item: Option<u64>,
     footnote: Option<String>,
+    /// `^label` and line of the footnote definition being read.
+    footnote_label: Option<String>,
+    footnote_line: Option<usize>,
     /// Link targets inside references, appended after the link text.
     link_targets: Vec<String>,
     html: HtmlStripper,
+    /// Inside a fenced or indented code block.
+    in_code_block: bool,
+    /// Depth of links and images being read (their text holds no citations).
+    in_link: usize,
+    /// True while events repeat text already read (see [`outline`]).
+    prose_paused: bool,
 }
 
 impl Walker {
@@ -252,10 +302,66 @@ impl Walker {
             in_heading: false,
             list_depth: 0,
             entry: String::new(),
+            entry_label: None,
+            entry_line: None,
+            next_item: None,
             footnote: None,
+            footnote_label: None,
+            footnote_line: None,
             link_targets: Vec::new(),
             html: HtmlStripper::default(),
+            in_code_block: false,
+            in_link: 0,
+            prose_paused: false,
         }
+    }
+
+    /// The prose markers are looked for in, when the current text is body text.
+    fn prose(&mut self) -> Option<&mut Prose> {
+        let reading = self.sink() == Sink::Body && !self.prose_paused && !self.html.is_skipping();
+        reading.then_some(&mut self.current.prose)
+    }
+
+    /// Body text for the prose: hidden inside code and links.
+    fn prose_text(&mut self, text: &str, line: impl Fn() -> usize) {
+        let hidden = self.in_code_block || self.in_link > 0;
+        if let Some(prose) = self.prose() {
+            if hidden {
+                prose.opaque();
+            } else {
+                prose.push(text, line());
+            }
+        }
+    }
+
+    /// Raw HTML for the prose: `<sup>` and `</sup>` are kept (they mark
+    /// superscript citations); other tags leave their text.
+    fn prose_html(&mut self, html: &str, stripped: &str, line: impl Fn() -> usize) {
+        let tag = html.trim().to_ascii_lowercase();
+        let sup = if tag.starts_with("<sup") && tag.ends_with('>') && !tag.contains("</") {
+            Some("<sup>")
+        } else if tag == "</sup>" {
+            Some("</sup>")
+        } else {
+            None
+        };
+        match sup {
+            Some(tag) => self.prose_text(tag, line),
+            None if !stripped.is_empty() => self.prose_text(stripped, line),
+            None => {}
+        }
+    }
+
+    /// Starts a reference entry at `line`, numbered if its list is.
+    fn start_entry(&mut self, line: usize, numbered: bool) {
+        self.entry_line = Some(line);
+        self.entry_label = if numbered {
+            let number = self.next_item;
+            self.next_item = number.map(|n| n.saturating_add(1));
+            number.map(|n| n.to_string())
+        } else {
+            None
+        };
     }
 
     fn sink(&self) -> Sink {
@@ -286,9 +392,10 @@ impl Walker {
         push_words(self.buffer(), text);
     }
 
-    fn push_html(&mut self, html: &str) {
+    fn push_html(&mut self, html: &str, line: impl Fn() -> usize) {
         let mut stripped = String::new();
         self.html.feed(html, &mut stripped);
+        self.prose_html(html, &stripped, line);
         push_words(self.buffer(), &stripped);
     }
 
@@ -300,6 +407,9 @@ impl Walker {
             buffer.truncate(trimmed);
             buffer.push('\n');
         }
+        if let Some(prose) = self.prose() {
+            prose.block_break();
+        }
     }
 
     fn space(&mut self) {
@@ -307,18 +417,32 @@ impl Walker {
         if !buffer.is_empty() && !buffer.ends_with(char::is_whitespace) {
             buffer.push(' ');
         }
+        if let Some(prose) = self.prose() {
+            prose.space();
+        }
     }
 
     fn event(&mut self, event: Event<'_>, line: impl Fn() -> usize) {
         match event {
             Event::Start(tag) => self.start(tag, line),
             Event::End(tag) => self.end(tag),
-            Event::Text(text) | Event::Code(text) => self.push_text(&text),
-            Event::InlineMath(text) | Event::DisplayMath(text) => self.push_text(&text),
-            Event::Html(html) | Event::InlineHtml(html) => self.push_html(&html),
+            Event::Text(text) => {
+                self.prose_text(&text, line);
+                self.push_text(&text);
+            }
+            Event::Code(text) | Event::InlineMath(text) | Event::DisplayMath(text) => {
+                self.prose().map(Prose::opaque);
+                self.push_text(&text);
+            }
+            Event::Html(html) | Event::InlineHtml(html) => self.push_html(&html, line),
             Event::SoftBreak => self.space(),
             Event::HardBreak | Event::Rule => self.block_break(),
-            Event::FootnoteReference(_) | Event::TaskListMarker(_) => {}
+            Event::FootnoteReference(label) => {
+                self.prose_text(&format!("[^{label}]"), line);
+            }
+            Event::TaskListMarker(_) => {
+                self.prose().map(Prose::opaque);
+            }
         }
     }
 
@@ -328,16 +452,40 @@ impl Walker {
                 self.start_section(heading_level(level), id.map(|id| id.to_string()), line());
             }
             Tag::Heading { .. } => self.block_break(),
-            Tag::List(_) => self.list_depth += 1,
-            Tag::Item if self.list_depth == 1 => self.flush_entry(),
-            Tag::FootnoteDefinition(_) => {
+            Tag::List(start) => {
+                self.list_depth += 1;
+                if self.list_depth == 1 {
+                    self.next_item = start;
+                }
+            }
+            Tag::Item if self.list_depth == 1 => {
+                self.flush_entry();
+                self.start_entry(line(), true);
+            }
+            Tag::Paragraph if self.list_depth == 0 && self.sink() == Sink::Entry => {
+                if self.entry.is_empty() {
+                    self.start_entry(line(), false);
+                }
+            }
+            Tag::FootnoteDefinition(label) => {
                 self.flush_entry();
                 self.footnote = Some(String::new());
+                self.footnote_label = Some(format!("^{label}"));
+                self.footnote_line = Some(line());
             }
             Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. } => {
                 self.link_targets.push(dest_url.to_string());
+                self.prose().map(Prose::opaque);
+                self.in_link += 1;
             }
-            Tag::TableCell => self.space(),
+            Tag::CodeBlock(_) => {
+                self.prose().map(Prose::block_break);
+                self.in_code_block = true;
+            }
+            Tag::TableCell => {
+                self.space();
+                self.prose().map(Prose::opaque);
+            }
             _ => {}
         }
     }
@@ -358,7 +506,14 @@ impl Walker {
                 self.block_break();
             }
             TagEnd::FootnoteDefinition => self.end_footnote(),
-            TagEnd::Link | TagEnd::Image => self.end_link(),
+            TagEnd::Link | TagEnd::Image => {
+                self.in_link = self.in_link.saturating_sub(1);
+                self.end_link();
+            }
+            TagEnd::CodeBlock => {
+                self.in_code_block = false;
+                self.block_break();
+            }
             TagEnd::HtmlBlock if self.list_depth == 0 => {
                 self.flush_entry();
                 self.block_break();
@@ -366,7 +521,6 @@ impl Walker {
             TagEnd::Heading(_)
             | TagEnd::Paragraph
             | TagEnd::Item
-            | TagEnd::CodeBlock
             | TagEnd::BlockQuote(_)
             | TagEnd::TableRow
             | TagEnd::TableHead
@@ -425,13 +579,17 @@ impl Walker {
 
     fn end_footnote(&mut self) {
         if let Some(text) = self.footnote.take() {
-            push_entry(&mut self.current.entries, &text);
+            let label = self.footnote_label.take();
+            let line = self.footnote_line.take();
+            push_entry(&mut self.current.entries, &text, label, line);
         }
     }
 
     fn flush_entry(&mut self) {
         let entry = std::mem::take(&mut self.entry);
-        push_entry(&mut self.current.entries, &entry);
+        let label = self.entry_label.take();
+        let line = self.entry_line.take();
+        push_entry(&mut self.current.entries, &entry, label, line);
     }
 
     fn finish(mut self) -> Vec<RawSection> {
@@ -445,10 +603,10 @@ impl Walker {
     }
 }
 
-fn push_entry(entries: &mut Vec<String>, text: &str) {
-    let entry = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if !entry.is_empty() {
-        entries.push(entry);
+fn push_entry(entries: &mut Vec<RawEntry>, text: &str, label: Option<String>, line: Option<usize>) {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if !text.is_empty() {
+        entries.push(RawEntry { text, label, line });
     }
 }
 

@@ -5,9 +5,16 @@
 //!
 //! Problems with the content never fail parsing; they become [`Warning`]s attached
 //! to the result, and the article keeps whatever could be read soundly.
+//!
+//! Each section also knows the references its text cites ([`Section::cites`]):
+//! numeric, superscript, footnote and author–year markers are linked to the
+//! article's parsed references by [`cites`], and each reference carries the kind of
+//! evidence its title and journal name ([`Evidence`]). Citation problems are not
+//! parse warnings; [`lint`] reports them for `healthdex index --check`.
 
 mod anchor;
 pub mod citation;
+pub mod cites;
 mod date;
 mod frontmatter;
 mod html;
@@ -16,7 +23,8 @@ mod window;
 
 use serde::{Deserialize, Serialize};
 
-pub use citation::{Reference, parse_reference};
+pub use citation::{Evidence, Reference, parse_reference};
+pub use cites::{CiteRef, Problem, RefId, Unlinked};
 pub use date::Date;
 pub use frontmatter::Meta;
 
@@ -42,6 +50,53 @@ impl Article {
     pub fn references(&self) -> impl Iterator<Item = &Reference> {
         self.sections.iter().flat_map(|s| s.references.iter())
     }
+
+    /// Every reference of the article with its [`RefId`], in the order they appear.
+    pub fn reference_ids(&self) -> impl Iterator<Item = (RefId, &Reference)> {
+        self.sections.iter().flat_map(|s| {
+            s.references.iter().enumerate().map(|(index, r)| {
+                let index = u32::try_from(index).unwrap_or(u32::MAX);
+                (
+                    RefId {
+                        section: s.ordinal,
+                        index,
+                    },
+                    r,
+                )
+            })
+        })
+    }
+
+    /// The reference at `id`, if there is one.
+    pub fn reference(&self, id: RefId) -> Option<&Reference> {
+        self.sections
+            .get(usize::try_from(id.section).ok()?)?
+            .references
+            .get(usize::try_from(id.index).ok()?)
+    }
+
+    /// The references a section cites, each once, in the order first cited.
+    ///
+    /// ```
+    /// use healthdex::article::{Evidence, parse_article, ParseOptions};
+    /// let text = "Acne and the gut [1, 2]; diet [2].\n\n## References\n\n\
+    ///     1. Bowe WP, Logan AC. Acne vulgaris, probiotics and the gut-brain-skin axis. Gut Pathog. 2011;3(1):1.\n\
+    ///     2. Goldenberg JZ, et al. Probiotics for the prevention of Clostridium difficile-associated diarrhea in adults and children. Cochrane Database Syst Rev. 2017.\n";
+    /// let article = parse_article("acne.md", text, &ParseOptions::default()).article;
+    /// let sources = article.sources(&article.sections[0]);
+    /// assert_eq!(sources.len(), 2);
+    /// assert_eq!(sources[1].evidence, Evidence::SystematicReview);
+    /// assert_eq!(article.sections[0].cites[1].marker, "[1, 2]");
+    /// ```
+    pub fn sources(&self, section: &Section) -> Vec<&Reference> {
+        let mut seen = std::collections::HashSet::new();
+        section
+            .cites
+            .iter()
+            .filter(|cite| seen.insert(cite.reference))
+            .filter_map(|cite| self.reference(cite.reference))
+            .collect()
+    }
 }
 
 /// A part of an article that starts at an H1–H3 heading (or the text before the
@@ -66,6 +121,15 @@ pub struct Section {
     pub line: usize,
     /// Citations listed in this section (a references list) or defined in it (footnotes).
     pub references: Vec<Reference>,
+    /// The references this section's text cites, one per reference a marker names,
+    /// in reading order (a reference cited twice is here twice); see
+    /// [`Article::sources`] for each once.
+    #[serde(default)]
+    pub cites: Vec<CiteRef>,
+    /// Markers in this section's text that could not be linked to one reference
+    /// (reported by [`lint`]). Left out of JSON when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unlinked: Vec<Unlinked>,
 }
 
 /// Settings that change how an article is read.
@@ -126,7 +190,9 @@ pub fn parse_article(path: &str, text: &str, options: &ParseOptions) -> Parsed {
 
 /// Problems worth fixing before publishing that do not stop indexing: headings
 /// repeated in one article (the second gets a `-1` anchor, so links meant for it
-/// land on the first) and reference lists in which no entry could be read.
+/// land on the first), reference lists in which no entry could be read, and the
+/// citation problems of [`cites::lint`] (markers that link to nothing or to more
+/// than one reference, references never cited, one work listed twice).
 /// Used by `healthdex index --check`.
 pub fn lint(article: &Article) -> Vec<Warning> {
     let mut warnings = Vec::new();
@@ -168,6 +234,7 @@ pub fn lint(article: &Article) -> Vec<Warning> {
             ));
         }
     }
+    warnings.extend(cites::lint(article));
     warnings
 }
 

@@ -37,6 +37,25 @@ pub(super) fn strip_list_marker(text: &str) -> &str {
     rest
 }
 
+/// The number an entry opens with ("[3] …", "3. …", "(3) …"), which in-text markers
+/// such as `[3]` refer to.
+pub(super) fn number_label(text: &str) -> Option<String> {
+    let marker = LIST_MARKER.find(text)?;
+    if marker.end() >= text.len() {
+        return None;
+    }
+    let digits: String = marker
+        .as_str()
+        .chars()
+        .skip_while(|c| !c.is_ascii_digit())
+        .take_while(char::is_ascii_digit)
+        .collect();
+    let is_number = !marker.as_str().starts_with("[^") && !digits.is_empty();
+    is_number
+        .then(|| digits.trim_start_matches('0').to_string())
+        .filter(|n| !n.is_empty())
+}
+
 /// The longest prefix of `text` that fits in `max` bytes and ends on a character boundary.
 pub(super) fn truncate(text: &str, max: usize) -> &str {
     if text.len() <= max {

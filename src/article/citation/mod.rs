@@ -6,8 +6,14 @@
 //! Vancouver/AMA journal and book entries, the "Journal Year, Vol, Pages" layout and MLA,
 //! and failing those it splits free text into sentences as well as it can. Parsing is pure: no I/O, no state besides lazily compiled patterns, and no
 //! input, however long or malformed, makes it panic.
+//!
+//! Last, [`evidence`] reads the kind of study the entry reports (trial, review,
+//! guideline…) from its title and journal. Where an entry sits in its article (its
+//! number or footnote label, its line) is the article parser's to fill in; linking
+//! the markers of the text to entries is [`crate::article::cites`]'s job.
 
 mod clean;
+pub mod evidence;
 mod fields;
 mod identifiers;
 mod noise;
@@ -18,6 +24,7 @@ mod styles;
 use serde::{Deserialize, Serialize};
 
 use clean::*;
+pub use evidence::Evidence;
 use fields::*;
 use identifiers::*;
 use noise::*;
@@ -54,23 +61,39 @@ pub struct Reference {
     pub pmcid: Option<String>,
     /// First URL that is not a doi.org link, trailing punctuation trimmed.
     pub url: Option<String>,
+    /// The kind of study or document, read from the title and journal
+    /// ([`evidence::classify`]); `unknown` when they do not say.
+    #[serde(default)]
+    pub evidence: Evidence,
+    /// How the article's markers name this entry: `"3"` for the third item of a
+    /// numbered list (or an entry written `[3] …` or `3. …`), `"^note"` for the
+    /// footnote `[^note]: …`. `None` for an unnumbered entry.
+    #[serde(default)]
+    pub label: Option<String>,
+    /// 1-based line of the entry in its file; `None` when parsed on its own.
+    #[serde(default)]
+    pub line: Option<usize>,
 }
 
 /// Parses one bibliography entry. Never panics, for any input (including empty, huge, or garbage).
 pub fn parse_reference(raw: &str) -> Reference {
-    let text = strip_list_marker(&clean_markup(raw)).to_owned();
+    let cleaned = clean_markup(raw);
+    let text = strip_list_marker(&cleaned).to_owned();
     let mut ids = Reference::default();
     let work = mark_ellipses(truncate(&text, MAX_PARSE_BYTES));
     let work = extract_identifiers(&work, &mut ids);
     let work = tidy(&remove_noise(&work));
-    Reference {
+    let mut reference = Reference {
+        label: number_label(&cleaned),
         raw: text,
         doi: ids.doi,
         pmid: ids.pmid,
         pmcid: ids.pmcid,
         url: ids.url,
         ..parse_body(&work)
-    }
+    };
+    reference.evidence = evidence::classify(&reference);
+    reference
 }
 
 /// Only this many bytes of an entry are parsed. Real entries are far shorter; the cap

@@ -25,6 +25,8 @@ fn field(r: &Reference, name: &str) -> Option<String> {
         "pmid" => r.pmid.clone(),
         "pmcid" => r.pmcid.clone(),
         "url" => r.url.clone(),
+        "label" => r.label.clone(),
+        "evidence" => Some(r.evidence.to_string()),
         other => panic!("unknown field {other}"),
     }
 }
@@ -506,6 +508,7 @@ fn markers_and_markup_are_dropped() {
                 ("authors", Some("Bowe WP | Logan AC")),
                 ("title", Some("Acne vulgaris")),
                 ("container", Some("Gut Pathog")),
+                ("label", Some("1")),
             ],
         },
         Case {
@@ -518,11 +521,25 @@ fn markers_and_markup_are_dropped() {
                     ),
                 ),
                 ("authors", Some("Institute of Medicine")),
+                ("label", Some("3")),
             ],
+        },
+        Case {
+            input: "(12) Holick MF. Vitamin D deficiency. N Engl J Med. 2007;357(3):266-281.",
+            expect: &[("label", Some("12")), ("year", Some("2007"))],
+        },
+        Case {
+            input: "[^2]: Holick MF. Vitamin D deficiency. N Engl J Med. 2007.",
+            expect: &[("label", None), ("authors", Some("Holick MF"))],
+        },
+        Case {
+            input: "2011. A year to remember",
+            expect: &[("label", None)],
         },
         Case {
             input: "- https://example.org/a_b_c",
             expect: &[
+                ("label", None),
                 ("url", Some("https://example.org/a_b_c")),
                 ("raw", Some("https://example.org/a_b_c")),
             ],
