@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::article::{Article, Reference};
+use crate::search::Source;
 
 /// One cited publication.
 #[derive(Debug, Clone, Serialize)]
@@ -204,6 +205,84 @@ impl Works {
             }
         }
         found
+    }
+}
+
+/// A reference as a hit shows it ([`Source`]).
+pub fn source(reference: &Reference) -> Source {
+    Source {
+        authors: reference.authors.clone(),
+        year: reference.year,
+        title: reference.title.clone(),
+        container: reference.container.clone(),
+        doi: reference.doi.clone(),
+        pmid: reference.pmid.clone(),
+        url: link(reference),
+        evidence: reference.evidence.as_str().to_string(),
+    }
+}
+
+/// Where a work can be read: its DOI's address, its PubMed (or PubMed Central)
+/// page, or its own URL.
+pub fn link(reference: &Reference) -> Option<String> {
+    if let Some(doi) = &reference.doi {
+        return Some(format!("https://doi.org/{doi}"));
+    }
+    if let Some(pmid) = &reference.pmid {
+        return Some(format!("https://pubmed.ncbi.nlm.nih.gov/{pmid}/"));
+    }
+    if let Some(pmcid) = &reference.pmcid {
+        return Some(format!("https://pmc.ncbi.nlm.nih.gov/articles/{pmcid}/"));
+    }
+    reference.url.clone()
+}
+
+/// An evidence type in words, for readers (`rct` → "randomised trial").
+pub fn evidence_label(kind: &str) -> &'static str {
+    match kind {
+        "systematic-review" => "systematic review",
+        "rct" => "randomised trial",
+        "observational" => "observational study",
+        "guideline" => "guideline",
+        "narrative-review" => "narrative review",
+        "case-report" => "case report",
+        "animal-or-lab" => "animal or lab study",
+        _ => "other",
+    }
+}
+
+/// "3 sources · 1 systematic review, 1 randomised trial": how many works a section
+/// cites and the kinds among them that are known, strongest designs first.
+pub fn summary(sources: &[Source]) -> String {
+    let count = match sources.len() {
+        1 => "1 source".to_string(),
+        n => format!("{n} sources"),
+    };
+    let order = [
+        "systematic-review",
+        "guideline",
+        "rct",
+        "observational",
+        "narrative-review",
+        "case-report",
+        "animal-or-lab",
+    ];
+    let kinds: Vec<String> = order
+        .iter()
+        .filter_map(|kind| {
+            let n = sources.iter().filter(|s| s.evidence == *kind).count();
+            (n > 0).then(|| {
+                let label = evidence_label(kind);
+                match n {
+                    1 => format!("1 {label}"),
+                    n => format!("{n} {label}s"),
+                }
+            })
+        })
+        .collect();
+    match kinds.is_empty() {
+        true => count,
+        false => format!("{count} · {}", kinds.join(", ")),
     }
 }
 

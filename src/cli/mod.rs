@@ -324,6 +324,11 @@ struct FilterArgs {
     /// Only articles by an author with this name (repeat for several).
     #[arg(long, value_name = "NAME")]
     author: Vec<String>,
+    /// Only sections citing a source of this kind: systematic-review, rct,
+    /// observational, guideline, narrative-review, case-report, animal-or-lab
+    /// (repeat for several; all must be cited).
+    #[arg(long, value_name = "KIND", value_parser = parse_evidence)]
+    evidence: Vec<String>,
     /// Only articles dated on or after this day (YYYY-MM-DD).
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     since: Option<Date>,
@@ -332,11 +337,18 @@ struct FilterArgs {
     until: Option<Date>,
 }
 
+fn parse_evidence(text: &str) -> Result<String, String> {
+    healthdex::search::check_evidence(vec![text.to_string()])
+        .map(|mut names| names.remove(0))
+        .map_err(|e| e.to_string())
+}
+
 impl FilterArgs {
     fn filters(&self) -> healthdex::search::Filters {
         healthdex::search::Filters {
             tags: self.tag.clone(),
             authors: self.author.clone(),
+            evidence: self.evidence.clone(),
             since: self.since,
             until: self.until,
         }

@@ -227,6 +227,7 @@ fn write_groups(
             for line in wrap(&styled_snippet(hit, color), WRAP - 2) {
                 writeln!(out, "     {line}")?;
             }
+            write_sources(out, hit, "     ", color)?;
             write_explain(out, hit)?;
         }
         writeln!(out)?;
@@ -257,8 +258,50 @@ fn write_hit(out: &mut impl Write, rank: usize, hit: &Hit, color: bool) -> std::
     for line in wrap(&styled_snippet(hit, color), WRAP) {
         writeln!(out, "   {line}")?;
     }
+    write_sources(out, hit, "   ", color)?;
     write_explain(out, hit)?;
     writeln!(out)
+}
+
+/// Sources shown under a hit; more are in the JSON.
+const SOURCES_SHOWN: usize = 3;
+
+/// "3 sources · 1 systematic review", then the first few, each with its kind and link.
+fn write_sources(
+    out: &mut impl Write,
+    hit: &Hit,
+    indent: &str,
+    color: bool,
+) -> std::io::Result<()> {
+    if hit.sources.is_empty() {
+        return Ok(());
+    }
+    let (dim, reset) = if color { (DIM, RESET) } else { ("", "") };
+    writeln!(out, "{indent}{}", healthdex::refs::summary(&hit.sources))?;
+    for source in hit.sources.iter().take(SOURCES_SHOWN) {
+        let who = match source.authors.as_slice() {
+            [] => String::new(),
+            [one] => one.clone(),
+            [first, ..] => format!("{first} et al."),
+        };
+        let year = source.year.map(|y| format!(" ({y})")).unwrap_or_default();
+        let title = source.title.as_deref().unwrap_or("untitled");
+        let kind = healthdex::refs::evidence_label(&source.evidence);
+        let link = source
+            .url
+            .as_deref()
+            .map(|url| format!(" {dim}{url}{reset}"))
+            .unwrap_or_default();
+        writeln!(out, "{indent}  – {who}{year} {title} [{kind}]{link}")?;
+    }
+    if hit.sources.len() > SOURCES_SHOWN {
+        writeln!(
+            out,
+            "{indent}  … {} more (--format json)",
+            hit.sources.len() - SOURCES_SHOWN
+        )?;
+    }
+    Ok(())
 }
 
 /// The snippet text with its highlights in bold (or unchanged without color).

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use healthdex::article::{ParseOptions, Reference};
 use healthdex::corpus;
-use healthdex::refs::{Work, Works};
+use healthdex::refs::{Work, Works, link};
 
 use super::{EXIT_WARNINGS, Format, RefsArgs};
 
@@ -133,18 +133,4 @@ fn describe(reference: &Reference) -> String {
         text.push_str(&format!("{stop} {container}"));
     }
     text
-}
-
-/// Where the work can be read: its DOI, PubMed page, or URL.
-fn link(reference: &Reference) -> Option<String> {
-    if let Some(doi) = &reference.doi {
-        return Some(format!("https://doi.org/{doi}"));
-    }
-    if let Some(pmid) = &reference.pmid {
-        return Some(format!("https://pubmed.ncbi.nlm.nih.gov/{pmid}/"));
-    }
-    if let Some(pmcid) = &reference.pmcid {
-        return Some(format!("https://pmc.ncbi.nlm.nih.gov/articles/{pmcid}/"));
-    }
-    reference.url.clone()
 }

@@ -1,5 +1,7 @@
 //! Article → tantivy documents, one per section. Article-level values are copied
-//! onto every section; the section's citations go into its `references` field.
+//! onto every section; the section's citations go into its `references` field, and
+//! the works its text cites ([`Section::cites`]) into `sources` (stored, for hits)
+//! and `evidence` (their kinds, as facets to filter and count by).
 //! The choices of what a section carries ([`indexed_date`], [`parent_headings`])
 //! are shared with the portable records of [`crate::export`].
 
@@ -7,7 +9,8 @@ use tantivy::schema::Facet;
 use tantivy::{DateTime, TantivyDocument};
 
 use super::schema::{DATE_LIMIT_SECONDS, Fields, article_key};
-use crate::article::{Article, Date, Meta, Section};
+use crate::article::{Article, Date, Evidence, Meta, Section};
+use crate::search::Source;
 
 /// The documents for every section of an article, in order.
 pub fn section_documents<'a>(
@@ -45,6 +48,23 @@ fn section_document(fields: &Fields, article: &Article, section: &Section) -> Ta
     for tag in &article.meta.tags {
         doc.add_facet(fields.tags, Facet::from_path([tag.as_str()]));
     }
+    let sources = cited_sources(article, section);
+    if !sources.is_empty() {
+        let mut kinds: Vec<&str> = sources
+            .iter()
+            .map(|s| s.evidence.as_str())
+            .filter(|kind| *kind != Evidence::Unknown.as_str())
+            .collect();
+        kinds.sort_unstable();
+        kinds.dedup();
+        for kind in kinds {
+            doc.add_facet(fields.evidence, Facet::from_path([kind]));
+        }
+        doc.add_text(
+            fields.sources,
+            serde_json::to_string(&sources).unwrap_or_default(),
+        );
+    }
     for author in &article.meta.authors {
         doc.add_text(fields.authors, author);
     }
@@ -76,4 +96,25 @@ pub(crate) fn parent_headings(section: &Section) -> &[String] {
         crumbs.len().saturating_sub(1)
     };
     crumbs.get(1..end).unwrap_or_default()
+}
+
+/// The works a section's text cites, each once, in the order first cited.
+pub(crate) fn cited_sources(article: &Article, section: &Section) -> Vec<Source> {
+    let mut seen = Vec::new();
+    let mut sources = Vec::new();
+    for cite in &section.cites {
+        let id = cite.reference;
+        if seen.contains(&id) {
+            continue;
+        }
+        seen.push(id);
+        let reference = usize::try_from(id.section)
+            .ok()
+            .and_then(|s| article.sections.get(s))
+            .and_then(|s| s.references.get(usize::try_from(id.index).ok()?));
+        if let Some(reference) = reference {
+            sources.push(crate::refs::source(reference));
+        }
+    }
+    sources
 }

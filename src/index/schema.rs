@@ -39,8 +39,9 @@ use tantivy::schema::{
 use crate::text::{english_analyzer, names_analyzer};
 
 /// Version of the schema and of what goes into each field (2: the commit payload
-/// records the corpus root, a digest of its files and the stemmer).
-pub const SCHEMA_VERSION: u32 = 2;
+/// records the corpus root, a digest of its files and the stemmer; 3: each section
+/// stores the sources it cites and is faceted by their evidence types).
+pub const SCHEMA_VERSION: u32 = 3;
 /// The seconds either side of 1970 that the `date` field can hold: tantivy keeps
 /// dates as i64 nanoseconds (1677-09-21 to 2262-04-11).
 pub const DATE_LIMIT_SECONDS: i64 = i64::MAX / 1_000_000_000 - 1;
@@ -64,6 +65,10 @@ pub struct Fields {
     pub body: Field,
     pub references: Field,
     pub tags: Field,
+    /// The evidence types of the sources a section cites, as facets (`/rct`).
+    pub evidence: Field,
+    /// The sources a section cites, as the JSON of `Vec<search::Source>` (stored only).
+    pub sources: Field,
     pub authors: Field,
     pub date: Field,
     pub spell: Field,
@@ -99,6 +104,8 @@ impl Fields {
             prose(IndexRecordOption::WithFreqs).set_stored(),
         );
         let tags = builder.add_facet_field("tags", FacetOptions::default().set_stored());
+        let evidence = builder.add_facet_field("evidence", FacetOptions::default());
+        let sources = builder.add_text_field("sources", STORED);
         let authors = builder.add_text_field(
             "authors",
             text_options(NAMES, IndexRecordOption::WithFreqs).set_stored(),
@@ -120,6 +127,8 @@ impl Fields {
             body,
             references,
             tags,
+            evidence,
+            sources,
             authors,
             date,
             spell,
@@ -143,6 +152,8 @@ impl Fields {
             body: field("body")?,
             references: field("references")?,
             tags: field("tags")?,
+            evidence: field("evidence")?,
+            sources: field("sources")?,
             authors: field("authors")?,
             date: field("date")?,
             spell: field("spell")?,

@@ -1,17 +1,17 @@
 //! Running a compiled query: the best sections (with their article keys, for
-//! arranging), the total, and tag counts when asked for.
+//! arranging), the total, and tag and evidence counts when asked for.
 
 use std::collections::HashMap;
 
-use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::collector::{Count, FacetCollector, FacetCounts, TopDocs};
 use tantivy::query::{Bm25StatisticsProvider, Query};
 use tantivy::schema::Facet;
 use tantivy::{DocAddress, Score, Searcher};
 
-use super::{Candidate, Facets, TagCount};
+use super::{Candidate, EvidenceCount, Facets, TagCount};
 use crate::{Error, Result};
 
-/// Runs a query: the best `depth` sections, the total, and tag counts.
+/// Runs a query: the best `depth` sections, the total, and tag and evidence counts.
 pub(super) fn run(
     searcher: &Searcher,
     statistics: &dyn Bm25StatisticsProvider,
@@ -20,26 +20,40 @@ pub(super) fn run(
     facets: bool,
 ) -> Result<(Vec<Candidate>, usize, Facets)> {
     let top = TopDocs::with_limit(depth).order_by_score();
-    let tags = facets.then(|| {
-        let mut tags = FacetCollector::for_field("tags");
-        tags.add_facet(Facet::root());
-        tags
-    });
-    let (ranked, total, tag_counts) = searcher
-        .search_with_statistics_provider(query, &(top, Count, tags), statistics)
+    let counter = |field: &str| {
+        facets.then(|| {
+            let mut counter = FacetCollector::for_field(field);
+            counter.add_facet(Facet::root());
+            counter
+        })
+    };
+    let (ranked, total, (tag_counts, evidence_counts)) = searcher
+        .search_with_statistics_provider(
+            query,
+            &(top, Count, (counter("tags"), counter("evidence"))),
+            statistics,
+        )
         .map_err(|e| Error::tantivy("search failed", e))?;
     let mut candidates = with_articles(searcher, ranked)?;
     settle_ties(&mut candidates);
-    let mut tags: Vec<TagCount> = tag_counts
-        .iter()
-        .flat_map(|counts| counts.get("/"))
-        .map(|(facet, count)| TagCount {
-            tag: facet.to_path().join("/"),
-            count,
-        })
+    let tags = counts(tag_counts.as_ref())
+        .map(|(tag, count)| TagCount { tag, count })
         .collect();
-    tags.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.tag.cmp(&b.tag)));
-    Ok((candidates, total, Facets { tags }))
+    let evidence = counts(evidence_counts.as_ref())
+        .map(|(evidence, count)| EvidenceCount { evidence, count })
+        .collect();
+    Ok((candidates, total, Facets { tags, evidence }))
+}
+
+/// The top-level facets counted, most frequent first, then by name.
+fn counts(counted: Option<&FacetCounts>) -> impl Iterator<Item = (String, u64)> {
+    let mut all: Vec<(String, u64)> = counted
+        .into_iter()
+        .flat_map(|counts| counts.get("/"))
+        .map(|(facet, count)| (facet.to_path().join("/"), count))
+        .collect();
+    all.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    all.into_iter()
 }
 
 /// Orders sections of equal score by their article's key (a hash of its path) and

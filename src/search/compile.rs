@@ -256,6 +256,13 @@ impl Lowering<'_> {
         for name in &filters.authors {
             clauses.push((Occur::Must, filter(term_query(f.authors, name))));
         }
+        for kind in &filters.evidence {
+            let term = Term::from_facet(f.evidence, &Facet::from_path([kind.as_str()]));
+            clauses.push((
+                Occur::Must,
+                filter(Box::new(TermQuery::new(term, IndexRecordOption::Basic))),
+            ));
+        }
         if filters.since.is_some() || filters.until.is_some() {
             let bound = |date: Option<crate::article::Date>, end: bool| match date {
                 None => Bound::Unbounded,

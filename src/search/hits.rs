@@ -71,6 +71,9 @@ pub(super) fn hit(
             .filter_map(|encoded| Facet::from_encoded(encoded.as_bytes().to_vec()).ok())
             .map(|facet| facet.to_path().join("/"))
             .collect(),
+        // Written by this version's indexer; an entry that does not read is left out
+        // rather than failing the search.
+        sources: serde_json::from_str(&text(f.sources)).unwrap_or_default(),
         snippet: snippets.snippet(&snippet_source(&doc, f)),
         explain: explain.map(|plan| explain_hit(searcher, fields, plan, candidate.address)),
     })

@@ -35,7 +35,7 @@ use tantivy::{DocAddress, IndexReader, ReloadPolicy, Score, Searcher};
 
 pub use limits::Profile;
 pub use options::{FieldWeights, Mode, SearchOptions};
-pub use request::{RawRequest, SearchRequest};
+pub use request::{RawRequest, SearchRequest, check_evidence};
 pub use snippet::Snippet;
 pub use suggest::Suggestion;
 pub use understand::{Correction, Filters, QueryPlan, Synonyms};
@@ -110,6 +110,40 @@ impl Serialize for SearchResults {
 pub struct Facets {
     /// Tags with their counts, most frequent first.
     pub tags: Vec<TagCount>,
+    /// Evidence types of the sources the matching sections cite, with how many
+    /// matching sections cite at least one source of each; most frequent first.
+    #[serde(default)]
+    pub evidence: Vec<EvidenceCount>,
+}
+
+/// An evidence type and how many matching sections cite a source of that type.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EvidenceCount {
+    /// `systematic-review`, `rct`, … (see [`crate::article::Evidence`]).
+    pub evidence: String,
+    /// Matching sections citing such a source.
+    pub count: u64,
+}
+
+/// A work a section cites, as a hit shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Source {
+    /// Each author as written.
+    pub authors: Vec<String>,
+    /// Year of publication.
+    pub year: Option<u16>,
+    /// Title of the work.
+    pub title: Option<String>,
+    /// Journal, book, website or publisher.
+    pub container: Option<String>,
+    /// Bare DOI.
+    pub doi: Option<String>,
+    /// PubMed identifier.
+    pub pmid: Option<String>,
+    /// Where to read it: the DOI's address, else its PubMed page, else its own URL.
+    pub url: Option<String>,
+    /// The kind of study or document (`systematic-review`, `rct`, … `unknown`).
+    pub evidence: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -157,6 +191,9 @@ pub struct Hit {
     pub date: Option<String>,
     /// Tags of the article.
     pub tags: Vec<String>,
+    /// The works the section cites, in the order it first cites them.
+    #[serde(default)]
+    pub sources: Vec<Source>,
     /// The excerpt with the reader's words marked.
     pub snippet: Snippet,
     /// Why the section scored as it did (only when asked for).

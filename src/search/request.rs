@@ -85,6 +85,8 @@ pub struct RawRequest {
     pub tags: Vec<String>,
     /// `author`: required author name words.
     pub authors: Vec<String>,
+    /// `evidence`: required evidence types of a cited source.
+    pub evidence: Vec<String>,
     /// `since`: earliest article date.
     pub since: Option<String>,
     /// `until`: latest article date.
@@ -111,6 +113,7 @@ impl RawRequest {
                 "offset" => raw.offset = Some(value),
                 "tag" => raw.tags.push(value),
                 "author" => raw.authors.push(value),
+                "evidence" => raw.evidence.push(value),
                 "since" => raw.since = Some(value),
                 "until" => raw.until = Some(value),
                 "group" => raw.group = Some(value),
@@ -136,6 +139,7 @@ impl RawRequest {
             filters: Filters {
                 tags: non_empty(self.tags),
                 authors: non_empty(self.authors),
+                evidence: check_evidence(non_empty(self.evidence))?,
                 since: date("since", self.since.as_deref())?,
                 until: date("until", self.until.as_deref())?,
             },
@@ -146,6 +150,31 @@ impl RawRequest {
         request.validate(profile)?;
         Ok(request)
     }
+}
+
+/// Evidence types, each checked against the names [`Evidence`] knows.
+///
+/// [`Evidence`]: crate::article::Evidence
+pub fn check_evidence(names: Vec<String>) -> Result<Vec<String>> {
+    names
+        .into_iter()
+        .map(|name| {
+            crate::article::Evidence::from_name(&name.trim().to_lowercase())
+                .filter(|e| *e != crate::article::Evidence::Unknown)
+                .map(|e| e.as_str().to_string())
+                .ok_or_else(|| {
+                    let known: Vec<&str> = crate::article::Evidence::ALL
+                        .iter()
+                        .filter(|e| **e != crate::article::Evidence::Unknown)
+                        .map(|e| e.as_str())
+                        .collect();
+                    Error::InvalidRequest(format!(
+                        "evidence must be one of {}, not `{name}`",
+                        known.join(", ")
+                    ))
+                })
+        })
+        .collect()
 }
 
 fn non_empty(values: Vec<String>) -> Vec<String> {

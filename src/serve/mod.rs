@@ -9,7 +9,7 @@
 //! | route | answer |
 //! |---|---|
 //! | `GET /` | the search page (`page/index.html`); its script and style at `assets/app.HASH.js` / `.css`, named by their content and cached for a year |
-//! | `GET /api/search?q=&limit=&offset=&tag=&author=&since=&until=&group=&explain=` | the JSON of `search --format json` (`tag` and `author` repeatable) |
+//! | `GET /api/search?q=&limit=&offset=&tag=&author=&evidence=&since=&until=&group=&explain=` | the JSON of `search --format json` (`tag`, `author` and `evidence` repeatable) |
 //! | `GET /api/suggest?q=` | completions of the last word, from titles and headings |
 //! | `GET /api/articles/{path}` | an article's metadata, sections and parsed references |
 //! | `GET /healthz` | `{"status": "ok", "sections": N, "commit": TAG, "index": DIR, "since": TIME}` (the folder served and since when), or 503 `degraded` when the index folder cannot be opened |

@@ -18,4 +18,5 @@ mod proxy;
 mod relevance;
 mod safety;
 mod serve;
+mod sources;
 mod util;

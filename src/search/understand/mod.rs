@@ -186,6 +186,9 @@ pub struct PlanFilters {
     pub tags: Vec<String>,
     /// Author name words (lower-cased, folded); all required.
     pub authors: Vec<String>,
+    /// Evidence types; each required of some source the section cites.
+    #[serde(default)]
+    pub evidence: Vec<String>,
     /// Earliest article date (inclusive).
     pub since: Option<Date>,
     /// Latest article date (inclusive).
@@ -705,6 +708,10 @@ fn filters(typed: &Filters, extra: &Filters, analyzer: &mut Analyzer) -> PlanFil
             .iter()
             .flat_map(|f| f.authors.iter())
             .flat_map(|author| analyzer.names(author).into_iter().map(|(_, w)| w))
+            .collect(),
+        evidence: both
+            .iter()
+            .flat_map(|f| f.evidence.iter().cloned())
             .collect(),
         since: both.iter().filter_map(|f| f.since).max(),
         until: both.iter().filter_map(|f| f.until).min(),

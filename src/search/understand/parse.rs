@@ -69,6 +69,8 @@ pub struct Filters {
     pub tags: Vec<String>,
     /// Author name words, all required.
     pub authors: Vec<String>,
+    /// Evidence types (`rct`, …), each required of some source the section cites.
+    pub evidence: Vec<String>,
     /// Earliest article date (inclusive).
     pub since: Option<Date>,
     /// Latest article date (inclusive).
@@ -80,6 +82,7 @@ impl Filters {
     pub fn is_empty(&self) -> bool {
         self.tags.is_empty()
             && self.authors.is_empty()
+            && self.evidence.is_empty()
             && self.since.is_none()
             && self.until.is_none()
     }
@@ -164,6 +167,10 @@ fn apply_field(query: &mut ParsedQuery, field: &str, token: &Token<'_>) -> bool 
         }
         "tag" | "tags" => filters.tags.push(value.to_lowercase()),
         "author" | "by" => filters.authors.push(value.to_string()),
+        "evidence" => match crate::search::request::check_evidence(vec![value.to_string()]) {
+            Ok(mut names) => filters.evidence.append(&mut names),
+            Err(_) => return false,
+        },
         "year" | "date" => match year_range(value) {
             Some((since, until)) => {
                 filters.since = since.or(filters.since);

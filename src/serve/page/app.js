@@ -1,5 +1,5 @@
-// healthdex search page: search as you type, grouped results, tag filters,
-// keyboard navigation and history. Nothing from the API or the query is
+// healthdex search page: search as you type, grouped results, tag and evidence
+// filters, each hit's sources, keyboard navigation and history. Nothing from the API or the query is
 // inserted as HTML except snippet.html (server-escaped, only <mark>).
 (function () {
   'use strict';
@@ -10,12 +10,27 @@
   const BASE_TITLE = 'Search health articles – healthdex';
 
   const $ = (id) => document.getElementById(id);
-  const [form, input, statusEl, dym, also, tagsEl, results, more] =
-    ['search-form', 'q', 'status', 'did-you-mean', 'also-searched', 'tags', 'results', 'more'].map($);
+  const [form, input, statusEl, dym, also, tagsEl, evidenceEl, results, more] =
+    ['search-form', 'q', 'status', 'did-you-mean', 'also-searched', 'tags', 'evidence', 'results', 'more'].map($);
   const dymLink = dym.querySelector('a');
 
-  // What the page shows (or is fetching): query, tag, articles loaded so far.
-  const state = { q: '', tag: '', loaded: 0, total: 0 };
+  // What the page shows (or is fetching): query, tag, evidence kind, articles loaded so far.
+  const state = { q: '', tag: '', evidence: '', loaded: 0, total: 0 };
+
+  // Evidence kinds in words (the API names them in kebab-case), strongest designs first.
+  const EVIDENCE = [
+    ['systematic-review', 'systematic review', 'systematic reviews'],
+    ['guideline', 'guideline', 'guidelines'],
+    ['rct', 'randomised trial', 'randomised trials'],
+    ['observational', 'observational study', 'observational studies'],
+    ['narrative-review', 'narrative review', 'narrative reviews'],
+    ['case-report', 'case report', 'case reports'],
+    ['animal-or-lab', 'animal or lab study', 'animal or lab studies'],
+  ];
+  const evidenceLabel = (kind, n) => {
+    const found = EVIDENCE.find((e) => e[0] === kind);
+    return found ? (n === 1 || n == null ? found[1] : found[2]) : 'other source';
+  };
   let timer = null;
   let controller = null;
   let seq = 0;
@@ -67,13 +82,18 @@
 
   function readUrl() {
     const params = new URLSearchParams(location.search);
-    return { q: (params.get('q') || '').trim(), tag: params.get('tag') || '' };
+    return {
+      q: (params.get('q') || '').trim(),
+      tag: params.get('tag') || '',
+      evidence: params.get('evidence') || '',
+    };
   }
 
   function urlFor(q, tag) {
     if (!q) return location.pathname;
     const params = new URLSearchParams({ q: q });
     if (tag) params.set('tag', tag);
+    if (state.evidence) params.set('evidence', state.evidence);
     return '?' + params.toString();
   }
 
@@ -98,10 +118,11 @@
     if (controller) controller.abort();
     seq++; // drop any answer still on its way
     results.removeAttribute('aria-busy');
-    Object.assign(state, { q: '', tag: '', loaded: 0 });
+    Object.assign(state, { q: '', tag: '', evidence: '', loaded: 0 });
     statusEl.textContent = '';
-    tagsEl.hidden = dym.hidden = also.hidden = more.hidden = true;
+    tagsEl.hidden = evidenceEl.hidden = dym.hidden = also.hidden = more.hidden = true;
     tagsEl.replaceChildren();
+    evidenceEl.replaceChildren();
     results.replaceChildren();
     document.title = BASE_TITLE;
   }
@@ -129,6 +150,7 @@
     const { q, tag } = state;
     const params = new URLSearchParams({ q: q, group: '1', limit: String(LIMIT), offset: String(offset) });
     if (tag) params.set('tag', tag);
+    if (state.evidence) params.set('evidence', state.evidence);
     results.setAttribute('aria-busy', 'true');
     fetch('api/search?' + params.toString(), {
       signal: controller.signal,
@@ -154,7 +176,7 @@
 
   function showError(message) {
     results.replaceChildren();
-    tagsEl.hidden = dym.hidden = also.hidden = more.hidden = true;
+    tagsEl.hidden = evidenceEl.hidden = dym.hidden = also.hidden = more.hidden = true;
     state.loaded = 0;
     statusEl.textContent = message;
   }
@@ -169,6 +191,7 @@
       state.total = Number(data.total) || 0;
       renderSuggestions(data);
       renderTags(data.facets && Array.isArray(data.facets.tags) ? data.facets.tags : [], tag);
+      renderEvidence(data.facets && Array.isArray(data.facets.evidence) ? data.facets.evidence : []);
       document.title = q + ' – ' + BASE_TITLE;
     }
     const firstNew = results.children.length;
@@ -177,7 +200,8 @@
     const hasMore = groups.length === LIMIT;
     more.hidden = !hasMore;
 
-    const tagged = tag ? ' tagged ' + quoted(tag) : '';
+    const tagged = (tag ? ' tagged ' + quoted(tag) : '') +
+      (state.evidence ? ' citing a ' + evidenceLabel(state.evidence, 1) : '');
     if (state.loaded === 0) {
       statusEl.textContent = 'No results for ' + quoted(q) + tagged;
     } else if (hasMore) {
@@ -224,6 +248,55 @@
     tagsEl.hidden = list.length === 0;
   }
 
+  // "Evidence:" chips: sections citing at least one source of a kind, with counts.
+  function renderEvidence(kinds) {
+    evidenceEl.replaceChildren();
+    const active = state.evidence;
+    const list = kinds.filter((k) => k && typeof k.evidence === 'string' &&
+      EVIDENCE.some((e) => e[0] === k.evidence));
+    if (active && !list.some((k) => k.evidence === active)) list.unshift({ evidence: active, count: null });
+    if (!list.length) {
+      evidenceEl.hidden = true;
+      return;
+    }
+    evidenceEl.appendChild(el('span', 'filter-label', 'Cites:'));
+    list.forEach((k) => {
+      const button = el('button', 'tag evidence-kind', evidenceLabel(k.evidence, 1) + ' ');
+      button.type = 'button';
+      button.dataset.evidence = k.evidence;
+      button.setAttribute('aria-pressed', String(k.evidence === active));
+      if (k.count != null) button.appendChild(el('span', 'count', k.count));
+      evidenceEl.appendChild(button);
+    });
+    evidenceEl.hidden = false;
+  }
+
+  // "3 sources · 1 systematic review", opening to the list, each linked and labelled in words.
+  function renderSources(sources) {
+    const list = sources.filter((s) => s && typeof s === 'object');
+    const details = el('details', 'sources');
+    const counts = EVIDENCE.map((e) => [e[0], list.filter((s) => s.evidence === e[0]).length])
+      .filter((c) => c[1] > 0)
+      .map((c) => c[1] + ' ' + evidenceLabel(c[0], c[1]));
+    details.appendChild(el('summary', null,
+      plural(list.length, 'source', 'sources') + (counts.length ? ' \u00b7 ' + counts.join(', ') : '')));
+    const ol = el('ol', 'source-list');
+    list.forEach((s) => {
+      const li = el('li', 'source');
+      const authors = Array.isArray(s.authors) ? s.authors.filter((a) => typeof a === 'string') : [];
+      const who = authors.length > 2 ? authors[0] + ' et al.' : authors.join(', ');
+      const year = Number.isInteger(s.year) ? ' (' + s.year + ')' : '';
+      const title = typeof s.title === 'string' && s.title ? s.title : 'Untitled source';
+      if (who || year) li.appendChild(el('span', 'source-who', who + year + '. '));
+      li.appendChild(link(s.url, 'source-link', title));
+      if (typeof s.container === 'string' && s.container) li.appendChild(el('span', 'source-in', ' ' + s.container + '.'));
+      li.appendChild(el('span', 'evidence-label', ' ' + evidenceLabel(s.evidence, 1)));
+      ol.appendChild(li);
+    });
+    details.appendChild(ol);
+    return details;
+  }
+
   function renderGroup(group) {
     const li = el('li', 'group');
     const h2 = el('h2', 'group-title');
@@ -248,6 +321,7 @@
     const p = el('p', 'snippet');
     fillSnippet(p, hit.snippet);
     li.appendChild(p);
+    if (Array.isArray(hit.sources) && hit.sources.length) li.appendChild(renderSources(hit.sources));
     return li;
   }
 
@@ -306,6 +380,15 @@
     searchNow(true, true);
   });
 
+  evidenceEl.addEventListener('click', (e) => {
+    const button = e.target.closest('button.evidence-kind');
+    if (!button) return;
+    const kind = button.dataset.evidence || '';
+    state.evidence = state.evidence === kind ? '' : kind;
+    if (!input.value.trim()) input.value = state.q;
+    searchNow(true, true);
+  });
+
   dymLink.addEventListener('click', (e) => {
     if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
     e.preventDefault();
@@ -316,7 +399,7 @@
 
   // Restore the box and the results from the URL (back/forward, first load).
   function restore() {
-    const { q, tag } = readUrl();
+    const { q, tag, evidence } = readUrl();
     input.value = q;
     lastCommit = null;
     if (!q) {
@@ -324,6 +407,7 @@
       return;
     }
     state.tag = tag;
+    state.evidence = evidence;
     searchNow(false, true);
   }
 
