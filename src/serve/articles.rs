@@ -175,7 +175,7 @@ fn read_article(manifest: &Manifest, path: &str) -> Result<Bytes, ApiError> {
 
 /// The manifest of the index as it is now (and its opstamp), re-read only after a
 /// new commit.
-fn current_manifest(state: &AppState) -> Result<(u64, Arc<Manifest>), ApiError> {
+pub(super) fn current_manifest(state: &AppState) -> Result<(u64, Arc<Manifest>), ApiError> {
     // Only meta.json and the manifest are read; nothing is written.
     let open = index::open_read_only(&state.live.current().dir).map_err(ApiError::internal)?;
     let opstamp = open.index.load_metas().map_err(ApiError::internal)?.opstamp;

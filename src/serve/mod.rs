@@ -12,6 +12,7 @@
 //! | `GET /api/search?q=&limit=&offset=&tag=&author=&evidence=&since=&until=&group=&explain=` | the JSON of `search --format json` (`tag`, `author` and `evidence` repeatable) |
 //! | `GET /api/suggest?q=` | completions of the last word, from titles and headings |
 //! | `GET /api/articles/{path}` | an article's metadata, sections and parsed references |
+//! | `GET /api/refs?q=&work=&check=&limit=` | the works the articles cite, as `healthdex refs` lists them |
 //! | `GET /healthz` | `{"status": "ok", "sections": N, "commit": TAG, "index": DIR, "since": TIME}` (the folder served and since when), or 503 `degraded` when the index folder cannot be opened |
 //!
 //! The page refers to its assets and the API by relative URLs, so it works under
@@ -25,6 +26,7 @@ mod articles;
 pub mod http;
 pub mod listen;
 pub mod live;
+mod refs;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, LazyLock};
@@ -116,6 +118,8 @@ pub struct AppState {
     http: http::Policy,
     /// The manifest of the last commit seen, and the answers of the articles route.
     articles: articles::Articles,
+    /// The works of the last commit asked about.
+    refs: refs::RefsCache,
 }
 
 impl AppState {
@@ -126,6 +130,7 @@ impl AppState {
             live: Arc::new(live),
             http,
             articles: articles::Articles::default(),
+            refs: refs::RefsCache::default(),
         }
     }
 }
@@ -145,6 +150,7 @@ pub fn router(state: Arc<AppState>, cors_origins: &[String]) -> Router {
         .route("/assets/{name}", get(asset))
         .merge(cached_by_commit)
         .route("/api/articles/{*path}", get(article))
+        .route("/api/refs", get(refs::answer))
         .route("/healthz", get(healthz))
         .fallback(|| async {
             ApiError::new(

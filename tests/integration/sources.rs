@@ -126,3 +126,36 @@ fn sections_are_filtered_and_counted_by_the_evidence_they_cite() {
     let (status, body) = http_get(&server.base, "/api/search?q=probiotics&evidence=anecdote");
     assert_eq!(status, 400, "{body}");
 }
+
+#[test]
+fn the_refs_api_lists_searches_and_shows_works() {
+    let dir = corpus();
+    let server = Server::start(dir.path(), &["--no-refresh"]);
+    let get = |path: &str| {
+        let (status, body) = http_get(&server.base, path);
+        (
+            status,
+            serde_json::from_str::<serde_json::Value>(&body).unwrap_or_default(),
+        )
+    };
+    let (status, listed) = get("/api/refs");
+    assert_eq!(status, 200);
+    assert_eq!(listed["total"], 2);
+    let (_, found) = get("/api/refs?q=author:Makrgeorgou");
+    assert_eq!(found["total"], 1);
+    let key = found["works"][0]["key"].as_str().unwrap().to_string();
+    assert_eq!(
+        found["works"][0]["reference"]["evidence"],
+        "systematic-review"
+    );
+    let (status, one) = get(&format!(
+        "/api/refs?work={}",
+        key.replace(' ', "+").replace('|', "%7C")
+    ));
+    assert_eq!(status, 200, "{one}");
+    assert_eq!(one["works"][0]["cited_by"][0]["path"], "eczema.md");
+    assert_eq!(get("/api/refs?work=doi:10.0/none").0, 404);
+    assert_eq!(get("/api/refs?limit=0").0, 400);
+    let (_, check) = get("/api/refs?check=1");
+    assert_eq!(check["disagreements"], serde_json::json!([]));
+}
