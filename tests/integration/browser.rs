@@ -90,6 +90,87 @@ fn the_search_page_works_in_a_real_browser() {
     });
 }
 
+#[test]
+fn the_page_shows_each_hits_sources_and_filters_by_evidence() {
+    if !browser_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("corpus")).unwrap();
+    std::fs::write(dir.path().join("corpus/eczema.md"), crate::sources::ARTICLE).unwrap();
+    let server = Server::start(dir.path(), &[]);
+    let (_driver, port) = start_driver();
+    let profile = tempfile::tempdir().unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let client = connect(port, profile.path()).await;
+        sources_scenario(&client, &server.base).await;
+        let _ = client.close().await;
+    });
+}
+
+async fn sources_scenario(client: &Client, base: &str) {
+    client.goto(&format!("{base}/?q=probiotics")).await.unwrap();
+    eventually("a hit's sources", || async {
+        text_of(client, "details.sources summary")
+            .await
+            .contains("2 sources · 1 systematic review, 1 randomised trial")
+    })
+    .await;
+    client
+        .find(Locator::Css("details.sources summary"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let labels = client
+        .find_all(Locator::Css(
+            "details.sources[open] li.source .evidence-label",
+        ))
+        .await
+        .unwrap();
+    let mut words = Vec::new();
+    for label in labels {
+        words.push(label.text().await.unwrap());
+    }
+    assert_eq!(
+        words,
+        ["randomised trial", "systematic review"],
+        "kinds in words"
+    );
+    // The "Cites:" row filters to sections citing that kind.
+    client
+        .find(Locator::Css(
+            "#evidence button[data-evidence='systematic-review']",
+        ))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    eventually("the evidence filter in the URL and the status", || async {
+        let url = client
+            .current_url()
+            .await
+            .map(|u| u.to_string())
+            .unwrap_or_default();
+        url.contains("evidence=systematic-review")
+            && text_of(client, "#status")
+                .await
+                .contains("citing a systematic review")
+    })
+    .await;
+    let hits = client
+        .find_all(Locator::Css("#results li.hit"))
+        .await
+        .unwrap();
+    assert_eq!(hits.len(), 1, "only the section citing the review");
+}
+
 async fn connect(port: u16, profile: &Path) -> Client {
     let args = [
         "--headless=new",

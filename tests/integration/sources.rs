@@ -6,7 +6,7 @@ use std::fs;
 
 use crate::util::{Server, healthdex, http_get, search_json};
 
-const ARTICLE: &str = "---
+pub const ARTICLE: &str = "---
 title: Eczema and probiotics
 tags: [eczema]
 ---
