@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use healthdex::article::{ParseOptions, Reference};
+use healthdex::article::{Article, ParseOptions, Reference};
 use healthdex::corpus;
 use healthdex::refs::{Work, Works, link};
 
@@ -20,7 +20,7 @@ pub fn run(args: RefsArgs) -> anyhow::Result<ExitCode> {
     }
     let works = Works::gather(&read.articles);
     if args.check {
-        return check(&works);
+        return check(&read.articles, &works);
     }
     let shown: Vec<&Work> = match (&args.work, args.query.is_empty()) {
         (Some(key), _) => match works.get(key) {
@@ -48,12 +48,21 @@ pub fn run(args: RefsArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn check(works: &Works) -> anyhow::Result<ExitCode> {
+/// Every citation problem of every article (markers that link to nothing or to two
+/// works, references never cited, one work listed twice), then the works cited with
+/// different details by different articles.
+fn check(articles: &[Article], works: &Works) -> anyhow::Result<ExitCode> {
+    let mut count = 0;
+    for warning in articles.iter().flat_map(healthdex::article::cites::lint) {
+        say!("{warning}");
+        count += 1;
+    }
     let problems = works.disagreements();
     for problem in &problems {
         say!("{}: warning: {}", problem.paths.join(", "), problem.message);
     }
-    match problems.is_empty() {
+    count += problems.len();
+    match count == 0 {
         true => {
             say!("healthdex: {} works, no problems found", works.works.len());
             Ok(ExitCode::SUCCESS)

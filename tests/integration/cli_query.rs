@@ -405,3 +405,23 @@ fn refs_check_fails_on_one_doi_cited_with_two_years() {
     );
     assert!(run.stderr.contains("year 2011"), "{}", run.stderr);
 }
+
+#[test]
+fn refs_check_lists_markers_that_link_to_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    std::fs::write(
+        corpus.join("a.md"),
+        "---\ntitle: A\n---\nProbiotics were tested [1] and again [7].\n\n## References\n\n1. Bowe WP, Logan AC. Acne vulgaris, probiotics and the gut-brain-skin axis. Gut Pathog. 2011.\n",
+    )
+    .unwrap();
+    let run = crate::util::healthdex(dir.path(), &["refs", "--check"]);
+    assert_eq!(run.code, 3, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("a.md:4:"),
+        "names the file and line: {}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("[7]"), "{}", run.stderr);
+}
