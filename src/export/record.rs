@@ -52,6 +52,13 @@ pub struct SectionRecord {
     /// The references listed or defined in this section; the `raw` text of each is
     /// what healthdex searches.
     pub citations: Vec<Citation>,
+    /// The works the section's text cites, as hits show them (not searched).
+    #[serde(default)]
+    pub sources: Vec<crate::search::Source>,
+    /// The evidence kinds among `sources` (`rct`, …; not `unknown`), each once in
+    /// order: what `--evidence` filters on (exact filter).
+    #[serde(default)]
+    pub evidence: Vec<String>,
 }
 
 /// One reference of a section, as parsed.
@@ -121,6 +128,7 @@ pub fn section_records(article: &Article) -> impl Iterator<Item = SectionRecord>
 }
 
 fn section_record(article: &Article, section: &Section) -> SectionRecord {
+    let sources = crate::index::document::cited_sources(article, section);
     SectionRecord {
         id: record_id(&article.path, &section.anchor),
         path: article.path.clone(),
@@ -136,7 +144,20 @@ fn section_record(article: &Article, section: &Section) -> SectionRecord {
         authors: article.meta.authors.clone(),
         date: indexed_date(&article.meta),
         citations: section.references.iter().map(Citation::from).collect(),
+        evidence: cited_kinds(&sources),
+        sources,
     }
+}
+
+fn cited_kinds(sources: &[crate::search::Source]) -> Vec<String> {
+    let mut kinds: Vec<String> = sources
+        .iter()
+        .map(|s| s.evidence.clone())
+        .filter(|kind| kind != crate::article::Evidence::Unknown.as_str())
+        .collect();
+    kinds.sort_unstable();
+    kinds.dedup();
+    kinds
 }
 
 /// `path#anchor` (the path alone for the intro), cut to [`MAX_ID_BYTES`] with a

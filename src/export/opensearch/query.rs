@@ -257,7 +257,7 @@ impl Lowering<'_> {
     }
 }
 
-/// Tags, author name words and the date range, as filters (no score).
+/// Tags, author name words, evidence kinds and the date range, as filters (no score).
 fn filters(filters: &PlanFilters) -> Vec<Value> {
     let mut clauses: Vec<Value> = Vec::new();
     clauses.extend(
@@ -271,6 +271,12 @@ fn filters(filters: &PlanFilters) -> Vec<Value> {
             .authors
             .iter()
             .map(|name| json!({"term": {"authors": name}})),
+    );
+    clauses.extend(
+        filters
+            .evidence
+            .iter()
+            .map(|kind| json!({"term": {"evidence": kind}})),
     );
     if filters.since.is_some() || filters.until.is_some() {
         let mut range = serde_json::Map::new();

@@ -142,6 +142,19 @@ pub fn mappings() -> Value {
                     "url": keyword,
                 },
             },
+            "sources": {
+                "properties": {
+                    "authors": shown,
+                    "year": {"type": "short"},
+                    "title": shown,
+                    "container": shown,
+                    "doi": keyword,
+                    "pmid": keyword,
+                    "url": keyword,
+                    "evidence": keyword,
+                },
+            },
+            "evidence": keyword,
         },
     })
 }
