@@ -23,7 +23,7 @@ Emollients are the mainstay of care.
 ## References
 
 1. Kalliomäki M, Salminen S, Arvilommi H, Kero P, Koskinen P, Isolauri E. Probiotics in primary prevention of atopic disease: a randomised placebo-controlled trial. Lancet. 2001;357(9262):1076-1079.
-2. Makrgeorgou A, Leonardi-Bee J, Bath-Hollinshead FJ, et al. Probiotics for treating eczema. Cochrane Database Syst Rev. 2018.
+2. Makrgeorgou A, Leonardi-Bee J, Bath-Hextall FJ, et al. Probiotics for treating eczema. Cochrane Database Syst Rev. 2018.
 ";
 
 fn corpus() -> tempfile::TempDir {
