@@ -247,7 +247,7 @@ pub fn evidence_label(kind: &str) -> &'static str {
         "narrative-review" => "narrative review",
         "case-report" => "case report",
         "animal-or-lab" => "animal or lab study",
-        _ => "other",
+        _ => "kind not stated",
     }
 }
 

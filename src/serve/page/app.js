@@ -29,7 +29,7 @@
   ];
   const evidenceLabel = (kind, n) => {
     const found = EVIDENCE.find((e) => e[0] === kind);
-    return found ? (n === 1 || n == null ? found[1] : found[2]) : 'other source';
+    return found ? (n === 1 || n == null ? found[1] : found[2]) : 'kind not stated';
   };
   let timer = null;
   let controller = null;
