@@ -316,9 +316,12 @@ impl Walker {
         }
     }
 
-    /// The prose markers are looked for in, when the current text is body text.
+    /// The prose markers are looked for in, when the current text is body text or
+    /// the section's heading ("## Probiotics and acne [4]").
     fn prose(&mut self) -> Option<&mut Prose> {
-        let reading = self.sink() == Sink::Body && !self.prose_paused && !self.html.is_skipping();
+        let reading = matches!(self.sink(), Sink::Body | Sink::Heading)
+            && !self.prose_paused
+            && !self.html.is_skipping();
         reading.then_some(&mut self.current.prose)
     }
 
@@ -563,6 +566,7 @@ impl Walker {
     }
 
     fn end_heading(&mut self) {
+        self.current.prose.block_break();
         self.in_heading = false;
         let heading = self
             .current
@@ -794,6 +798,46 @@ mod tests {
         );
         assert_eq!(warnings.len(), 1);
         assert_eq!(warnings[0].line, Some(3));
+    }
+
+    #[test]
+    fn entries_keep_their_number_footnote_label_and_line() {
+        let body = "Text.[^a]\n\n## References\n\n3. Third. 2011.\n3. Fourth. 2012.\n\n- Loose. 2013.\n\n[9] Ninth. 2014.\n\n[^a]: Note. 2015.\n";
+        let got = sections(body, "T");
+        let placed: Vec<(Option<&str>, Option<usize>)> = got
+            .iter()
+            .flat_map(|s| s.references.iter())
+            .map(|r| (r.label.as_deref(), r.line))
+            .collect();
+        assert_eq!(
+            placed,
+            [
+                (Some("3"), Some(5)),
+                (Some("4"), Some(6)),
+                (None, Some(8)),
+                (Some("9"), Some(10)),
+                (Some("^a"), Some(12)),
+            ]
+        );
+    }
+
+    #[test]
+    fn prose_for_markers_hides_code_links_and_images_and_keeps_footnotes() {
+        let mut warnings = Vec::new();
+        let body = "## Heading [1]\n\nA `[2]` and [3](x) and ![4](i.png) and [5].[^n]\nSup<sup>6</sup>.\n\n```\n[7]\n```\n\n- [ ] task [8]\n\n[^n]: Note.\n";
+        let outline = outline("a.md", body, 1, &mut warnings);
+        let prose = outline.sections[1].prose.text();
+        for kept in ["Heading [1]", "[5].[^n]", "Sup<sup>6</sup>.", "task [8]"] {
+            assert!(prose.contains(kept), "{kept:?} missing from {prose:?}");
+        }
+        for hidden in ["[2]", "[3]", "[4]", "[7]", "Note."] {
+            assert!(!prose.contains(hidden), "{hidden:?} in {prose:?}");
+        }
+        // The section's text, by contrast, has lost what tells markers apart.
+        assert_eq!(
+            outline.sections[1].text,
+            "A [2] and 3 and 4 and [5]. Sup6.\n[7]\ntask [8]"
+        );
     }
 
     #[test]

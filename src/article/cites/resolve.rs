@@ -131,19 +131,15 @@ impl Catalogue {
         if !by_organisation.is_empty() {
             return pick(by_organisation, work, 1);
         }
-        let mut lists = vec![&work.persons[..]];
-        if work.may_drop_first {
-            lists.push(&work.persons[1..]);
-        }
-        for persons in lists.into_iter().filter(|p| !p.is_empty()) {
+        if !work.persons.is_empty() {
             let fitting: Vec<&Entry> = self
                 .entries
                 .iter()
                 .filter(dated)
-                .filter(|e| leads_with(e, persons))
+                .filter(|e| leads_with(e, &work.persons))
                 .collect();
             if !fitting.is_empty() {
-                return pick(fitting, work, persons.len());
+                return pick(fitting, work, work.persons.len());
             }
         }
         if work.strong {

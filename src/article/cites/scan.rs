@@ -74,9 +74,6 @@ pub(crate) struct Work {
     /// year, "et al.", or two names joined by "and"/"&"); a weak one that matches
     /// no reference is dropped instead of reported.
     pub strong: bool,
-    /// The first name may be a sentence word before a comma, as in "However, Smith
-    /// and Jones (2011)": when the whole list matches nothing, try without it.
-    pub may_drop_first: bool,
 }
 
 /// `\d` lists as they appear in brackets and superscripts: "1", "1, 3", "2–4", "1-3,5".
@@ -152,6 +149,7 @@ static PREFIX: LazyLock<Regex> = LazyLock::new(|| {
 });
 static ET_AL: LazyLock<Regex> =
     LazyLock::new(|| compile(r",?\s+et\.?\s+al\.?$|\s+and\s+(?:colleagues|co-?workers|others)$"));
+static POSSESSIVE: LazyLock<Regex> = LazyLock::new(|| compile(r"['’]s?$"));
 static NAME_SEPARATOR: LazyLock<Regex> =
     LazyLock::new(|| compile(r"\s*,\s*(?:&|and)\s+|\s*,\s*|\s+&\s+|\s+and\s+"));
 static BRACKETED_ACRONYM: LazyLock<Regex> =
@@ -497,33 +495,57 @@ fn parenthetical_item(item: &str) -> Vec<Work> {
 }
 
 /// `Salem et al. (2018)`, `Bowe and Logan (2011)`, `the WHO (2020)`: names, then
-/// the year in parentheses.
+/// the year in parentheses. A first name followed by a comma may be a sentence
+/// word ("However, Camilleri (2019)"), so such a list is read twice: whole but
+/// weak, and from the second name on.
 fn narrative(text: &str) -> Vec<(Range<usize>, Vec<Part>)> {
-    NARRATIVE
-        .captures_iter(text)
-        .filter_map(|caps| {
-            let whole = caps.get(0)?;
-            let names_text = caps.name("names")?.as_str();
-            let et_al = caps.name("etal").is_some();
-            let mut names = read_names(names_text)?;
-            names.et_al |= et_al;
-            let joined = names_text.contains(" and ") || names_text.contains('&');
-            let strong = names.et_al || (joined && names.persons.len() >= 2);
-            let comma_first = names_text
-                .split_once(',')
-                .is_some_and(|(first, _)| !first.contains(' ') && !first.contains('&'));
-            let parts: Vec<Part> = works(whole.as_str(), &names, &caps["years"], strong)
-                .into_iter()
-                .map(|work| {
-                    Part::Work(Work {
-                        may_drop_first: comma_first && names.persons.len() >= 2,
-                        ..work
-                    })
-                })
-                .collect();
-            Some((whole.range(), parts))
-        })
-        .collect()
+    let mut found = Vec::new();
+    for caps in NARRATIVE.captures_iter(text) {
+        let (Some(whole), Some(names)) = (caps.get(0), caps.name("names")) else {
+            continue;
+        };
+        let comma_first = names
+            .as_str()
+            .split_once(',')
+            .is_some_and(|(first, _)| !first.contains(' ') && !first.contains('&'));
+        found.extend(narrative_reading(text, &caps, !comma_first));
+        if comma_first {
+            let second = names
+                .as_str()
+                .find(',')
+                .map_or(names.end(), |at| names.start() + at + 1);
+            let second = second + text[second..].len() - text[second..].trim_start().len();
+            if let Some(rest) = NARRATIVE.captures(&text[second..whole.end()])
+                && rest.get(0).is_some_and(|m| m.start() == 0)
+            {
+                found.extend(
+                    narrative_reading(&text[second..whole.end()], &rest, true)
+                        .map(|(range, parts)| (second + range.start..second + range.end, parts)),
+                );
+            }
+        }
+    }
+    found
+}
+
+/// One narrative reading; `may_be_strong` is false when the first name may be a
+/// sentence word.
+fn narrative_reading(
+    text: &str,
+    caps: &regex::Captures<'_>,
+    may_be_strong: bool,
+) -> Option<(Range<usize>, Vec<Part>)> {
+    let whole = caps.get(0)?;
+    let names_text = caps.name("names")?.as_str();
+    let mut names = read_names(names_text)?;
+    names.et_al |= caps.name("etal").is_some();
+    let joined = names_text.contains(" and ") || names_text.contains('&');
+    let strong = may_be_strong && (names.et_al || (joined && names.persons.len() >= 2));
+    let parts = works(&text[whole.range()], &names, &caps["years"], strong)
+        .into_iter()
+        .map(Part::Work)
+        .collect();
+    Some((whole.range(), parts))
 }
 
 /// `World Health Organization (2020)`, `the American Diabetes Association (2024)`:
@@ -572,7 +594,9 @@ struct Names {
 /// "Bowe, Logan, and Smith". `None` when the words are not names (they hold
 /// digits or lower-case words, or start with a month or a word like "see").
 fn read_names(written: &str) -> Option<Names> {
-    let mut text = written.trim().trim_end_matches(',').trim().to_string();
+    let mut text = POSSESSIVE
+        .replace(written.trim().trim_end_matches(',').trim(), "")
+        .into_owned();
     let et_al = ET_AL.is_match(&text);
     if et_al {
         text = ET_AL.replace(&text, "").into_owned();
@@ -640,7 +664,6 @@ fn works(text: &str, names: &Names, years: &str, strong: bool) -> Vec<Work> {
             year,
             suffix,
             strong,
-            may_drop_first: false,
         });
     }
     out
@@ -809,6 +832,10 @@ mod tests {
                 &["Bowe and Logan (2011, p. 3) => bowe+logan 2011"],
             ),
             ("the WHO (2020) says", &["WHO (2020) => who 2020?"]),
+            (
+                "However, Smith and Jones (2011) disagree",
+                &["However, Smith and Jones (2011) => however+smith+jones 2011?"],
+            ),
             ("In 2011 the WHO changed its advice.", &[]),
             ("a trial (2011) and (n = 40; p < 0.05)", &[]),
             (
