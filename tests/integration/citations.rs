@@ -6,10 +6,12 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use healthdex::article::{Article, RefId, lint};
+use healthdex::article::{
+    Article, Evidence, ParseOptions, RefId, lint, parse_article, parse_reference,
+};
 use serde::Deserialize;
 
-use crate::util::{fixtures, parse_fixture};
+use crate::util::{fixtures, parse_fixture, repo_corpus};
 
 /// What one marker fixture must give.
 #[derive(Debug, Deserialize)]
@@ -304,5 +306,165 @@ fn marker_linking_precision_and_recall_on_judged_fixtures() {
     assert!(
         problems.is_empty(),
         "warnings or look-alikes differ from the judgments:\n{problems:#?}"
+    );
+}
+
+/// A reference string with the evidence type judged by reading it.
+#[derive(Debug, Deserialize)]
+struct Judged {
+    evidence: String,
+    reference: String,
+}
+
+/// An entry of a bundled corpus article (found by a text it holds) with its
+/// judged evidence type.
+#[derive(Debug, Deserialize)]
+struct JudgedInCorpus {
+    file: String,
+    contains: String,
+    evidence: String,
+}
+
+/// One classified case: a short label, the judgment and what healthdex says.
+type Case = (String, Evidence, Evidence);
+
+fn judgment(name: &str) -> Evidence {
+    Evidence::from_name(name).unwrap_or_else(|| panic!("unknown evidence type {name:?}"))
+}
+
+fn jsonl<T: for<'de> Deserialize<'de>>(relative: &str) -> Vec<T> {
+    let text = std::fs::read_to_string(fixtures().join(relative)).expect("the fixture exists");
+    text.lines()
+        .filter(|line| !line.trim().is_empty())
+        .enumerate()
+        .map(|(i, line)| {
+            serde_json::from_str(line).unwrap_or_else(|err| panic!("{relative}:{}: {err}", i + 1))
+        })
+        .collect()
+}
+
+fn judged_strings() -> Vec<Case> {
+    jsonl::<Judged>("citations/evidence.jsonl")
+        .into_iter()
+        .map(|j| {
+            let got = parse_reference(&j.reference).evidence;
+            let label: String = j.reference.chars().take(70).collect();
+            (label, judgment(&j.evidence), got)
+        })
+        .collect()
+}
+
+/// The bundled corpus's entries, classified as the article parser leaves them.
+fn judged_corpus_entries() -> Vec<Case> {
+    jsonl::<JudgedInCorpus>("citations/evidence-corpus.jsonl")
+        .into_iter()
+        .map(|j| {
+            let path = repo_corpus().join(&j.file);
+            let text = std::fs::read_to_string(&path).expect("the corpus article exists");
+            let article = parse_article(&j.file, &text, &ParseOptions::default()).article;
+            let found: Vec<_> = article
+                .references()
+                .filter(|r| r.raw.contains(&j.contains))
+                .collect();
+            assert_eq!(
+                found.len(),
+                1,
+                "{}: `{}` must be in exactly one entry",
+                j.file,
+                j.contains
+            );
+            (
+                format!("{}: {}", j.file, j.contains),
+                judgment(&j.evidence),
+                found[0].evidence,
+            )
+        })
+        .collect()
+}
+
+/// Precision of each type healthdex assigned, as (type, correct, assigned).
+fn precision_by_type(cases: &[Case]) -> Vec<(Evidence, usize, usize)> {
+    Evidence::ALL
+        .into_iter()
+        .filter(|kind| *kind != Evidence::Unknown)
+        .filter_map(|kind| {
+            let assigned: Vec<&Case> = cases.iter().filter(|(_, _, got)| *got == kind).collect();
+            let correct = assigned.iter().filter(|(_, want, _)| *want == kind).count();
+            (!assigned.is_empty()).then_some((kind, correct, assigned.len()))
+        })
+        .collect()
+}
+
+/// Prints the confusion summary of `cases` and returns the types whose precision
+/// is under 0.9.
+fn report(title: &str, cases: &[Case]) -> Vec<String> {
+    let unknown = cases
+        .iter()
+        .filter(|(_, _, got)| *got == Evidence::Unknown)
+        .count();
+    println!(
+        "{title}: {} references, {unknown} left unknown ({:.1}%)",
+        cases.len(),
+        100.0 * ratio(unknown, cases.len())
+    );
+    let short = |kind: Evidence| kind.as_str().chars().take(6).collect::<String>();
+    let header: Vec<String> = Evidence::ALL
+        .iter()
+        .map(|k| format!("{:>7}", short(*k)))
+        .collect();
+    println!("  judged \\ given   {}", header.join(""));
+    for want in Evidence::ALL {
+        let row: Vec<String> = Evidence::ALL
+            .iter()
+            .map(|got| {
+                let n = cases
+                    .iter()
+                    .filter(|(_, w, g)| *w == want && g == got)
+                    .count();
+                format!("{n:>7}")
+            })
+            .collect();
+        println!("  {:<16} {}", want.as_str(), row.join(""));
+    }
+    let mut low = Vec::new();
+    for (kind, correct, assigned) in precision_by_type(cases) {
+        let precision = ratio(correct, assigned);
+        println!(
+            "  precision {:<18} {correct:>3}/{assigned:<3} = {precision:.3}",
+            kind.as_str()
+        );
+        if precision < 0.9 {
+            low.push(format!("{title}: {kind} precision {precision:.3}"));
+        }
+    }
+    for (label, want, got) in cases {
+        if *got != Evidence::Unknown && got != want {
+            println!("  wrong: {label} — judged {want}, given {got}");
+        }
+    }
+    low
+}
+
+#[test]
+fn evidence_types_are_precise_on_judged_references() {
+    let strings = judged_strings();
+    let corpus = judged_corpus_entries();
+    assert!(
+        strings.len() >= 120,
+        "only {} judged reference strings",
+        strings.len()
+    );
+    let both: Vec<Case> = strings.iter().chain(&corpus).cloned().collect();
+    let mut low = report("judged strings", &strings);
+    low.extend(report("bundled corpus", &corpus));
+    low.extend(report("both", &both));
+    assert!(low.is_empty(), "{low:#?}");
+    // Answering `unknown` to everything would be precise; at least two in five
+    // references must get a type.
+    let assigned: usize = precision_by_type(&both).iter().map(|(_, _, n)| n).sum();
+    assert!(
+        assigned * 5 >= both.len() * 2,
+        "only {assigned} of {} references get a type",
+        both.len()
     );
 }

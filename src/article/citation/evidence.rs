@@ -36,7 +36,8 @@
 //!      epidemiological study;
 //!    - **case report**: case report, case series, "a case of", first or index case,
 //!      "report of two cases", "in a 54-year-old", "in a patient with";
-//!    - **narrative review**: review (not peer review), overview, state of the art,
+//!    - **narrative review**: review (not peer review), "an overview" or "overview
+//!      of" (not a web page's "Acne: overview"), state of the art,
 //!      current concepts or evidence, recent advances, an update, primer,
 //!      introduction to.
 //!
@@ -154,7 +155,7 @@ static DESIGN_RULES: LazyLock<Vec<(Evidence, Regex)>> = LazyLock::new(|| {
         ),
         (
             Evidence::NarrativeReview,
-            r"\breview\b|\boverview\b|\bstate[-\s]of[-\s]the[-\s]art\b|\bcurrent (?:concepts|evidence|perspectives?|understanding|knowledge|status)\b|\brecent (?:advances|developments|progress)\b|\ban update\b|\bupdate on\b|\bprimer\b|\bintroduction to\b",
+            r"\breview\b|\ban overview\b|\boverview of\b|\bstate[-\s]of[-\s]the[-\s]art\b|\bcurrent (?:concepts|evidence|perspectives?|understanding|knowledge|status)\b|\brecent (?:advances|developments|progress)\b|\ban update\b|\bupdate on\b|\bprimer\b|\bintroduction to\b",
         ),
     ]
     .into_iter()
@@ -428,6 +429,12 @@ mod tests {
             ),
             ("Efectos de la dieta", Some("Rev Esp Enferm Dig"), Unknown),
             ("Peer-reviewed evidence on diet and acne", None, Unknown),
+            (
+                "Probiotics: an overview of the evidence",
+                None,
+                NarrativeReview,
+            ),
+            ("Acne: overview", None, Unknown),
             ("Irritable bowel syndrome", Some("N Engl J Med"), Unknown),
         ];
         let mut failures = Vec::new();
