@@ -210,12 +210,42 @@ fn check_article(article: &Article, text: &str) {
         for reference in &section.references {
             check_reference(reference);
         }
+        check_cites(article, section, &what);
     }
+    // lint reads cites and unlinked markers: it must not panic, and its warnings
+    // name a line.
+    check_warnings(&article::lint(article), Severity::Warning);
     // Articles are exported as JSON (`healthdex export`) and stored as JSON; the
     // JSON must read back as an article. (Equality is not asserted: serde_json
     // without `float_roundtrip` may move a float of `meta.extra` by one ULP.)
     let json = serde_json::to_string(article).expect("an article serialises to JSON");
     serde_json::from_str::<Article>(&json).expect("an article's JSON reads back");
+}
+
+/// Section::cites: each names a reference the article has (Article::reference), by
+/// a marker that is written somewhere, on a line of the file; an unlinked marker
+/// names an existing candidate when it is ambiguous.
+fn check_cites(article: &Article, section: &Section, what: &str) {
+    for cite in &section.cites {
+        assert!(
+            article.reference(cite.reference).is_some(),
+            "{what}: cite {cite:?} names no reference"
+        );
+        assert!(!cite.marker.is_empty(), "{what}: cite with an empty marker");
+        assert!(cite.line >= 1, "{what}: cite on line 0");
+    }
+    for unlinked in &section.unlinked {
+        assert!(unlinked.line >= 1, "{what}: unlinked marker on line 0");
+        if let article::Problem::Ambiguous { candidates } = &unlinked.problem {
+            assert!(
+                candidates.len() >= 2,
+                "{what}: ambiguous with {candidates:?}"
+            );
+            for id in candidates {
+                assert!(article.reference(*id).is_some(), "{what}: candidate {id:?}");
+            }
+        }
+    }
 }
 
 fn check_heading_section(section: &Section, what: &str, explicit_ids_possible: bool) {

@@ -62,6 +62,13 @@ const PIECES: &[&str] = &[
     "\u{feff}",
     "word",
     "gut",
+    "[1]",
+    "[2–4]",
+    "<sup>1,2</sup>",
+    "¹²",
+    "(Smith, 2011)",
+    "Smith et al. (2011a)",
+    "1. Smith J, Lee K. Title. J Test. 2011;1:1.\n",
 ];
 
 fn markdownish() -> impl Strategy<Value = String> {
@@ -84,8 +91,14 @@ proptest! {
             prop_assert_eq!(section.text.trim(), section.text.as_str());
             prop_assert!(section.url.starts_with(&article.url));
             prop_assert_eq!(&section.breadcrumbs[0], &article.title);
+            for cite in &section.cites {
+                prop_assert!(article.reference(cite.reference).is_some(), "{:?}", cite);
+            }
         }
         prop_assert!(!article.title.is_empty());
+        for warning in healthdex::article::lint(&article) {
+            prop_assert!(warning.line.is_some_and(|line| line >= 1), "{}", warning);
+        }
     }
 
     #[test]

@@ -54,9 +54,13 @@ fn unlinked_warning(article: &Article, unlinked: &Unlinked) -> Warning {
                     format!("line {}", entry_line(section, reference))
                 })
                 .collect();
+            let how_many = if candidates.len() >= super::MAX_CANDIDATES {
+                format!("{} or more", candidates.len())
+            } else {
+                candidates.len().to_string()
+            };
             format!(
-                "{named} fits {} references ({}); tell them apart with 2019a/2019b in the entries and the citation, or name a second author",
-                candidates.len(),
+                "{named} fits {how_many} references ({}); tell them apart with 2019a/2019b in the entries and the citation, or name a second author",
                 lines.join(", ")
             )
         }

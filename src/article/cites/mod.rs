@@ -79,12 +79,15 @@ pub enum Problem {
     NoMatch,
     /// More than one reference fits it (two "Chen et al., 2019").
     Ambiguous {
-        /// The references that fit.
+        /// The references that fit, in article order; at most [`MAX_CANDIDATES`].
         candidates: Vec<RefId>,
     },
     /// A range written backwards or longer than healthdex expands ("[5–2]").
     BadRange,
 }
+
+/// An ambiguous marker names at most this many of the references that fit it.
+pub const MAX_CANDIDATES: usize = 8;
 
 /// Compiles one of this module's fixed patterns; they are covered by the tests.
 pub(crate) fn compile(pattern: &str) -> Regex {

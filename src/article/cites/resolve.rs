@@ -19,7 +19,7 @@ use regex::Regex;
 
 use super::names::{self, Author};
 use super::scan::{Part, Work};
-use super::{Problem, RefId, compile};
+use super::{MAX_CANDIDATES, Problem, RefId, compile};
 use crate::article::Section;
 
 /// What became of one part of a marker.
@@ -178,13 +178,14 @@ fn leads_with(entry: &Entry, persons: &[String]) -> bool {
             .all(|(person, author)| person == author.surname())
 }
 
-/// The one entry of `entries`, else no match or ambiguity.
+/// The one entry of `entries`, else no match or ambiguity (naming at most
+/// [`MAX_CANDIDATES`] of the entries).
 fn one_of(entries: Vec<&Entry>) -> Resolution {
     match entries.as_slice() {
         [] => Resolution::Unlinked(Problem::NoMatch),
         [only] => Resolution::Linked(only.id),
         several => Resolution::Unlinked(Problem::Ambiguous {
-            candidates: several.iter().map(|e| e.id).collect(),
+            candidates: several.iter().take(MAX_CANDIDATES).map(|e| e.id).collect(),
         }),
     }
 }

@@ -27,6 +27,10 @@ pub(crate) const MAX_NUMBER: u32 = 999;
 /// A range such as `[2–40]` spans at most this many references; a longer one is
 /// reported, not expanded.
 pub(crate) const MAX_RANGE: u32 = 50;
+/// Each kind of marker is looked for at most this many times in one section
+/// (real sections hold a few dozen), so a hostile file cannot make the parser
+/// hold millions of them; markers past it are not linked.
+pub(crate) const MAX_MARKERS: usize = 10_000;
 
 /// One marker as written, with what it names.
 #[derive(Debug, Clone, PartialEq)]
@@ -302,6 +306,7 @@ pub(crate) fn markers(prose: &Prose) -> Vec<Marker> {
     found.extend(narrative(text));
     found.extend(narrative_organisations(text));
     found.sort_by_key(|(range, _)| (range.start, std::cmp::Reverse(range.end)));
+    found.truncate(MAX_MARKERS);
     found
         .into_iter()
         .filter(|(_, parts)| !parts.is_empty())
@@ -318,6 +323,7 @@ pub(crate) fn markers(prose: &Prose) -> Vec<Marker> {
 fn brackets(text: &str) -> Vec<(Range<usize>, Vec<Part>)> {
     BRACKETS
         .captures_iter(text)
+        .take(MAX_MARKERS)
         .filter_map(|caps| {
             let whole = caps.get(0)?;
             let before = text[..whole.start()].chars().next_back();
@@ -368,6 +374,7 @@ fn tail(text: &str, max: usize) -> &str {
 fn footnotes(text: &str) -> Vec<(Range<usize>, Vec<Part>)> {
     FOOTNOTE
         .captures_iter(text)
+        .take(MAX_MARKERS)
         .filter_map(|caps| {
             let whole = caps.get(0)?;
             Some((whole.range(), vec![Part::Footnote(caps[1].to_string())]))
@@ -379,6 +386,7 @@ fn footnotes(text: &str) -> Vec<(Range<usize>, Vec<Part>)> {
 fn sup_tags(text: &str) -> Vec<(Range<usize>, Vec<Part>)> {
     SUP_TAG
         .captures_iter(text)
+        .take(MAX_MARKERS)
         .filter_map(|caps| {
             let whole = caps.get(0)?;
             if !superscript_may_cite(&text[..whole.start()]) {
@@ -393,6 +401,7 @@ fn sup_tags(text: &str) -> Vec<(Range<usize>, Vec<Part>)> {
 fn sup_chars(text: &str) -> Vec<(Range<usize>, Vec<Part>)> {
     SUP_CHARS
         .find_iter(text)
+        .take(MAX_MARKERS)
         .filter_map(|m| {
             if !superscript_may_cite(&text[..m.start()]) {
                 return None;
@@ -468,6 +477,7 @@ fn number_parts(list: &str) -> Option<Vec<Part>> {
 fn parentheses(text: &str) -> Vec<(Range<usize>, Vec<Part>)> {
     PARENS
         .captures_iter(text)
+        .take(MAX_MARKERS)
         .filter_map(|caps| {
             let whole = caps.get(0)?;
             let parts: Vec<Part> = caps[1]
@@ -500,7 +510,7 @@ fn parenthetical_item(item: &str) -> Vec<Work> {
 /// weak, and from the second name on.
 fn narrative(text: &str) -> Vec<(Range<usize>, Vec<Part>)> {
     let mut found = Vec::new();
-    for caps in NARRATIVE.captures_iter(text) {
+    for caps in NARRATIVE.captures_iter(text).take(MAX_MARKERS) {
         let (Some(whole), Some(names)) = (caps.get(0), caps.name("names")) else {
             continue;
         };
@@ -555,7 +565,7 @@ fn narrative_reading(
 /// reading is weak: it counts only if an organisation of that name is listed.
 fn narrative_organisations(text: &str) -> Vec<(Range<usize>, Vec<Part>)> {
     let mut found = Vec::new();
-    for caps in NARRATIVE_ORGANISATION.captures_iter(text) {
+    for caps in NARRATIVE_ORGANISATION.captures_iter(text).take(MAX_MARKERS) {
         let (Some(whole), Some(run)) = (caps.get(0), caps.name("names")) else {
             continue;
         };
@@ -862,6 +872,15 @@ mod tests {
         let found = markers(&prose);
         assert_eq!(found[0].line, 4);
         assert_eq!(found[0].text, "(Bowe & Logan, 2011)");
+    }
+
+    #[test]
+    fn a_section_holds_at_most_max_markers() {
+        let mut prose = Prose::default();
+        prose.push(&"[1] (Smith, 2011) ".repeat(MAX_MARKERS + 5), 1);
+        let found = markers(&prose);
+        assert_eq!(found.len(), MAX_MARKERS);
+        assert_eq!(found[1].text, "(Smith, 2011)");
     }
 
     #[test]
