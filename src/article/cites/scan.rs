@@ -120,6 +120,10 @@ static SUP_TAG: LazyLock<Regex> = LazyLock::new(|| {
 });
 static SUP_CHARS: LazyLock<Regex> =
     LazyLock::new(|| compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+(?:\s?[,⁻–-]\s?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)*"));
+/// A year (or "n.d.", "in press") somewhere in parentheses: every author–year
+/// marker has one.
+static YEAR_IN_PARENS: LazyLock<Regex> =
+    LazyLock::new(|| compile(r"\([^()\n]*(?:(?:1[89]|20)\d{2}|n\.\s?d|in\s+press)"));
 static PARENS: LazyLock<Regex> = LazyLock::new(|| compile(r"\(([^()\n]{4,400})\)"));
 static ITEM: LazyLock<Regex> = LazyLock::new(|| {
     compile(concat!(
@@ -298,13 +302,22 @@ const ORGANISATION_WORDS: &[&str] = &["of", "for", "the", "on", "in", "to"];
 pub(crate) fn markers(prose: &Prose) -> Vec<Marker> {
     let text = prose.text();
     let mut found: Vec<(Range<usize>, Vec<Part>)> = Vec::new();
-    found.extend(brackets(text));
-    found.extend(footnotes(text));
-    found.extend(sup_tags(text));
-    found.extend(sup_chars(text));
-    found.extend(parentheses(text));
-    found.extend(narrative(text));
-    found.extend(narrative_organisations(text));
+    // Most prose holds no markers of a kind; a cheap look first skips its finders.
+    if text.contains('[') {
+        found.extend(brackets(text));
+        found.extend(footnotes(text));
+    }
+    if text.contains("<sup>") {
+        found.extend(sup_tags(text));
+    }
+    if text.contains(['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹']) {
+        found.extend(sup_chars(text));
+    }
+    if YEAR_IN_PARENS.is_match(text) {
+        found.extend(parentheses(text));
+        found.extend(narrative(text));
+        found.extend(narrative_organisations(text));
+    }
     found.sort_by_key(|(range, _)| (range.start, std::cmp::Reverse(range.end)));
     found.truncate(MAX_MARKERS);
     found
