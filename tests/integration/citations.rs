@@ -11,7 +11,7 @@ use healthdex::article::{
 };
 use serde::Deserialize;
 
-use crate::util::{fixtures, parse_fixture, repo_corpus};
+use crate::util::{fixtures, healthdex, parse_fixture, repo_corpus, temp_corpus};
 
 /// What one marker fixture must give.
 #[derive(Debug, Deserialize)]
@@ -466,5 +466,33 @@ fn evidence_types_are_precise_on_judged_references() {
         assigned * 5 >= both.len() * 2,
         "only {assigned} of {} references get a type",
         both.len()
+    );
+}
+
+#[test]
+fn index_check_reports_citation_problems_with_file_and_line() {
+    let (dir, _) = temp_corpus(&fixtures().join("citations/markers"));
+    let run = healthdex(dir.path(), &["index", "--check"]);
+    assert_eq!(run.code, 3, "{}", run.stderr);
+    for expected in [
+        "numeric.md:43: warning: the citation `[13]` points at reference 13, which the article does not list (the last is reference 12); fix the number or add the entry",
+        "numeric.md:44: warning: the citation `[6–3]` is not a range healthdex can read",
+        "footnotes.md:18: warning: the citation `[^missing]` has no footnote; add `[^missing]: …`",
+        "footnotes.md:28: warning: the footnote `[^unused]` (`Allen SJ",
+        "apa.md:26: warning: the citation `(Chen et al., 2019)` fits 2 references (line 42, line 43)",
+        "apa.md:35: warning: the citation `(Smyth et al., 2018)` matches no reference",
+        "mixed.md:15: warning: the citation `(Ford et al., 2017)` fits the entries on line 22, line 24, which are the same work listed more than once; keep one entry",
+        "superscripts.md:26: warning: the citation `¹⁶` points at reference 16",
+        "mixed.md:24: warning: reference 5 (`Ford AC, Lacy BE, Talley NJ. Irritable bowel syndrome. New E…`) is the same work as the entry on line 22 (the same DOI), written differently",
+    ] {
+        assert!(
+            run.stderr.contains(expected),
+            "missing {expected:?} in:\n{}",
+            run.stderr
+        );
+    }
+    assert!(
+        !dir.path().join(".healthdex").exists(),
+        "--check writes no index"
     );
 }

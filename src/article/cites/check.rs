@@ -3,8 +3,10 @@
 //! one work listed twice. Each names the file and line and says what to change.
 //!
 //! References never cited are reported only in articles that cite at all (a list
-//! of sources under an article without markers is a reading list), and never
-//! under a "Further reading" heading.
+//! of sources under an article without markers is a reading list), never under a
+//! "Further reading" heading, and not when the entry repeats an earlier one (that
+//! is reported as the duplicate it is). A marker that fits several entries which
+//! are one work listed twice says so, rather than asking for 2011a/2011b.
 
 use rustc_hash::FxHashMap;
 
@@ -17,18 +19,29 @@ const QUOTE_CHARS: usize = 60;
 
 /// Every citation problem of `article`, in the order: markers, then references.
 pub fn lint(article: &Article) -> Vec<Warning> {
+    let duplicates = duplicate_entries(article);
     let mut warnings = Vec::new();
     for section in &article.sections {
         for unlinked in &section.unlinked {
-            warnings.push(unlinked_warning(article, unlinked));
+            warnings.push(unlinked_warning(article, unlinked, &duplicates));
         }
     }
-    uncited(article, &mut warnings);
-    duplicates(article, &mut warnings);
+    uncited(article, &duplicates, &mut warnings);
+    for duplicate in &duplicates {
+        warnings.push(duplicate_warning(article, duplicate));
+    }
     warnings
 }
 
-fn unlinked_warning(article: &Article, unlinked: &Unlinked) -> Warning {
+/// An entry that repeats an earlier one of the same article.
+struct Duplicate {
+    later: RefId,
+    earlier: RefId,
+    /// How they were found to be one work ("the same DOI").
+    how: &'static str,
+}
+
+fn unlinked_warning(article: &Article, unlinked: &Unlinked, duplicates: &[Duplicate]) -> Warning {
     let Unlinked {
         marker,
         part,
@@ -36,7 +49,7 @@ fn unlinked_warning(article: &Article, unlinked: &Unlinked) -> Warning {
         problem,
     } = unlinked;
     let whole = [part.clone(), format!("[{part}]"), format!("({part})")];
-    let named = if whole.contains(marker) {
+    let named = if whole.contains(marker) || digits_of(marker) == *part {
         format!("the citation `{marker}`")
     } else {
         format!("`{part}` in the citation `{marker}`")
@@ -47,22 +60,7 @@ fn unlinked_warning(article: &Article, unlinked: &Unlinked) -> Warning {
             super::scan::MAX_RANGE
         ),
         Problem::Ambiguous { candidates } => {
-            let lines: Vec<String> = candidates
-                .iter()
-                .map(|id| {
-                    let (section, reference) = located(article, *id);
-                    format!("line {}", entry_line(section, reference))
-                })
-                .collect();
-            let how_many = if candidates.len() >= super::MAX_CANDIDATES {
-                format!("{} or more", candidates.len())
-            } else {
-                candidates.len().to_string()
-            };
-            format!(
-                "{named} fits {how_many} references ({}); tell them apart with 2019a/2019b in the entries and the citation, or name a second author",
-                lines.join(", ")
-            )
+            ambiguous(article, &named, part, candidates, duplicates)
         }
         Problem::NoMatch if part.starts_with('^') => format!(
             "{named} has no footnote; add `[{part}]: …` with its source, or remove the marker"
@@ -76,6 +74,60 @@ fn unlinked_warning(article: &Article, unlinked: &Unlinked) -> Warning {
         ),
     };
     Warning::new(&article.path, Some(*line), message)
+}
+
+/// The digits of a marker, superscripts read as digits: "15" for `<sup>15</sup>`
+/// and for `¹⁵`.
+fn digits_of(marker: &str) -> String {
+    marker
+        .chars()
+        .filter_map(|c| match "⁰¹²³⁴⁵⁶⁷⁸⁹".chars().position(|s| s == c) {
+            Some(d) => char::from_digit(d as u32, 10),
+            None => c.is_ascii_digit().then_some(c),
+        })
+        .collect()
+}
+
+/// A marker that fits several entries: the same work listed more than once, or
+/// works that need telling apart.
+fn ambiguous(
+    article: &Article,
+    named: &str,
+    part: &str,
+    candidates: &[RefId],
+    duplicates: &[Duplicate],
+) -> String {
+    let lines: Vec<String> = candidates
+        .iter()
+        .map(|id| {
+            let (section, reference) = located(article, *id);
+            format!("line {}", entry_line(section, reference))
+        })
+        .collect();
+    let lines = lines.join(", ");
+    let one_work = candidates.iter().skip(1).all(|id| {
+        duplicates
+            .iter()
+            .any(|d| d.later == *id && d.earlier == candidates[0])
+    });
+    if one_work {
+        return format!(
+            "{named} fits the entries on {lines}, which are the same work listed more than once; keep one entry"
+        );
+    }
+    let how_many = if candidates.len() >= super::MAX_CANDIDATES {
+        format!("{} or more", candidates.len())
+    } else {
+        candidates.len().to_string()
+    };
+    let year: String = part
+        .split(|c: char| !c.is_ascii_digit())
+        .find(|run| run.len() == 4)
+        .unwrap_or("2019")
+        .to_string();
+    format!(
+        "{named} fits {how_many} references ({lines}); tell them apart with {year}a/{year}b in the entries and the citation, or name a second author"
+    )
 }
 
 /// "the last is reference 12" (or "it lists no references"): where the numbering
@@ -96,8 +148,9 @@ fn last_number(article: &Article) -> String {
     }
 }
 
-/// References no marker links to, in articles whose text cites.
-fn uncited(article: &Article, warnings: &mut Vec<Warning>) {
+/// References no marker links to, in articles whose text cites. An entry that
+/// repeats an earlier one is reported as a duplicate instead.
+fn uncited(article: &Article, duplicates: &[Duplicate], warnings: &mut Vec<Warning>) {
     let cites_at_all = article
         .sections
         .iter()
@@ -112,7 +165,8 @@ fn uncited(article: &Article, warnings: &mut Vec<Warning>) {
         .collect();
     for (id, reference) in article.reference_ids() {
         let section = &article.sections[id.section as usize];
-        if cited.contains(&id) || is_further_reading(section) {
+        let repeats = duplicates.iter().any(|d| d.later == id);
+        if cited.contains(&id) || repeats || is_further_reading(section) {
             continue;
         }
         warnings.push(Warning::new(
@@ -136,38 +190,50 @@ fn is_further_reading(section: &Section) -> bool {
 }
 
 /// The same work listed twice: the same DOI or PMID, or the same title and first
-/// author. Reported on the later entry.
-fn duplicates(article: &Article, warnings: &mut Vec<Warning>) {
+/// author. Each later entry is paired with the first it repeats.
+fn duplicate_entries(article: &Article) -> Vec<Duplicate> {
     let mut seen: FxHashMap<String, RefId> = FxHashMap::default();
+    let mut found = Vec::new();
     for (id, reference) in article.reference_ids() {
         let keys = work_keys(reference);
-        let Some((earlier, how)) = keys
+        match keys
             .iter()
             .find_map(|(key, how)| seen.get(key).map(|earlier| (*earlier, *how)))
-        else {
-            for (key, _) in keys {
-                seen.insert(key, id);
+        {
+            Some((earlier, how)) => found.push(Duplicate {
+                later: id,
+                earlier,
+                how,
+            }),
+            None => {
+                for (key, _) in keys {
+                    seen.insert(key, id);
+                }
             }
-            continue;
-        };
-        let (earlier_section, earlier_ref) = located(article, earlier);
-        let section = &article.sections[id.section as usize];
-        let differences = differences(earlier_ref, reference);
-        let detail = if differences.is_empty() {
-            String::from("listed twice")
-        } else {
-            format!("written differently ({})", differences.join("; "))
-        };
-        warnings.push(Warning::new(
-            &article.path,
-            Some(entry_line(section, reference)),
-            format!(
-                "{} is the same work as the entry on line {} ({how}), {detail}; keep one entry and point every citation at it",
-                describe(reference),
-                entry_line(earlier_section, earlier_ref),
-            ),
-        ));
+        }
     }
+    found
+}
+
+fn duplicate_warning(article: &Article, duplicate: &Duplicate) -> Warning {
+    let (earlier_section, earlier) = located(article, duplicate.earlier);
+    let (section, later) = located(article, duplicate.later);
+    let differences = differences(earlier, later);
+    let detail = if differences.is_empty() {
+        String::from("listed twice")
+    } else {
+        format!("written differently ({})", differences.join("; "))
+    };
+    Warning::new(
+        &article.path,
+        Some(entry_line(section, later)),
+        format!(
+            "{} is the same work as the entry on line {} ({}), {detail}; keep one entry and point every citation at it",
+            describe(later),
+            entry_line(earlier_section, earlier),
+            duplicate.how,
+        ),
+    )
 }
 
 /// What identifies a work: its DOI, its PMID, and its title with its first author
