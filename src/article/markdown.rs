@@ -325,6 +325,13 @@ impl Walker {
         reading.then_some(&mut self.current.prose)
     }
 
+    /// Marks hidden text (code, math, a task box, a link) in the prose.
+    fn prose_hidden(&mut self) {
+        if let Some(prose) = self.prose() {
+            prose.opaque();
+        }
+    }
+
     /// Body text for the prose: hidden inside code and links.
     fn prose_text(&mut self, text: &str, line: impl Fn() -> usize) {
         let hidden = self.in_code_block || self.in_link > 0;
@@ -434,7 +441,7 @@ impl Walker {
                 self.push_text(&text);
             }
             Event::Code(text) | Event::InlineMath(text) | Event::DisplayMath(text) => {
-                self.prose().map(Prose::opaque);
+                self.prose_hidden();
                 self.push_text(&text);
             }
             Event::Html(html) | Event::InlineHtml(html) => self.push_html(&html, line),
@@ -444,7 +451,7 @@ impl Walker {
                 self.prose_text(&format!("[^{label}]"), line);
             }
             Event::TaskListMarker(_) => {
-                self.prose().map(Prose::opaque);
+                self.prose_hidden();
             }
         }
     }
@@ -465,10 +472,10 @@ impl Walker {
                 self.flush_entry();
                 self.start_entry(line(), true);
             }
-            Tag::Paragraph if self.list_depth == 0 && self.sink() == Sink::Entry => {
-                if self.entry.is_empty() {
-                    self.start_entry(line(), false);
-                }
+            Tag::Paragraph
+                if self.list_depth == 0 && self.sink() == Sink::Entry && self.entry.is_empty() =>
+            {
+                self.start_entry(line(), false);
             }
             Tag::FootnoteDefinition(label) => {
                 self.flush_entry();
@@ -478,16 +485,18 @@ impl Walker {
             }
             Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. } => {
                 self.link_targets.push(dest_url.to_string());
-                self.prose().map(Prose::opaque);
+                self.prose_hidden();
                 self.in_link += 1;
             }
             Tag::CodeBlock(_) => {
-                self.prose().map(Prose::block_break);
+                if let Some(prose) = self.prose() {
+                    prose.block_break();
+                }
                 self.in_code_block = true;
             }
             Tag::TableCell => {
                 self.space();
-                self.prose().map(Prose::opaque);
+                self.prose_hidden();
             }
             _ => {}
         }

@@ -6,7 +6,7 @@
 //! the section: [`Section::cites`] for the markers that
 //! link, [`Section::unlinked`] for those that cannot. [`lint`] turns the problems
 //! (unlinked markers, references never cited, one work listed twice) into
-//! [`Warning`]s for `healthdex index --check`.
+//! [`Warning`](crate::Warning)s for `healthdex index --check`.
 //!
 //! Markers are read from the walk and not from [`Section::text`] because the text
 //! has lost what tells them apart: footnote references are dropped from it, a
