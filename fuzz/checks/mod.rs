@@ -236,7 +236,7 @@ fn check_cites(article: &Article, section: &Section, what: &str) {
     }
     for unlinked in &section.unlinked {
         assert!(unlinked.line >= 1, "{what}: unlinked marker on line 0");
-        if let article::Problem::Ambiguous { candidates } = &unlinked.problem {
+        if let article::CiteProblem::Ambiguous { candidates } = &unlinked.problem {
             assert!(
                 candidates.len() >= 2,
                 "{what}: ambiguous with {candidates:?}"

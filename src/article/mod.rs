@@ -24,7 +24,7 @@ mod window;
 use serde::{Deserialize, Serialize};
 
 pub use citation::{Evidence, Reference, parse_reference};
-pub use cites::{CiteRef, Problem, RefId, Unlinked};
+pub use cites::{CiteProblem, CiteRef, RefId, Unlinked};
 pub use date::Date;
 pub use frontmatter::Meta;
 

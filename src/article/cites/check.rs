@@ -10,7 +10,7 @@
 
 use rustc_hash::FxHashMap;
 
-use super::{Problem, RefId, Unlinked};
+use super::{CiteProblem, RefId, Unlinked};
 use crate::Warning;
 use crate::article::{Article, Reference, Section};
 
@@ -55,21 +55,21 @@ fn unlinked_warning(article: &Article, unlinked: &Unlinked, duplicates: &[Duplic
         format!("`{part}` in the citation `{marker}`")
     };
     let message = match problem {
-        Problem::BadRange => format!(
+        CiteProblem::BadRange => format!(
             "{named} is not a range healthdex can read; write it lowest number first and at most {} references long, as `[2–5]`",
             super::scan::MAX_RANGE
         ),
-        Problem::Ambiguous { candidates } => {
+        CiteProblem::Ambiguous { candidates } => {
             ambiguous(article, &named, part, candidates, duplicates)
         }
-        Problem::NoMatch if part.starts_with('^') => format!(
+        CiteProblem::NoMatch if part.starts_with('^') => format!(
             "{named} has no footnote; add `[{part}]: …` with its source, or remove the marker"
         ),
-        Problem::NoMatch if part.chars().all(|c| c.is_ascii_digit()) => format!(
+        CiteProblem::NoMatch if part.chars().all(|c| c.is_ascii_digit()) => format!(
             "{named} points at reference {part}, which the article does not list ({}); fix the number or add the entry",
             last_number(article)
         ),
-        Problem::NoMatch => format!(
+        CiteProblem::NoMatch => format!(
             "{named} matches no reference by those names and year; correct the citation or add the entry to the references"
         ),
     };

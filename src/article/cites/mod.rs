@@ -67,13 +67,13 @@ pub struct Unlinked {
     /// 1-based line of the marker in the file.
     pub line: usize,
     /// Why it is not linked.
-    pub problem: Problem,
+    pub problem: CiteProblem,
 }
 
 /// Why a marker part is not linked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
-pub enum Problem {
+pub enum CiteProblem {
     /// No reference fits it: a number past the list, a footnote never defined, a
     /// name or year no entry has.
     NoMatch,

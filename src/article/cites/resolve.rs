@@ -19,7 +19,7 @@ use regex::Regex;
 
 use super::names::{self, Author};
 use super::scan::{Part, Work};
-use super::{MAX_CANDIDATES, Problem, RefId, compile};
+use super::{CiteProblem, MAX_CANDIDATES, RefId, compile};
 use crate::article::Section;
 
 /// What became of one part of a marker.
@@ -28,7 +28,7 @@ pub(crate) enum Resolution {
     /// It names this reference.
     Linked(RefId),
     /// It is a citation that cannot be linked, for this reason.
-    Unlinked(Problem),
+    Unlinked(CiteProblem),
     /// It only looked like a citation (a weak author–year reading matching nothing).
     Dropped,
 }
@@ -98,7 +98,7 @@ impl Catalogue {
                 one_of(self.with_label(&label))
             }
             Part::Work(work) => self.work(work),
-            Part::BadRange(_) => Resolution::Unlinked(Problem::BadRange),
+            Part::BadRange(_) => Resolution::Unlinked(CiteProblem::BadRange),
         }
     }
 
@@ -116,7 +116,7 @@ impl Catalogue {
         let nth = usize::try_from(n).ok().and_then(|n| n.checked_sub(1));
         match nth.and_then(|i| self.entries.iter().filter(|e| !e.is_footnote()).nth(i)) {
             Some(entry) => Resolution::Linked(entry.id),
-            None => Resolution::Unlinked(Problem::NoMatch),
+            None => Resolution::Unlinked(CiteProblem::NoMatch),
         }
     }
 
@@ -143,7 +143,7 @@ impl Catalogue {
             }
         }
         if work.strong {
-            Resolution::Unlinked(Problem::NoMatch)
+            Resolution::Unlinked(CiteProblem::NoMatch)
         } else {
             Resolution::Dropped
         }
@@ -182,9 +182,9 @@ fn leads_with(entry: &Entry, persons: &[String]) -> bool {
 /// [`MAX_CANDIDATES`] of the entries).
 fn one_of(entries: Vec<&Entry>) -> Resolution {
     match entries.as_slice() {
-        [] => Resolution::Unlinked(Problem::NoMatch),
+        [] => Resolution::Unlinked(CiteProblem::NoMatch),
         [only] => Resolution::Linked(only.id),
-        several => Resolution::Unlinked(Problem::Ambiguous {
+        several => Resolution::Unlinked(CiteProblem::Ambiguous {
             candidates: several.iter().take(MAX_CANDIDATES).map(|e| e.id).collect(),
         }),
     }
@@ -198,7 +198,7 @@ fn pick(fitting: Vec<&Entry>, work: &Work, names: usize) -> Resolution {
         let letters_differ =
             work.suffix.is_some() && only.suffix.is_some() && work.suffix != only.suffix;
         return if letters_differ {
-            Resolution::Unlinked(Problem::NoMatch)
+            Resolution::Unlinked(CiteProblem::NoMatch)
         } else {
             Resolution::Linked(only.id)
         };
@@ -243,9 +243,9 @@ mod tests {
             .collect();
         shown.extend(first.unlinked.iter().map(|u| {
             let problem = match &u.problem {
-                Problem::NoMatch => "no match".to_string(),
-                Problem::BadRange => "bad range".to_string(),
-                Problem::Ambiguous { candidates } => format!("ambiguous x{}", candidates.len()),
+                CiteProblem::NoMatch => "no match".to_string(),
+                CiteProblem::BadRange => "bad range".to_string(),
+                CiteProblem::Ambiguous { candidates } => format!("ambiguous x{}", candidates.len()),
             };
             (u.line, format!("{} -> {problem}", u.part))
         }));
