@@ -324,7 +324,9 @@ pub(crate) fn markers(prose: &Prose) -> Vec<Marker> {
         .into_iter()
         .filter(|(_, parts)| !parts.is_empty())
         .map(|(range, parts)| Marker {
-            text: text[range.clone()].to_string(),
+            // "(Ford et al., 2017; see [our IBS page](ibs.md))" keeps a mark
+            // where the hidden link was.
+            text: text[range.clone()].replace(OPAQUE, "…"),
             line: prose.line_at(range.start),
             range,
             parts,
@@ -812,6 +814,10 @@ mod tests {
                 &["(Bowe and Logan 2011, p. 3) => bowe+logan 2011"],
             ),
             ("(WHO, 2020)", &["(WHO, 2020) => who 2020"]),
+            (
+                "(WHO, 2020; see \u{FFFC})",
+                &["(WHO, 2020; see …) => who 2020"],
+            ),
             (
                 "(Smith, 2011a, b)",
                 &["(Smith, 2011a, b) => smith 2011a, smith 2011b"],
