@@ -18,7 +18,8 @@
 //!    after the title, the journal. In each piece the design words are looked for
 //!    in this order, and the first kind found wins:
 //!    - **systematic review**: systematic review, meta-analysis, meta-regression,
-//!      pooled analysis of individual data, umbrella or scoping review;
+//!      pooled analysis of individual data, umbrella review (a *scoping* review
+//!      maps a literature without appraising it, so it falls to narrative review);
 //!    - **guideline**: guideline, consensus (statement, report, conference…), a
 //!      position, scientific or recommendation statement, recommendations, practice
 //!      parameter, standards of care, science advisory, the report of a task force,
@@ -131,7 +132,7 @@ static DESIGN_RULES: LazyLock<Vec<(Evidence, Regex)>> = LazyLock::new(|| {
     [
         (
             Evidence::SystematicReview,
-            r"\bsystematic(?:\s+literature)?\s+reviews?\b|\bmeta-?\s?analy[sz][ei]s\b|\bmetaanaly[sz][ei]s\b|\bmeta-?regression|\bpooled analysis of individual|\bindividual (?:participant|patient) data\b.*\bmeta|\bumbrella review|\bscoping review|\bsyst(?:ematic)?\.? rev(?:iews?)?\b",
+            r"\bsystematic(?:\s+literature)?\s+reviews?\b|\bmeta-?\s?analy[sz][ei]s\b|\bmetaanaly[sz][ei]s\b|\bmeta-?regression|\bpooled analysis of individual|\bindividual (?:participant|patient) data\b.*\bmeta|\bumbrella review|\bsyst(?:ematic)?\.? rev(?:iews?)?\b",
         ),
         (
             Evidence::Guideline,
@@ -283,6 +284,11 @@ mod tests {
                 "Probiotics in IBS: systematic review and meta-analysis",
                 Some("BMJ"),
                 SystematicReview,
+            ),
+            (
+                "Gut microbiome and skin disease: a scoping review",
+                Some("Exp Dermatol"),
+                NarrativeReview,
             ),
             (
                 "Meta-analysis of prospective cohort studies of saturated fat",
