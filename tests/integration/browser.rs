@@ -76,6 +76,19 @@ fn the_search_page_works_in_a_real_browser() {
     }
     let (dir, _) = temp_corpus(&repo_corpus());
     let server = Server::start(dir.path(), &[]);
+    in_browser(|client| async move {
+        scenario(&client, &server.base).await;
+        client
+    });
+}
+
+/// Runs `scenario` in a fresh headless browser (its own profile and driver), then
+/// closes the browser.
+fn in_browser<F, Fut>(scenario: F)
+where
+    F: FnOnce(Client) -> Fut,
+    Fut: std::future::Future<Output = Client>,
+{
     let (_driver, port) = start_driver();
     let profile = tempfile::tempdir().unwrap();
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -83,10 +96,8 @@ fn the_search_page_works_in_a_real_browser() {
         .build()
         .unwrap();
     runtime.block_on(async {
-        let client = connect(port, profile.path()).await;
-        let outcome = scenario(&client, &server.base).await;
+        let client = scenario(connect(port, profile.path()).await).await;
         let _ = client.close().await;
-        outcome
     });
 }
 
@@ -99,16 +110,9 @@ fn the_page_shows_each_hits_sources_and_filters_by_evidence() {
     std::fs::create_dir(dir.path().join("corpus")).unwrap();
     std::fs::write(dir.path().join("corpus/eczema.md"), crate::sources::ARTICLE).unwrap();
     let server = Server::start(dir.path(), &[]);
-    let (_driver, port) = start_driver();
-    let profile = tempfile::tempdir().unwrap();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(async {
-        let client = connect(port, profile.path()).await;
+    in_browser(|client| async move {
         sources_scenario(&client, &server.base).await;
-        let _ = client.close().await;
+        client
     });
 }
 

@@ -394,24 +394,13 @@ exec "$HEALTHDEX" serve --read-only --port 0 --index '{index}'"#
         .spawn()
         .expect("unshare (util-linux) runs this test; install it");
     let mut lines = std::io::BufReader::new(child.stderr.take().unwrap()).lines();
-    let mut seen = Vec::new();
-    let base = loop {
-        let Some(Ok(line)) = lines.next() else {
-            let _ = child.kill();
-            panic!(
-                "the server did not start ({:?}): {seen:?}",
-                child.wait().unwrap().code()
-            );
-        };
-        if let Some(rest) = line.strip_prefix("healthdex: serving ") {
-            break rest
-                .split_whitespace()
-                .next()
-                .unwrap()
-                .trim_end_matches('/')
-                .to_string();
-        }
-        seen.push(line);
+    let (base, seen) = crate::util::serving_address(&mut lines);
+    let Some(base) = base else {
+        let _ = child.kill();
+        panic!(
+            "the server did not start ({:?}): {seen:?}",
+            child.wait().unwrap().code()
+        );
     };
     let search = http_get(&base, "/api/search?q=leaky+gut");
     let article = http_get(&base, "/api/articles/leaky-gut.md");

@@ -105,17 +105,8 @@ impl Server {
             .expect("healthdex serve starts");
         let stderr = child.stderr.take().unwrap();
         let mut lines = std::io::BufReader::new(stderr).lines();
-        let base = loop {
-            let line = lines.next().expect("serve printed its address").unwrap();
-            if let Some(rest) = line.strip_prefix("healthdex: serving ") {
-                break rest
-                    .split_whitespace()
-                    .next()
-                    .unwrap()
-                    .trim_end_matches('/')
-                    .to_string();
-            }
-        };
+        let (base, _) = serving_address(&mut lines);
+        let base = base.expect("serve printed its address");
         std::thread::spawn(move || lines.for_each(drop));
         Server { child, base }
     }
@@ -126,6 +117,23 @@ impl Server {
         Command::new("kill").args(["-TERM", &pid]).status().unwrap();
         self.child.wait().unwrap()
     }
+}
+
+/// Reads `serve`'s stderr up to the line naming its address: the base URL (none if
+/// the output ended first) and every line before it.
+pub fn serving_address(
+    lines: &mut impl Iterator<Item = std::io::Result<String>>,
+) -> (Option<String>, Vec<String>) {
+    let mut before = Vec::new();
+    for line in lines.by_ref() {
+        let Ok(line) = line else { break };
+        if let Some(rest) = line.strip_prefix("healthdex: serving ") {
+            let base = rest.split_whitespace().next().unwrap_or("");
+            return (Some(base.trim_end_matches('/').to_string()), before);
+        }
+        before.push(line);
+    }
+    (None, before)
 }
 
 impl Drop for Server {
