@@ -42,7 +42,7 @@ pub struct SectionRecord {
     pub breadcrumbs: Vec<String>,
     /// The section text, without its reference entries (searched; snippets).
     pub body: String,
-    /// The article's tags, as written (exact filter).
+    /// The article's tags, lower-cased as healthdex indexes and filters them (exact filter).
     pub tags: Vec<String>,
     /// The article's authors, as written (searched as names).
     pub authors: Vec<String>,
@@ -140,7 +140,7 @@ fn section_record(article: &Article, section: &Section) -> SectionRecord {
         parents: parent_headings(section).to_vec(),
         breadcrumbs: section.breadcrumbs.clone(),
         body: section.text.clone(),
-        tags: article.meta.tags.clone(),
+        tags: article.meta.tags.iter().map(|t| t.to_lowercase()).collect(),
         authors: article.meta.authors.clone(),
         date: indexed_date(&article.meta),
         citations: section.references.iter().map(Citation::from).collect(),

@@ -45,8 +45,10 @@ fn section_document(fields: &Fields, article: &Article, section: &Section) -> Ta
     for reference in &section.references {
         doc.add_text(fields.references, &reference.raw);
     }
+    // Lower-cased, as tag filters are (and as site generators list taxonomy terms):
+    // a front-matter `Skin` is found by `tag:skin` and `--tag Skin` alike.
     for tag in &article.meta.tags {
-        doc.add_facet(fields.tags, Facet::from_path([tag.as_str()]));
+        doc.add_facet(fields.tags, Facet::from_path([tag.to_lowercase()]));
     }
     let sources = cited_sources(article, section);
     if !sources.is_empty() {

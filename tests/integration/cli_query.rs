@@ -421,3 +421,30 @@ fn refs_check_lists_markers_that_link_to_nothing() {
     );
     assert!(run.stderr.contains("[7]"), "{}", run.stderr);
 }
+
+#[test]
+fn a_capitalised_front_matter_tag_is_found_by_any_tag_filter() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    std::fs::write(
+        corpus.join("a.md"),
+        "---\ntitle: A\ntags: [Skin, Gut Health]\n---\n## Acne\n\nAcne on the skin.\n",
+    )
+    .unwrap();
+    assert_eq!(crate::util::healthdex(dir.path(), &["index", "-q"]).code, 0);
+    for args in [
+        vec!["acne tag:skin"],
+        vec!["--tag", "Skin", "acne"],
+        vec!["acne", "tag:\"gut health\""],
+    ] {
+        let mut all = vec!["--no-refresh"];
+        all.extend(args.iter().copied());
+        let results = crate::util::search_json(dir.path(), &all);
+        assert_eq!(results["total"], 1, "{args:?}: {results:#}");
+        assert_eq!(
+            results["hits"][0]["tags"],
+            serde_json::json!(["skin", "gut health"])
+        );
+    }
+}
