@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::article::{Article, Reference};
+use crate::article::{Article, Evidence, Reference, Section};
 use crate::search::Source;
 
 /// One cited publication.
@@ -206,6 +206,25 @@ impl Works {
         }
         found
     }
+}
+
+/// The works a section's text cites, as hits show them: each once, in the order
+/// first cited ([`Article::sources`]).
+pub fn cited_sources(article: &Article, section: &Section) -> Vec<Source> {
+    article.sources(section).into_iter().map(source).collect()
+}
+
+/// The evidence kinds among `sources`, `unknown` left out, each once, sorted: what
+/// a section is faceted and filtered by.
+pub fn evidence_kinds(sources: &[Source]) -> Vec<String> {
+    let mut kinds: Vec<String> = sources
+        .iter()
+        .map(|s| s.evidence.clone())
+        .filter(|kind| kind != Evidence::Unknown.as_str())
+        .collect();
+    kinds.sort_unstable();
+    kinds.dedup();
+    kinds
 }
 
 /// A reference as a hit shows it ([`Source`]).

@@ -128,7 +128,7 @@ pub fn section_records(article: &Article) -> impl Iterator<Item = SectionRecord>
 }
 
 fn section_record(article: &Article, section: &Section) -> SectionRecord {
-    let sources = crate::index::document::cited_sources(article, section);
+    let sources = crate::refs::cited_sources(article, section);
     SectionRecord {
         id: record_id(&article.path, &section.anchor),
         path: article.path.clone(),
@@ -144,20 +144,9 @@ fn section_record(article: &Article, section: &Section) -> SectionRecord {
         authors: article.meta.authors.clone(),
         date: indexed_date(&article.meta),
         citations: section.references.iter().map(Citation::from).collect(),
-        evidence: cited_kinds(&sources),
+        evidence: crate::refs::evidence_kinds(&sources),
         sources,
     }
-}
-
-fn cited_kinds(sources: &[crate::search::Source]) -> Vec<String> {
-    let mut kinds: Vec<String> = sources
-        .iter()
-        .map(|s| s.evidence.clone())
-        .filter(|kind| kind != crate::article::Evidence::Unknown.as_str())
-        .collect();
-    kinds.sort_unstable();
-    kinds.dedup();
-    kinds
 }
 
 /// `path#anchor` (the path alone for the intro), cut to [`MAX_ID_BYTES`] with a

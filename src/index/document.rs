@@ -9,8 +9,8 @@ use tantivy::schema::Facet;
 use tantivy::{DateTime, TantivyDocument};
 
 use super::schema::{DATE_LIMIT_SECONDS, Fields, article_key};
-use crate::article::{Article, Date, Evidence, Meta, Section};
-use crate::search::Source;
+use crate::article::{Article, Date, Meta, Section};
+use crate::refs;
 
 /// The documents for every section of an article, in order.
 pub fn section_documents<'a>(
@@ -50,16 +50,9 @@ fn section_document(fields: &Fields, article: &Article, section: &Section) -> Ta
     for tag in &article.meta.tags {
         doc.add_facet(fields.tags, Facet::from_path([tag.to_lowercase()]));
     }
-    let sources = cited_sources(article, section);
+    let sources = refs::cited_sources(article, section);
     if !sources.is_empty() {
-        let mut kinds: Vec<&str> = sources
-            .iter()
-            .map(|s| s.evidence.as_str())
-            .filter(|kind| *kind != Evidence::Unknown.as_str())
-            .collect();
-        kinds.sort_unstable();
-        kinds.dedup();
-        for kind in kinds {
+        for kind in refs::evidence_kinds(&sources) {
             doc.add_facet(fields.evidence, Facet::from_path([kind]));
         }
         doc.add_text(
@@ -98,25 +91,4 @@ pub(crate) fn parent_headings(section: &Section) -> &[String] {
         crumbs.len().saturating_sub(1)
     };
     crumbs.get(1..end).unwrap_or_default()
-}
-
-/// The works a section's text cites, each once, in the order first cited.
-pub(crate) fn cited_sources(article: &Article, section: &Section) -> Vec<Source> {
-    let mut seen = Vec::new();
-    let mut sources = Vec::new();
-    for cite in &section.cites {
-        let id = cite.reference;
-        if seen.contains(&id) {
-            continue;
-        }
-        seen.push(id);
-        let reference = usize::try_from(id.section)
-            .ok()
-            .and_then(|s| article.sections.get(s))
-            .and_then(|s| s.references.get(usize::try_from(id.index).ok()?));
-        if let Some(reference) = reference {
-            sources.push(crate::refs::source(reference));
-        }
-    }
-    sources
 }
