@@ -106,9 +106,7 @@ fn the_page_shows_each_hits_sources_and_filters_by_evidence() {
     if !browser_available() {
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir(dir.path().join("corpus")).unwrap();
-    std::fs::write(dir.path().join("corpus/eczema.md"), crate::sources::ARTICLE).unwrap();
+    let dir = crate::util::corpus_of(&[("eczema.md", crate::sources::ARTICLE)]);
     let server = Server::start(dir.path(), &[]);
     in_browser(|client| async move {
         sources_scenario(&client, &server.base).await;

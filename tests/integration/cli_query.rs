@@ -382,16 +382,15 @@ fn refs_lists_searches_and_shows_the_works_the_corpus_cites() {
 
 #[test]
 fn refs_check_fails_on_one_doi_cited_with_two_years() {
-    let dir = tempfile::tempdir().unwrap();
-    let corpus = dir.path().join("corpus");
-    std::fs::create_dir(&corpus).unwrap();
-    for (name, year) in [("a.md", 2011), ("b.md", 2012)] {
-        std::fs::write(
-            corpus.join(name),
-            format!("---\ntitle: {name}\n---\nText.\n\n## References\n\n1. Bowe WP, Logan AC. Acne vulgaris, probiotics and the gut-brain-skin axis. Gut Pathog. {year}. doi:10.1186/1757-4749-3-1\n"),
+    let entry = |name: &str, year: u16| {
+        format!(
+            "---\ntitle: {name}\n---\nText.\n\n## References\n\n1. Bowe WP, Logan AC. Acne vulgaris, probiotics and the gut-brain-skin axis. Gut Pathog. {year}. doi:10.1186/1757-4749-3-1\n"
         )
-        .unwrap();
-    }
+    };
+    let dir = crate::util::corpus_of(&[
+        ("a.md", &entry("a.md", 2011)),
+        ("b.md", &entry("b.md", 2012)),
+    ]);
     let run = crate::util::healthdex(dir.path(), &["refs", "--check"]);
     assert_eq!(run.code, 3, "{}", run.stderr);
     assert!(
@@ -404,14 +403,10 @@ fn refs_check_fails_on_one_doi_cited_with_two_years() {
 
 #[test]
 fn refs_check_lists_markers_that_link_to_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let corpus = dir.path().join("corpus");
-    std::fs::create_dir(&corpus).unwrap();
-    std::fs::write(
-        corpus.join("a.md"),
+    let dir = crate::util::corpus_of(&[(
+        "a.md",
         "---\ntitle: A\n---\nProbiotics were tested [1] and again [7].\n\n## References\n\n1. Bowe WP, Logan AC. Acne vulgaris, probiotics and the gut-brain-skin axis. Gut Pathog. 2011.\n",
-    )
-    .unwrap();
+    )]);
     let run = crate::util::healthdex(dir.path(), &["refs", "--check"]);
     assert_eq!(run.code, 3, "{}", run.stderr);
     assert!(
@@ -424,14 +419,10 @@ fn refs_check_lists_markers_that_link_to_nothing() {
 
 #[test]
 fn a_capitalised_front_matter_tag_is_found_by_any_tag_filter() {
-    let dir = tempfile::tempdir().unwrap();
-    let corpus = dir.path().join("corpus");
-    std::fs::create_dir(&corpus).unwrap();
-    std::fs::write(
-        corpus.join("a.md"),
+    let dir = crate::util::corpus_of(&[(
+        "a.md",
         "---\ntitle: A\ntags: [Skin, Gut Health]\n---\n## Acne\n\nAcne on the skin.\n",
-    )
-    .unwrap();
+    )]);
     assert_eq!(crate::util::healthdex(dir.path(), &["index", "-q"]).code, 0);
     for args in [
         vec!["acne tag:skin"],

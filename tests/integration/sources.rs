@@ -2,8 +2,6 @@
 //! in-text markers), their evidence types, the `--evidence` / `evidence:` filter,
 //! and the evidence facet, from the CLI and the API.
 
-use std::fs;
-
 use crate::util::{Server, healthdex, http_get, search_json};
 
 pub const ARTICLE: &str = "---
@@ -27,9 +25,7 @@ Emollients are the mainstay of care.
 ";
 
 fn corpus() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    fs::create_dir(dir.path().join("corpus")).unwrap();
-    fs::write(dir.path().join("corpus/eczema.md"), ARTICLE).unwrap();
+    let dir = crate::util::corpus_of(&[("eczema.md", ARTICLE)]);
     assert_eq!(healthdex(dir.path(), &["index", "-q"]).code, 0);
     dir
 }

@@ -32,6 +32,17 @@ pub fn temp_corpus(from: &Path) -> (tempfile::TempDir, PathBuf) {
     (dir, corpus)
 }
 
+/// A temporary folder holding `corpus/` with these `(name, text)` articles.
+pub fn corpus_of(articles: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    for (name, text) in articles {
+        std::fs::write(corpus.join(name), text).unwrap();
+    }
+    dir
+}
+
 pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {
