@@ -38,16 +38,27 @@ pub struct Citing {
     /// The article's URL.
     pub url: String,
     /// The heading of the section that lists the reference, with its URL.
-    pub listed_in: Listed,
+    pub listed_in: SectionLink,
+    /// The sections whose text cites it (through in-text markers), in order.
+    pub cited_in: Vec<SectionLink>,
 }
 
-/// The section an entry is listed in.
+/// A section of an article: its heading and its URL.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct Listed {
+pub struct SectionLink {
     /// Heading text ("References"), empty for the intro.
     pub heading: String,
     /// The section's URL with its anchor.
     pub url: String,
+}
+
+impl SectionLink {
+    fn of(section: &Section) -> SectionLink {
+        SectionLink {
+            heading: section.heading.clone(),
+            url: section.url.clone(),
+        }
+    }
 }
 
 /// Two entries for one work that disagree.
@@ -90,11 +101,19 @@ impl Works {
                             path: article.path.clone(),
                             title: article.title.clone(),
                             url: article.url.clone(),
-                            listed_in: Listed {
-                                heading: section.heading.clone(),
-                                url: section.url.clone(),
-                            },
+                            listed_in: SectionLink::of(section),
+                            cited_in: Vec::new(),
                         });
+                    }
+                }
+            }
+            for section in &article.sections {
+                for reference in article.sources(section) {
+                    let citing = citing.entry(identity(reference)).or_default();
+                    if let Some(cite) = citing.iter_mut().find(|c| c.path == article.path)
+                        && !cite.cited_in.iter().any(|s| s.url == section.url)
+                    {
+                        cite.cited_in.push(SectionLink::of(section));
                     }
                 }
             }
@@ -391,7 +410,9 @@ mod tests {
     use crate::article::{ParseOptions, parse_article};
 
     fn article(path: &str, references: &str) -> Article {
-        let text = format!("---\ntitle: {path}\n---\nSome text.\n\n## References\n\n{references}");
+        let text = format!(
+            "---\ntitle: {path}\n---\nSome text.\n\n## Diet\n\nAcne and the gut [1].\n\n## References\n\n{references}"
+        );
         parse_article(path, &text, &ParseOptions::default()).article
     }
 
@@ -434,6 +455,12 @@ mod tests {
         );
         assert_eq!(bowe.cited_by[0].listed_in.heading, "References");
         assert!(bowe.cited_by[0].listed_in.url.ends_with("#references"));
+        let cited_in: Vec<&str> = bowe.cited_by[0]
+            .cited_in
+            .iter()
+            .map(|s| s.heading.as_str())
+            .collect();
+        assert_eq!(cited_in, ["Diet"], "the section whose text cites it");
     }
 
     #[test]

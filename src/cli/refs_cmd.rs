@@ -93,11 +93,20 @@ fn print_text(
         }
         let citing = if whole { work.cited_by.len() } else { 3 };
         for cite in work.cited_by.iter().take(citing) {
-            writeln!(
-                out,
-                "      cited by {} ({}) in {}",
-                cite.title, cite.path, cite.listed_in.url
-            )?;
+            writeln!(out, "      cited by {} ({})", cite.title, cite.path)?;
+            // Where its text cites it; else where it is listed.
+            let places = match cite.cited_in.is_empty() {
+                true => vec![&cite.listed_in],
+                false => cite.cited_in.iter().collect(),
+            };
+            for place in places {
+                let heading = if place.heading.is_empty() {
+                    "(introduction)"
+                } else {
+                    &place.heading
+                };
+                writeln!(out, "        {heading}  {}", place.url)?;
+            }
         }
         if work.cited_by.len() > citing {
             writeln!(

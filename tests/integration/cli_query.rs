@@ -375,6 +375,16 @@ fn refs_lists_searches_and_shows_the_works_the_corpus_cites() {
         .map(|c| c["path"].as_str().unwrap())
         .collect();
     assert!(citing.contains(&"acne.md"), "{citing:?}");
+    let acne = one["works"][0]["cited_by"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["path"] == "acne.md")
+        .unwrap();
+    assert!(
+        !acne["cited_in"].as_array().unwrap().is_empty(),
+        "the sections whose text cites it: {acne:#}"
+    );
     let missing = crate::util::healthdex(dir.path(), &["refs", "--work", "doi:10.0/nothing"]);
     assert_eq!(missing.code, 1);
     assert!(missing.stderr.contains("no work"), "{}", missing.stderr);
