@@ -1,8 +1,8 @@
 //! Front matter: the `---` YAML or `+++` TOML block at the top of an article.
 //!
 //! Both formats are read into one generic JSON-like tree first, and the known keys
-//! (title, description, authors, date, updated, tags, url, slug, lang, draft) are
-//! then picked out leniently: a number where a title belongs becomes text with a
+//! (title, description, authors, date, updated, reviewers, reviewed, tags, url, slug,
+//! lang, draft) are then picked out leniently: a number where a title belongs becomes text with a
 //! warning, a date that is not a date is dropped with a warning, and unknown keys
 //! are kept in [`Meta::extra`]. Broken front matter never loses the article: the
 //! body is still indexed and the warning says which line to fix.
@@ -38,6 +38,13 @@ pub struct Meta {
     pub date: Option<Date>,
     /// `updated`: last revision.
     pub updated: Option<Date>,
+    /// `reviewed_by` (or `reviewer`, `reviewers`, `medically_reviewed_by`): who
+    /// checked the article's content, each as written.
+    #[serde(default)]
+    pub reviewers: Vec<String>,
+    /// `last_reviewed` (or `reviewed`): when it was last checked.
+    #[serde(default)]
+    pub reviewed: Option<Date>,
     /// `tags` (or `keywords`).
     pub tags: Vec<String>,
     /// `url`: the article's own URL, when the site sets it.
@@ -346,6 +353,12 @@ fn meta_from_tree(path: &str, tree: Value, warnings: &mut Vec<Warning>) -> Meta 
             "author" | "authors" => meta.authors.extend(fields.list(&key, value)),
             "date" | "published" => meta.date = fields.date(&key, value),
             "updated" | "lastmod" | "modified" => meta.updated = fields.date(&key, value),
+            "reviewed_by" | "reviewer" | "reviewers" | "medically_reviewed_by" => {
+                meta.reviewers.extend(fields.list(&key, value))
+            }
+            "last_reviewed" | "reviewed" | "lastreviewed" => {
+                meta.reviewed = fields.date(&key, value)
+            }
             "tags" => meta.tags = fields.list(&key, value),
             "url" | "permalink" => meta.url = fields.text(&key, value),
             "slug" => meta.slug = fields.text(&key, value),
@@ -466,6 +479,17 @@ mod tests {
         assert!(meta.draft);
         assert_eq!(meta.extra["series"], "gut-skin");
         assert_eq!(first_line, 11);
+    }
+
+    #[test]
+    fn reads_who_reviewed_the_article_and_when() {
+        let text = "---\nreviewed_by: Dr Ann Lee\nlast_reviewed: 2024-02-03\n---\nText\n";
+        let (meta, _, warnings) = parse(text);
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(meta.reviewers, ["Dr Ann Lee"]);
+        assert_eq!(meta.reviewed.unwrap().to_string(), "2024-02-03");
+        let (meta, _, _) = parse("---\nreviewers: [A, B]\nreviewed: 2023\n---\n");
+        assert_eq!(meta.reviewers, ["A", "B"]);
     }
 
     #[test]
