@@ -60,4 +60,5 @@ pub use article::{
 pub use index::{IndexOptions, IndexReport, Refresh, ensure, update};
 pub use search::{
     Engine, Group, Hit, Profile, QueryPlan, SearchOptions, SearchRequest, SearchResults, Snippet,
+    TracedPlan,
 };

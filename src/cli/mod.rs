@@ -290,7 +290,7 @@ enum ExportFormat {
 #[derive(Debug, clap::Args)]
 struct PlanArgs {
     /// The query, as `search` takes it (words, "phrases", -words, operators).
-    #[arg(required_unless_present = "excluded", num_args = 1.., value_name = "QUERY")]
+    #[arg(required_unless_present_any = ["excluded", "batch"], num_args = 1.., value_name = "QUERY")]
     query: Vec<String>,
     /// `-word` exclusions typed among the query words (filled in by [`dashed_words`]).
     #[arg(long = "exclude-word", hide = true, value_name = "WORD")]
@@ -305,6 +305,16 @@ struct PlanArgs {
     limit: usize,
     #[command(flatten)]
     filters: FilterArgs,
+    /// Print `{"plan": …, "vocabulary": …}`: the plan with every question its
+    /// understanding asked the index vocabulary, and the answers (with `--format json`).
+    #[arg(long)]
+    trace: bool,
+    /// Plan every query of FILE (`-`: stdin), one per line: plain text, or a JSON
+    /// object with `query` and optional `tags`, `authors`, `evidence`, `since`,
+    /// `until` (a relevance suite's JSONL works as is). Writes one traced plan per
+    /// line: `{"query", "filters", "plan", "vocabulary"}`.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["query", "excluded", "format"])]
+    batch: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

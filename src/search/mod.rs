@@ -38,7 +38,7 @@ pub use options::{FieldWeights, Mode, SearchOptions};
 pub use request::{RawRequest, SearchRequest, check_evidence};
 pub use snippet::Snippet;
 pub use suggest::Suggestion;
-pub use understand::{Correction, Filters, QueryPlan, Synonyms};
+pub use understand::{Correction, Filters, PortableSynonyms, QueryPlan, Synonyms};
 
 use crate::index::schema::Fields;
 use crate::index::{self, OpenIndex};
@@ -47,8 +47,17 @@ use crate::{Error, Result};
 use compile::{Compiled, compile, compile_baseline};
 use limits::{FIRST_PAGE, MAX_ARRANGED_SECTIONS, SECTIONS_PER_GROUP};
 use snippet::SnippetMaker;
-use understand::{Context, understand};
+use understand::{Context, RecordingVocabulary, VocabularyTrace, understand};
 use vocabulary::IndexVocabulary;
+
+/// A plan and what its understanding asked the vocabulary ([`Engine::traced_plan`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TracedPlan {
+    /// The plan.
+    pub plan: QueryPlan,
+    /// The questions and answers; `None` when typo correction is off (no vocabulary).
+    pub vocabulary: Option<VocabularyTrace>,
+}
 
 /// The answer to a [`SearchRequest`]. In JSON, `groups` replaces `hits` when
 /// grouping was asked for.
@@ -399,17 +408,42 @@ impl Engine {
         request: &SearchRequest,
         analyzer: &mut Analyzer,
     ) -> QueryPlan {
-        let f = &self.fields;
-        let vocabulary = IndexVocabulary {
-            searcher,
-            field: f.spell,
-            stemmed: vec![f.title, f.heading, f.body, f.parents],
-        };
+        let vocabulary = self.vocabulary(searcher);
         let context = Context {
             synonyms: &self.options.synonyms,
             vocabulary: self.options.fuzzy.then_some(&vocabulary as _),
         };
         understand(&request.query, &request.filters, &context, analyzer)
+    }
+
+    /// The index vocabulary of one searcher.
+    fn vocabulary<'a>(&self, searcher: &'a Searcher) -> IndexVocabulary<'a> {
+        let f = &self.fields;
+        IndexVocabulary {
+            searcher,
+            field: f.spell,
+            stemmed: vec![f.title, f.heading, f.body, f.parents],
+        }
+    }
+
+    /// The plan of a request with every question its understanding asked the
+    /// index vocabulary, and the answers: what another planner (the static
+    /// bundle's) must reproduce from the same answers alone.
+    pub fn traced_plan(&self, request: &SearchRequest) -> TracedPlan {
+        let searcher = self.reader.searcher();
+        let mut analyzer = self.borrow_analyzer();
+        let vocabulary = self.vocabulary(&searcher);
+        let recording = RecordingVocabulary::new(&vocabulary);
+        let context = Context {
+            synonyms: &self.options.synonyms,
+            vocabulary: self.options.fuzzy.then_some(&recording as _),
+        };
+        let plan = understand(&request.query, &request.filters, &context, &mut analyzer);
+        self.return_analyzer(analyzer);
+        TracedPlan {
+            plan,
+            vocabulary: self.options.fuzzy.then(|| recording.into_trace()),
+        }
     }
 
     /// How `text` is understood, without searching (for `--explain` and tests).

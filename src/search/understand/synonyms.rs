@@ -15,6 +15,8 @@
 //! - a MeSH-style TSV: `id<TAB>preferred name<TAB>term|term|…` per line.
 
 use rustc_hash::FxHashMap as HashMap;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use crate::text::Analyzer;
@@ -334,6 +336,106 @@ impl Synonyms {
     }
 }
 
+/// A built synonym table as plain data, for a planner that runs elsewhere (the
+/// static bundle's JavaScript): what a search of the table can use and nothing
+/// more, so it is small enough to download.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PortableSynonyms {
+    /// Every term that is looked up or added, as shown (lower-cased), in the order
+    /// the table first read them.
+    pub terms: Vec<String>,
+    /// `[from, to, to, …]`: a term (index into `terms`) and the terms a search adds
+    /// for it, at most [`MAX_EXPANSIONS`], in the order they are searched.
+    pub expansions: Vec<Vec<usize>>,
+    /// Lookup keys of the few terms whose key is not the key of their display
+    /// (a term read with upper-case letters that lower-case differently in a word
+    /// than alone, such as a final Greek sigma), by index into `terms`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub keys: BTreeMap<usize, Vec<String>>,
+}
+
+impl Synonyms {
+    /// The table as [`PortableSynonyms`]: only terms that have or are
+    /// alternatives, numbered anew in first-read order.
+    pub fn portable(&self) -> PortableSynonyms {
+        let mut analyzer = Analyzer::new();
+        let entries: Vec<(usize, &[usize])> = self
+            .terms
+            .iter()
+            .enumerate()
+            .filter_map(|(id, term)| {
+                let targets = self.expansions.get(&term.key)?;
+                Some((id, &targets[..targets.len().min(MAX_EXPANSIONS)]))
+            })
+            .collect();
+        let mut used: Vec<usize> = entries
+            .iter()
+            .flat_map(|(from, targets)| std::iter::once(*from).chain(targets.iter().copied()))
+            .collect();
+        used.sort_unstable();
+        used.dedup();
+        let renumbered: HashMap<usize, usize> = used
+            .iter()
+            .enumerate()
+            .map(|(new, &old)| (old, new))
+            .collect();
+        let terms: Vec<String> = used
+            .iter()
+            .map(|&id| self.terms[id].display.clone())
+            .collect();
+        let keys = used
+            .iter()
+            .enumerate()
+            .filter(|&(_, &old)| {
+                analyzer.key_words(&self.terms[old].display) != self.terms[old].key
+            })
+            .map(|(new, &old)| (new, self.terms[old].key.clone()))
+            .collect();
+        let expansions = entries
+            .iter()
+            .map(|(from, targets)| {
+                std::iter::once(from)
+                    .chain(targets.iter())
+                    .map(|id| renumbered[id])
+                    .collect()
+            })
+            .collect();
+        PortableSynonyms {
+            terms,
+            expansions,
+            keys,
+        }
+    }
+
+    /// A table from its portable form: it finds what the table it was made from
+    /// finds. Entries that point at no term are skipped.
+    pub fn from_portable(portable: &PortableSynonyms) -> Synonyms {
+        let mut analyzer = Analyzer::new();
+        let mut synonyms = Synonyms::default();
+        for (id, display) in portable.terms.iter().enumerate() {
+            let key = match portable.keys.get(&id) {
+                Some(key) => key.clone(),
+                None => analyzer.key_words(display),
+            };
+            synonyms.terms.push(Term {
+                display: display.clone(),
+                key,
+                stems: OnceLock::new(),
+            });
+            synonyms.term_ids.insert(synonyms.terms[id].key.clone(), id);
+        }
+        let known = |id: &usize| *id < portable.terms.len();
+        for entry in &portable.expansions {
+            let Some((from, targets)) = entry.split_first().filter(|(from, _)| known(from)) else {
+                continue;
+            };
+            let targets: Vec<usize> = targets.iter().copied().filter(known).collect();
+            synonyms.link(*from, targets);
+        }
+        synonyms
+    }
+}
+
 /// Splits a list line into terms at `|` (or `,` when there is no `|`).
 fn split_terms(text: &str) -> Vec<&str> {
     let separator = if text.contains('|') { '|' } else { ',' };
@@ -465,6 +567,35 @@ allergy | hypersensitivity
                 .iter()
                 .all(|(_, shown)| shown.len() == MAX_EXPANSIONS)
         );
+    }
+
+    #[test]
+    fn the_portable_table_finds_what_the_table_finds() {
+        let mut synonyms = Synonyms::builtin();
+        synonyms.merge(
+            Synonyms::from_list(
+                "leaky gut => intestinal permeability\nΣΟΦΙΑΣ | sophia\nlonely1 | x\n",
+            )
+            .unwrap(),
+        );
+        let portable = synonyms.portable();
+        assert_eq!(portable.expansions.len(), synonyms.len());
+        assert_eq!(portable.keys.len(), 1, "{:?}", portable.keys);
+        let back = Synonyms::from_portable(&portable);
+        assert_eq!(back.entries(), synonyms.entries());
+        for query in [
+            "heart attacks",
+            "leaky gut",
+            "σοφιας",
+            "UTIs",
+            "high blood pressure",
+        ] {
+            assert_eq!(
+                displays(&back, query),
+                displays(&synonyms, query),
+                "{query}"
+            );
+        }
     }
 
     #[test]
