@@ -1,0 +1,152 @@
+// Conformance of the static bundle's JavaScript planner with the server's Rust
+// planner, run by tests/integration/js_planner.rs (plain Node, no packages).
+//
+//   node tests/js/planner.test.mjs plans TEXT.json SYNONYMS.json PLANS.jsonl
+//     Each line of PLANS.jsonl is `healthdex plan --batch` output: a query, its
+//     filters, the server's plan and every question the server's planner asked the
+//     index vocabulary, with the answer. The JS planner replays the query with a
+//     vocabulary that answers only from that record: a question the server did not
+//     ask fails, and so does one the server asked that JS did not. The plans must be
+//     equal, value for value.
+//   node tests/js/planner.test.mjs analysis TEXT.json ANALYSIS.jsonl
+//     Each line is `{text, names, stems, key_words}` from the server's analyzers;
+//     the JS analyzer must give the same.
+// The first mismatch is printed as a path into the JSON with both values; the
+// exit code is 1 when anything differs.
+
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import path from "node:path";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const { understand, Analyzer } = await import(path.join(root, "src/bundle/js/understand.js"));
+
+const [mode, ...files] = process.argv.slice(2);
+const readJson = (file) => JSON.parse(readFileSync(file, "utf8"));
+const readLines = (file) =>
+  readFileSync(file, "utf8")
+    .split("\n")
+    .filter((line) => line !== "")
+    .map((line) => JSON.parse(line));
+
+// The first place two JSON values differ: a path and both values, or null.
+function firstDifference(expected, actual, at = "$") {
+  if (Object.is(expected, actual)) return null;
+  const kind = (v) => (Array.isArray(v) ? "array" : v === null ? "null" : typeof v);
+  if (kind(expected) !== kind(actual)) return { at, expected, actual };
+  if (kind(expected) === "array") {
+    for (let i = 0; i < Math.max(expected.length, actual.length); i++) {
+      const d = firstDifference(expected[i], actual[i], `${at}[${i}]`);
+      if (d !== null) return d;
+    }
+    return null;
+  }
+  if (kind(expected) === "object") {
+    const keys = new Set([...Object.keys(expected), ...Object.keys(actual)]);
+    for (const key of keys) {
+      const d = firstDifference(expected[key], actual[key], `${at}.${key}`);
+      if (d !== null) return d;
+    }
+    return null;
+  }
+  return { at, expected, actual };
+}
+
+// A vocabulary that answers only what the server was asked, and notes what JS asked.
+function replay(trace) {
+  if (trace === null) return { vocabulary: null, unasked: () => [] };
+  const asked = new Set();
+  const answer = (table, name, key) => {
+    if (!Object.hasOwn(trace[table], key)) {
+      throw new Error(`the JS planner asked ${name}(${JSON.stringify(key)}), which the server's planner did not`);
+    }
+    asked.add(`${table} ${key}`);
+    return trace[table][key];
+  };
+  return {
+    vocabulary: {
+      docFreq: (word) => answer("doc_freq", "docFreq", word),
+      near: (word, edits) => answer("near", "near", `${edits}|${word}`),
+      hasStem: (stem) => answer("has_stem", "hasStem", stem),
+      together: (stems, slop) => answer("together", "together", `${slop}|${stems.join(" ")}`),
+    },
+    unasked: () =>
+      Object.entries(trace).flatMap(([table, questions]) =>
+        Object.keys(questions)
+          .filter((key) => !asked.has(`${table} ${key}`))
+          .map((key) => `${table}(${JSON.stringify(key)})`),
+      ),
+  };
+}
+
+function checkPlans(textFile, synonymsFile, plansFile) {
+  const context = { text: readJson(textFile), synonyms: readJson(synonymsFile) };
+  const cases = readLines(plansFile);
+  let failures = 0;
+  for (const [index, line] of cases.entries()) {
+    const { vocabulary, unasked } = replay(line.vocabulary);
+    let problem;
+    try {
+      const plan = JSON.parse(JSON.stringify(understand(line.query, line.filters, { ...context, vocabulary })));
+      const difference = firstDifference(line.plan, plan);
+      if (difference !== null) {
+        problem =
+          `plans differ at ${difference.at}\n  server: ${JSON.stringify(difference.expected)}\n` +
+          `  js:     ${JSON.stringify(difference.actual)}`;
+      } else if (unasked().length > 0) {
+        problem = `the server's planner asked what the JS planner did not: ${unasked().join(", ")}`;
+      }
+    } catch (error) {
+      problem = `the JS planner failed: ${error.stack}`;
+    }
+    if (problem !== undefined) {
+      failures += 1;
+      if (failures === 1) {
+        console.error(`query ${index + 1} of ${plansFile}: ${JSON.stringify(line.query)}`);
+        console.error(`filters: ${JSON.stringify(line.filters)}`);
+        console.error(problem);
+      }
+    }
+  }
+  report(failures, cases.length, "plans");
+}
+
+function checkAnalysis(textFile, analysisFile) {
+  const analyzer = new Analyzer(readJson(textFile));
+  const cases = readLines(analysisFile);
+  let failures = 0;
+  for (const line of cases) {
+    const actual = {
+      names: analyzer.names(line.text),
+      stems: analyzer.stems(line.text),
+      key_words: analyzer.keyWords(line.text),
+    };
+    const expected = { names: line.names, stems: line.stems, key_words: line.key_words };
+    const difference = firstDifference(expected, actual);
+    if (difference !== null) {
+      failures += 1;
+      if (failures <= 5) {
+        const codes = Array.from(line.text.slice(0, 80), (c) => c.codePointAt(0).toString(16)).join(" ");
+        console.error(`text ${JSON.stringify(line.text.slice(0, 200))} (code points ${codes})`);
+        console.error(`  differs at ${difference.at}: server ${JSON.stringify(difference.expected)}, js ${JSON.stringify(difference.actual)}`);
+      }
+    }
+  }
+  report(failures, cases.length, "texts");
+}
+
+function report(failures, total, what) {
+  if (total === 0) {
+    console.error(`no ${what} to check`);
+    process.exit(1);
+  }
+  console.log(`${total - failures} of ${total} ${what} equal`);
+  if (failures > 0) process.exit(1);
+}
+
+if (mode === "plans" && files.length === 3) checkPlans(...files);
+else if (mode === "analysis" && files.length === 2) checkAnalysis(...files);
+else {
+  console.error("usage: planner.test.mjs plans TEXT.json SYNONYMS.json PLANS.jsonl | analysis TEXT.json ANALYSIS.jsonl");
+  process.exit(2);
+}
