@@ -37,6 +37,7 @@
 //! ```
 
 pub mod article;
+pub mod bundle;
 pub mod config;
 pub mod corpus;
 mod diagnostics;

@@ -44,9 +44,11 @@ use crate::index::schema::Fields;
 use crate::index::{self, OpenIndex};
 use crate::text::Analyzer;
 use crate::{Error, Result};
+pub(crate) use compile::FIELD_TIE_BREAKER;
 use compile::{Compiled, compile, compile_baseline};
 use limits::{FIRST_PAGE, MAX_ARRANGED_SECTIONS, SECTIONS_PER_GROUP};
 use snippet::SnippetMaker;
+pub(crate) use stats::PROSE_SHARE;
 use understand::{Context, RecordingVocabulary, VocabularyTrace, understand};
 use vocabulary::IndexVocabulary;
 

@@ -2,6 +2,7 @@
 //! `healthdex` binary run against temporary corpora and indexes.
 
 mod browser;
+mod bundle;
 mod citations;
 mod cli_habits;
 mod cli_index;
