@@ -557,7 +557,10 @@ mod tests {
         assert_eq!(limit(None).unwrap(), DEFAULT_TAGS);
         assert_eq!(limit(Some("5")).unwrap(), 5);
         for bad in ["0", "101", "-1", "many"] {
-            assert_eq!(limit(Some(bad)).unwrap_err().status, StatusCode::BAD_REQUEST);
+            assert_eq!(
+                limit(Some(bad)).unwrap_err().status,
+                StatusCode::BAD_REQUEST
+            );
         }
     }
 
@@ -572,7 +575,10 @@ mod tests {
         let entry = page.assets.iter().find(|a| a.file == "app.js").unwrap();
         for module in ["ui.js", "server-source.js"] {
             let named = &page.assets.iter().find(|a| a.file == module).unwrap().name;
-            assert!(entry.body.contains(&format!("'./{named}'")), "app.js imports {named}");
+            assert!(
+                entry.body.contains(&format!("'./{named}'")),
+                "app.js imports {named}"
+            );
         }
     }
 

@@ -99,9 +99,16 @@ mod tests {
     fn the_widget_refers_to_its_stylesheet_by_content_name() {
         let files = widget();
         let (css, js) = (&files[0], &files[1]);
-        assert!(css.name.starts_with("ui.") && css.name.ends_with(".css"), "{}", css.name);
+        assert!(
+            css.name.starts_with("ui.") && css.name.ends_with(".css"),
+            "{}",
+            css.name
+        );
         assert_eq!(css.name.len(), "ui..css".len() + HASH_DIGITS);
-        assert!(js.body.contains(&format!("'./{}'", css.name)), "ui.js links the named CSS");
+        assert!(
+            js.body.contains(&format!("'./{}'", css.name)),
+            "ui.js links the named CSS"
+        );
         assert!(!js.body.contains("'./ui.css'"));
         assert_eq!(js.content_type, "text/javascript; charset=utf-8");
     }
@@ -113,7 +120,10 @@ mod tests {
         assert_ne!(before[0].name, after[0].name);
         assert_ne!(before[1].name, after[1].name, "b.js refers to a.css");
         assert_eq!(before[2].name, after[2].name, "c.js does not");
-        assert_eq!(before, content_named(&[("a.css", "x{}"), ("b.js", "load('./a.css')"), ("c.js", "1")]));
+        assert_eq!(
+            before,
+            content_named(&[("a.css", "x{}"), ("b.js", "load('./a.css')"), ("c.js", "1")])
+        );
     }
 
     #[test]

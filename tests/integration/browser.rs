@@ -266,11 +266,14 @@ async fn box_value(client: &Client) -> String {
 }
 
 async fn active_id(client: &Client) -> String {
-    eval(client, "document.activeElement && document.activeElement.id")
-        .await
-        .as_str()
-        .unwrap_or_default()
-        .to_string()
+    eval(
+        client,
+        "document.activeElement && document.activeElement.id",
+    )
+    .await
+    .as_str()
+    .unwrap_or_default()
+    .to_string()
 }
 
 async fn url_query(client: &Client) -> String {
@@ -350,7 +353,11 @@ async fn scenario(client: &Client, base: &str) {
     type_keys(client, &Key::Up.to_string()).await;
     assert_eq!(focused_href().await, links[0].as_str());
     type_keys(client, &Key::Up.to_string()).await;
-    assert_eq!(active_id(client).await, "hx-q", "ArrowUp from the first result");
+    assert_eq!(
+        active_id(client).await,
+        "hx-q",
+        "ArrowUp from the first result"
+    );
 
     // `/` and Ctrl+K focus the box; `/` typed in another field stays a character.
     eval(
@@ -366,7 +373,11 @@ async fn scenario(client: &Client, base: &str) {
     assert_eq!(box_value(client).await, "leaky gut", "and types nothing");
     eval(client, "(document.getElementById('other').focus(), true)").await;
     type_keys(client, "/").await;
-    assert_eq!(active_id(client).await, "other", "`/` in another field is typed");
+    assert_eq!(
+        active_id(client).await,
+        "other",
+        "`/` in another field is typed"
+    );
     assert_eq!(
         eval(client, "document.getElementById('other').value").await,
         "/"
@@ -385,7 +396,10 @@ async fn scenario(client: &Client, base: &str) {
             .is_some_and(|status| status.contains(hostile))
     })
     .await;
-    assert!(count(client, ".hx-results li.hx-group").await > 0, "its words match");
+    assert!(
+        count(client, ".hx-results li.hx-group").await > 0,
+        "its words match"
+    );
     assert_eq!(count(client, "#healthdex img").await, 0);
     assert!(client.get_alert_text().await.is_err(), "no alert may run");
 
@@ -439,7 +453,9 @@ fn a_tag_filter_is_cleared_when_a_new_query_is_typed() {
         eventually("the filter on", || async {
             url_query(&client).await.contains("tag=")
                 && count(&client, ".hx-tags button[aria-pressed='true']").await == 1
-                && text_of(&client, "#hx-status").await.contains(&format!("tagged \u{201c}{name}\u{201d}"))
+                && text_of(&client, "#hx-status")
+                    .await
+                    .contains(&format!("tagged \u{201c}{name}\u{201d}"))
         })
         .await;
         let box_ = client.find(Locator::Css("#hx-q")).await.unwrap();
@@ -481,8 +497,14 @@ fn a_result_shows_its_dates_authors_reviewer_and_description() {
     let server = Server::start(dir.path(), &[]);
     in_browser(Window::Desktop, |client| async move {
         let base = &server.base;
-        client.goto(&format!("{base}/?q=iron+tiredness")).await.unwrap();
-        eventually("the result", || async { count(&client, ".hx-group").await == 1 }).await;
+        client
+            .goto(&format!("{base}/?q=iron+tiredness"))
+            .await
+            .unwrap();
+        eventually("the result", || async {
+            count(&client, ".hx-group").await == 1
+        })
+        .await;
         for day in ["2023-04-05", "2025-01-02", "2025-02-03"] {
             assert_eq!(
                 count(&client, &format!(".hx-about time[datetime='{day}']")).await,
@@ -511,13 +533,23 @@ fn no_results_offer_words_from_the_vocabulary_and_the_main_tags() {
     let server = Server::start(dir.path(), &[]);
     in_browser(Window::Desktop, |client| async move {
         let base = &server.base;
-        client.goto(&format!("{base}/?q=qqxzv%20eczzq")).await.unwrap();
-        eventually("the no-results panel with suggestions and topics", || async {
-            count(&client, ".hx-empty-words a.hx-query-link").await > 0
-                && count(&client, ".hx-empty-tags a.hx-chip").await > 0
-        })
+        client
+            .goto(&format!("{base}/?q=qqxzv%20eczzq"))
+            .await
+            .unwrap();
+        eventually(
+            "the no-results panel with suggestions and topics",
+            || async {
+                count(&client, ".hx-empty-words a.hx-query-link").await > 0
+                    && count(&client, ".hx-empty-tags a.hx-chip").await > 0
+            },
+        )
         .await;
-        assert!(text_of(&client, ".hx-empty-title").await.starts_with("No results for"));
+        assert!(
+            text_of(&client, ".hx-empty-title")
+                .await
+                .starts_with("No results for")
+        );
         let words = text_of(&client, ".hx-empty-words").await;
         assert!(words.contains("eczema"), "{words}");
         // A main topic is a search of its own.
@@ -546,7 +578,10 @@ fn on_a_phone_the_first_result_is_on_screen_and_targets_are_big_enough() {
     in_browser(Window::Phone, |client| async move {
         let base = &server.base;
         client.goto(&format!("{base}/?q=leaky+gut")).await.unwrap();
-        eventually("results", || async { count(&client, ".hx-group").await > 0 }).await;
+        eventually("results", || async {
+            count(&client, ".hx-group").await > 0
+        })
+        .await;
         let viewport = eval(&client, "[innerWidth, innerHeight]").await;
         assert_eq!(viewport, json!([390, 844]), "the phone's viewport");
         let top = eval(
@@ -565,7 +600,10 @@ fn on_a_phone_the_first_result_is_on_screen_and_targets_are_big_enough() {
         .await
         .as_f64()
         .unwrap();
-        assert!(first_link < 844.0, "its first section link ends {first_link} px down");
+        assert!(
+            first_link < 844.0,
+            "its first section link ends {first_link} px down"
+        );
         // Every link, button and summary the widget shows is at least 24×24 px.
         let small = eval(
             &client,
@@ -577,7 +615,11 @@ fn on_a_phone_the_first_result_is_on_screen_and_targets_are_big_enough() {
         )
         .await;
         assert_eq!(small, json!([]), "targets under 24 px");
-        let shown = count(&client, "#healthdex a, #healthdex button, #healthdex summary").await;
+        let shown = count(
+            &client,
+            "#healthdex a, #healthdex button, #healthdex summary",
+        )
+        .await;
         assert!(shown > 10, "{shown} targets checked");
         save_screenshot(&client, "phone.png").await;
         client

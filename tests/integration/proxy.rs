@@ -153,7 +153,11 @@ fn the_readme_recipe_serves_page_assets_and_api_under_a_prefix() {
         .filter_map(|rest| rest.split('"').next())
         .filter(|url| url.starts_with("assets/"))
         .collect();
-    assert_eq!(assets.len(), 5, "the page's and the UI's scripts and styles: {assets:?}");
+    assert_eq!(
+        assets.len(),
+        5,
+        "the page's and the UI's scripts and styles: {assets:?}"
+    );
     for asset in assets {
         let answer = http_exchange(&nginx.base, "GET", &format!("/search/{asset}"), "");
         assert_eq!(answer.status, 200, "/search/{asset}");

@@ -83,22 +83,36 @@ fn tag_counts_are_articles_and_the_main_tags_are_listed() {
     let (dir, _) = temp_corpus(&crate::util::repo_corpus());
     let server = Server::start(dir.path(), &[]);
     let all = json(&http_get(&server.base, "/api/search?q=gut&limit=100").1);
-    assert!(all["total"].as_u64().unwrap() <= 100, "every hit is on the page");
+    assert!(
+        all["total"].as_u64().unwrap() <= 100,
+        "every hit is on the page"
+    );
     let expected = articles_per_tag(&all["hits"]);
     let facets: std::collections::BTreeMap<String, usize> = all["facets"]["tags"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|t| (t["tag"].as_str().unwrap().to_string(), t["count"].as_u64().unwrap() as usize))
+        .map(|t| {
+            (
+                t["tag"].as_str().unwrap().to_string(),
+                t["count"].as_u64().unwrap() as usize,
+            )
+        })
         .collect();
-    assert_eq!(facets, expected, "each tag counts the articles with a matching section");
+    assert_eq!(
+        facets, expected,
+        "each tag counts the articles with a matching section"
+    );
     let sections_tagged_gut = all["hits"]
         .as_array()
         .unwrap()
         .iter()
         .filter(|h| h["tags"].as_array().unwrap().iter().any(|t| t == "gut"))
         .count();
-    assert!(facets["gut"] < sections_tagged_gut, "not the sections ({sections_tagged_gut})");
+    assert!(
+        facets["gut"] < sections_tagged_gut,
+        "not the sections ({sections_tagged_gut})"
+    );
 
     // The main tags count every indexed article once, as the exported records say.
     let records = healthdex(dir.path(), &["export", "corpus", "--format", "ndjson"]);
@@ -113,13 +127,24 @@ fn tag_counts_are_articles_and_the_main_tags_are_listed() {
     ranked.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1)));
     let listed: Vec<(usize, String)> = tags
         .iter()
-        .map(|t| (t["count"].as_u64().unwrap() as usize, t["tag"].as_str().unwrap().to_string()))
+        .map(|t| {
+            (
+                t["count"].as_u64().unwrap() as usize,
+                t["tag"].as_str().unwrap().to_string(),
+            )
+        })
         .collect();
-    let top: Vec<(usize, String)> = ranked[..3].iter().map(|(n, t)| (*n, t.to_string())).collect();
+    let top: Vec<(usize, String)> = ranked[..3]
+        .iter()
+        .map(|(n, t)| (*n, t.to_string()))
+        .collect();
     assert_eq!(listed, top, "the three tags with the most articles");
     assert_eq!(http_get(&server.base, "/api/tags?limit=0").0, 400);
     let default = json(&http_get(&server.base, "/api/tags").1);
-    assert_eq!(default["tags"].as_array().unwrap().len(), everything.len().min(20));
+    assert_eq!(
+        default["tags"].as_array().unwrap().len(),
+        everything.len().min(20)
+    );
 }
 
 #[test]
