@@ -625,3 +625,66 @@ fn on_a_phone_the_first_result_is_on_screen_and_targets_are_big_enough() {
         client
     });
 }
+
+#[test]
+fn the_widget_links_its_own_stylesheet_and_mounts_twice_without_clashing() {
+    if !browser_available() {
+        return;
+    }
+    let (dir, _) = temp_corpus(&repo_corpus());
+    let server = Server::start(dir.path(), &[]);
+    in_browser(Window::Desktop, |client| async move {
+        let base = &server.base;
+        client.goto(&format!("{base}/")).await.unwrap();
+        eventually("the page's widget", || async {
+            count(&client, "#hx-q").await == 1
+        })
+        .await;
+        // A second mount, as a site page would make it: the module by its URL, the
+        // default stylesheet option, the server source.
+        let mounted = client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];\
+                 const ui = document.querySelector('link[rel=modulepreload][href*=\"ui.\"]').href;\
+                 const src = document.querySelector('link[rel=modulepreload][href*=\"server-source.\"]').href;\
+                 document.querySelectorAll('link[rel=stylesheet][href*=\"/ui.\"]').forEach(l => l.remove());\
+                 const host = document.createElement('div'); host.id = 'second'; document.body.appendChild(host);\
+                 Promise.all([import(ui), import(src)]).then(([u, s]) => {\
+                   const handle = u.mount(host, s.serverSource(), { history: false });\
+                   handle.search('eczema'); done(true);\
+                 }).catch(e => done(String(e)));",
+                Vec::new(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(mounted, json!(true));
+        eventually("the second widget's results", || async {
+            count(&client, "#second .hx-group").await > 0
+        })
+        .await;
+        let sheets = eval(
+            &client,
+            "Array.from(document.querySelectorAll('link[rel=stylesheet]')).map(l => l.href)\
+             .filter(h => /\\/ui\\.[0-9a-f]{12}\\.css$/.test(h)).length",
+        )
+        .await;
+        assert_eq!(
+            sheets,
+            json!(1),
+            "the widget linked its content-named CSS once"
+        );
+        assert_eq!(count(&client, "#hx2-q").await, 1, "its own ids");
+        assert_eq!(
+            box_value(&client).await,
+            "",
+            "the first widget is untouched"
+        );
+        let styled = eval(
+            &client,
+            "getComputedStyle(document.querySelector('#second .hx-submit')).borderRadius",
+        )
+        .await;
+        assert_eq!(styled, json!("8px"), "ui.css applies");
+        client
+    });
+}
