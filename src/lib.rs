@@ -50,6 +50,7 @@ pub mod search;
 #[cfg(feature = "server")]
 pub mod serve;
 pub mod text;
+pub mod ui;
 
 pub use diagnostics::{Severity, Warning};
 pub use error::{Error, ErrorKind, Result};
