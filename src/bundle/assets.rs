@@ -1,6 +1,7 @@
 //! The bundle's code: the ES modules of `src/bundle/js/` (compiled into healthdex,
 //! so a bundle always carries the code of the binary that wrote its data) under
-//! `code/HASH/`, named by a hash of all of them, and the two entry modules with
+//! `code/HASH/`, named by a hash of all of them; the search UI (`src/ui/`, the one
+//! `serve` shows) under `code/`, content-named; and the two entry modules with
 //! fixed names that point at that code and at the current metadata.
 
 use std::collections::BTreeMap;
@@ -31,6 +32,17 @@ pub fn add_code(files: &mut BTreeMap<String, Vec<u8>>, meta: &str) {
         "healthdex.js".into(),
         entry_module(&folder, meta).into_bytes(),
     );
+    let mut ui_module = String::new();
+    for asset in crate::ui::widget() {
+        if asset.file == "ui.js" {
+            ui_module = asset.name.clone();
+        }
+        files.insert(format!("code/{}", asset.name), asset.body.into_bytes());
+    }
+    files.insert(
+        "healthdex-ui.js".into(),
+        ui_entry_module(&ui_module).into_bytes(),
+    );
 }
 
 /// A hash over every module's path and text.
@@ -43,6 +55,31 @@ fn code_hash() -> String {
         all.push(0);
     }
     content_hash(&all)
+}
+
+/// `healthdex-ui.js`: the search UI mounted on `#healthdex`, searching this bundle.
+fn ui_entry_module(ui: &str) -> String {
+    format!(
+        "// healthdex static search UI, written by `healthdex bundle`. A page needs\n\
+         //   <div id=\"healthdex\"></div>\n\
+         //   <script type=\"module\" src=\"PATH/healthdex-ui.js\"></script>\n\
+         // The UI is the one `healthdex serve` shows, searching this folder instead.\n\
+         import {{ open }} from \"./healthdex.js\";\n\
+         import {{ mount }} from \"./code/{ui}\";\n\
+         \n\
+         // The box is drawn at once; the bundle opens meanwhile and answers\n\
+         // the first search when it is ready.\n\
+         const element = document.getElementById(\"healthdex\");\n\
+         if (element) {{\n\
+         \x20 const opening = open();\n\
+         \x20 opening.catch(() => {{}});\n\
+         \x20 const source = {{\n\
+         \x20   search: (query, options) => opening.then((hx) => hx.search(query, options)),\n\
+         \x20   tags: (limit) => opening.then((hx) => hx.tags(limit)),\n\
+         \x20 }};\n\
+         \x20 mount(element, source, {{ history: true }});\n\
+         }}\n"
+    )
 }
 
 /// `healthdex.js`: `open()` for this bundle's metadata and code.

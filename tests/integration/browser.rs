@@ -688,3 +688,162 @@ fn the_widget_links_its_own_stylesheet_and_mounts_twice_without_clashing() {
         client
     });
 }
+
+/// A static file server (Python's `http.server`, not healthdex) on loopback,
+/// stopped when dropped.
+struct StaticServer(Child, u16);
+
+impl StaticServer {
+    fn start(root: &Path) -> StaticServer {
+        let port = free_port();
+        let child = Command::new("python3")
+            .args([
+                "-m",
+                "http.server",
+                &port.to_string(),
+                "--bind",
+                "127.0.0.1",
+                "--directory",
+            ])
+            .arg(root)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("python3 runs (its http.server serves the static bundle in this test)");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "the static server did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        StaticServer(child, port)
+    }
+}
+
+impl Drop for StaticServer {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A site page that holds the static search, as the README tells a site to add
+/// it, under a strict content security policy.
+const STATIC_PAGE: &str = r#"<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'">
+<title>Search</title>
+</head>
+<body>
+<h1 id="page-title">Search our articles</h1>
+<div id="healthdex"></div>
+<script type="module" src="search/healthdex-ui.js"></script>
+</body>
+</html>
+"#;
+
+#[test]
+fn the_static_bundle_searches_in_a_browser_with_no_server() {
+    if !browser_available() {
+        return;
+    }
+    let root = tempfile::tempdir().unwrap();
+    let site = root.path().join("some/prefix");
+    let run = crate::util::healthdex(
+        root.path(),
+        &[
+            "bundle",
+            repo_corpus().to_str().unwrap(),
+            "--out",
+            site.join("search").to_str().unwrap(),
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    std::fs::write(site.join("index.html"), STATIC_PAGE).unwrap();
+    let server = StaticServer::start(root.path());
+    let base = format!("http://127.0.0.1:{}/some/prefix", server.1);
+    in_browser(Window::Desktop, |client| async move {
+        static_scenario(&client, &base).await;
+        client
+    });
+}
+
+async fn static_scenario(client: &Client, base: &str) {
+    client.goto(&format!("{base}/")).await.unwrap();
+    eventually("the search box", || async {
+        count(client, "#hx-q").await == 1
+    })
+    .await;
+    let box_ = client.find(Locator::Css("#hx-q")).await.unwrap();
+    box_.send_keys("leaky gut").await.unwrap();
+    eventually("marked, grouped results from the bundle", || async {
+        count(client, ".hx-results li.hx-group .hx-snippet mark").await > 0
+    })
+    .await;
+    assert!(count(client, ".hx-results li.hx-group").await >= 2);
+    save_screenshot(client, "static.png").await;
+
+    // Arrow keys move through the results; the first link is a deep link.
+    box_.send_keys(&Key::Down.to_string()).await.unwrap();
+    let href = eval(client, "document.activeElement.href").await;
+    assert!(href.as_str().is_some_and(|h| h.contains('#')), "{href}");
+
+    // A misspelling is corrected from the corpus vocabulary.
+    let box_ = client.find(Locator::Css("#hx-q")).await.unwrap();
+    box_.clear().await.unwrap();
+    box_.send_keys("probiotcs").await.unwrap();
+    eventually("probiotics marked in the results", || async {
+        let marked = eval(
+            client,
+            "Array.from(document.querySelectorAll('.hx-snippet mark')).map(m => m.textContent.toLowerCase()).join(' ')",
+        )
+        .await;
+        marked.as_str().is_some_and(|m| m.contains("probiotic"))
+    })
+    .await;
+
+    // A lay term also searches its medical name.
+    box_.clear().await.unwrap();
+    box_.send_keys("heart attack").await.unwrap();
+    eventually("myocardial infarction searched as well", || async {
+        text_of(client, ".hx-also")
+            .await
+            .contains("myocardial infarction")
+    })
+    .await;
+
+    // A hostile query is text, never HTML.
+    let hostile = "<img src=x onerror=alert(1)>";
+    box_.clear().await.unwrap();
+    box_.send_keys(hostile).await.unwrap();
+    eventually("the hostile query echoed as text", || async {
+        eval(client, "document.getElementById('hx-status').textContent")
+            .await
+            .as_str()
+            .is_some_and(|status| status.contains(hostile))
+    })
+    .await;
+    assert_eq!(count(client, "#healthdex img").await, 0);
+    assert!(client.get_alert_text().await.is_err(), "no alert may run");
+
+    // Enter on a result opens its section.
+    box_.clear().await.unwrap();
+    box_.send_keys("rosacea triggers").await.unwrap();
+    eventually("results", || async {
+        count(client, ".hx-results li.hx-group").await > 0
+    })
+    .await;
+    box_.send_keys(&Key::Down.to_string()).await.unwrap();
+    let focused = client.active_element().await.unwrap();
+    let href = focused.attr("href").await.unwrap().expect("a result link");
+    focused.send_keys(&Key::Enter.to_string()).await.unwrap();
+    eventually("the section's page", || async {
+        client
+            .current_url()
+            .await
+            .map(|u| href.ends_with(&format!("{}#{}", u.path(), u.fragment().unwrap_or(""))))
+            .unwrap_or(false)
+    })
+    .await;
+}
