@@ -202,6 +202,10 @@ mod tests {
             citations: Vec::new(),
             sources: Vec::new(),
             evidence: Vec::new(),
+            updated: None,
+            description: None,
+            reviewers: Vec::new(),
+            reviewed: None,
         }
     }
 
