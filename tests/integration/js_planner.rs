@@ -475,3 +475,77 @@ fn js_analyzer_equals_rust_on_whole_vocabularies_and_every_character() {
     std::fs::write(&analysis, out).unwrap();
     setup.node(&[&setup.path("text.json"), &analysis], "analysis");
 }
+
+#[test]
+fn plan_trace_lists_the_vocabulary_questions_and_batch_reports_bad_lines() {
+    let index = shared(&repo_corpus());
+    let dir = tempfile::tempdir().unwrap();
+    let index_dir = index.dir.to_str().unwrap();
+    let run = healthdex(
+        dir.path(),
+        &[
+            "plan",
+            "--trace",
+            "--index",
+            index_dir,
+            "--no-refresh",
+            "probiotcs",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let traced: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(
+        traced["vocabulary"]["doc_freq"]["probiotcs"], 0,
+        "{traced:#}"
+    );
+    let near = traced["vocabulary"]["near"]["2|probiotcs"]
+        .as_array()
+        .unwrap();
+    assert!(near.iter().any(|w| w[0] == "probiotics"), "{near:?}");
+    assert_eq!(
+        traced["plan"]["notes"]["corrections"][0]["typed"],
+        "probiotcs"
+    );
+
+    let batch = dir.path().join("queries.txt");
+    std::fs::write(
+        &batch,
+        "acne\n{\"query\": \"eczema\", \"evidence\": [\"horoscope\"]}\n",
+    )
+    .unwrap();
+    let run = healthdex(
+        dir.path(),
+        &[
+            "plan",
+            "--batch",
+            batch.to_str().unwrap(),
+            "--index",
+            index_dir,
+            "--no-refresh",
+        ],
+    );
+    assert_ne!(run.code, 0);
+    assert!(run.stderr.contains("queries.txt:2"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("evidence must be one of"),
+        "{}",
+        run.stderr
+    );
+    std::fs::write(&batch, "{\"query\": \"eczema\", \"tags\": \"Skin\"}\n").unwrap();
+    let run = healthdex(
+        dir.path(),
+        &[
+            "plan",
+            "--batch",
+            batch.to_str().unwrap(),
+            "--index",
+            index_dir,
+            "--no-refresh",
+        ],
+    );
+    assert!(
+        run.stderr.contains("queries.txt:1") && run.stderr.contains("must be JSON"),
+        "{}",
+        run.stderr
+    );
+}
