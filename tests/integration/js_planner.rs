@@ -18,12 +18,13 @@ use crate::util::{healthdex, medquad, repo_corpus, shared};
 
 /// A site's own synonym list beside the built-in one, with what sites write:
 /// one-way entries, accents, a Greek capital final sigma, a word that is also part
-/// of another name.
+/// of another name, a group longer than the alternatives a search adds.
 const SITE_SYNONYMS: &str = "leaky gut => intestinal permeability, gut barrier dysfunction
 ΣΟΦΙΑΣ | sophia
 café au lait spots | café-au-lait macules
 molar | back tooth
 gut flora | gut microbiota | intestinal microbiome
+tummy ache | tummyache | stomach ache | stomachache | bellyache | belly ache | sore tummy | stomach pain | tummy pain
 ";
 
 /// The portable tables and the configuration the batch runs with, in one folder.
@@ -77,7 +78,8 @@ impl Setup {
     }
 
     /// Runs the conformance script; panics with its report if anything differs.
-    fn node(&self, args: &[&Path], mode: &str) {
+    /// Returns what it printed.
+    fn node(&self, args: &[&Path], mode: &str) -> String {
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/js/planner.test.mjs");
         let output = Command::new("node")
             .arg(&script)
@@ -94,13 +96,21 @@ impl Setup {
             "the JS {mode} differ from Rust's:\n{stderr}{stdout}"
         );
         eprintln!("{}", stdout.trim());
+        stdout.into_owned()
     }
 
-    fn check_plans(&self, plans: &Path) {
-        self.node(
+    /// Checks the plans; returns how many of them exercise each part of the
+    /// planner (`features` in the script).
+    fn check_plans(&self, plans: &Path) -> serde_json::Map<String, serde_json::Value> {
+        let printed = self.node(
             &[&self.path("text.json"), &self.path("synonyms.json"), plans],
             "plans",
         );
+        let coverage = printed
+            .lines()
+            .find_map(|line| line.strip_prefix("coverage "))
+            .expect("the script reports its coverage");
+        serde_json::from_str(coverage).unwrap()
     }
 }
 
@@ -364,7 +374,13 @@ fn js_planner_equals_rust_on_the_corpus_suite_and_generated_queries() {
         traced.contains("\"near\":{\"") && traced.contains("\"together\":{\""),
         "the queries should make the planner ask for corrections and neighbours"
     );
-    setup.check_plans(&plans);
+    let coverage = setup.check_plans(&plans);
+    let uncovered: Vec<&String> = coverage
+        .iter()
+        .filter(|(_, count)| count.as_u64() == Some(0))
+        .map(|(name, _)| name)
+        .collect();
+    assert!(uncovered.is_empty(), "no query exercises {uncovered:?}");
 }
 
 #[test]
@@ -378,7 +394,19 @@ fn js_planner_equals_rust_on_the_medquad_suites() {
     lines.extend(suite("medquad-long.jsonl"));
     lines.extend(generated(300, 0xfeed_5678, &words, &terms));
     let plans = setup.plans("medquad", &index.dir, &lines);
-    setup.check_plans(&plans);
+    let coverage = setup.check_plans(&plans);
+    for part in [
+        "synonym",
+        "correction",
+        "found_together",
+        "missing",
+        "dropped",
+    ] {
+        assert!(
+            coverage[part].as_u64() > Some(0),
+            "no query exercises {part}: {coverage:?}"
+        );
+    }
 }
 
 /// Every distinct space-separated piece of the Markdown files under `dir`.
@@ -446,4 +474,78 @@ fn js_analyzer_equals_rust_on_whole_vocabularies_and_every_character() {
     let analysis = setup.path("analysis.jsonl");
     std::fs::write(&analysis, out).unwrap();
     setup.node(&[&setup.path("text.json"), &analysis], "analysis");
+}
+
+#[test]
+fn plan_trace_lists_the_vocabulary_questions_and_batch_reports_bad_lines() {
+    let index = shared(&repo_corpus());
+    let dir = tempfile::tempdir().unwrap();
+    let index_dir = index.dir.to_str().unwrap();
+    let run = healthdex(
+        dir.path(),
+        &[
+            "plan",
+            "--trace",
+            "--index",
+            index_dir,
+            "--no-refresh",
+            "probiotcs",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let traced: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(
+        traced["vocabulary"]["doc_freq"]["probiotcs"], 0,
+        "{traced:#}"
+    );
+    let near = traced["vocabulary"]["near"]["2|probiotcs"]
+        .as_array()
+        .unwrap();
+    assert!(near.iter().any(|w| w[0] == "probiotics"), "{near:?}");
+    assert_eq!(
+        traced["plan"]["notes"]["corrections"][0]["typed"],
+        "probiotcs"
+    );
+
+    let batch = dir.path().join("queries.txt");
+    std::fs::write(
+        &batch,
+        "acne\n{\"query\": \"eczema\", \"evidence\": [\"horoscope\"]}\n",
+    )
+    .unwrap();
+    let run = healthdex(
+        dir.path(),
+        &[
+            "plan",
+            "--batch",
+            batch.to_str().unwrap(),
+            "--index",
+            index_dir,
+            "--no-refresh",
+        ],
+    );
+    assert_ne!(run.code, 0);
+    assert!(run.stderr.contains("queries.txt:2"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("evidence must be one of"),
+        "{}",
+        run.stderr
+    );
+    std::fs::write(&batch, "{\"query\": \"eczema\", \"tags\": \"Skin\"}\n").unwrap();
+    let run = healthdex(
+        dir.path(),
+        &[
+            "plan",
+            "--batch",
+            batch.to_str().unwrap(),
+            "--index",
+            index_dir,
+            "--no-refresh",
+        ],
+    );
+    assert!(
+        run.stderr.contains("queries.txt:1") && run.stderr.contains("must be JSON"),
+        "{}",
+        run.stderr
+    );
 }

@@ -10,7 +10,8 @@
 //     equal, value for value.
 //   node tests/js/planner.test.mjs analysis TEXT.json ANALYSIS.jsonl
 //     Each line is `{text, names, stems, key_words}` from the server's analyzers;
-//     the JS analyzer must give the same.
+//     the JS analyzer must give the same, and each token's offsets must point at
+//     its text.
 // The first mismatch is printed as a path into the JSON with both values; the
 // exit code is 1 when anything differs.
 
@@ -79,15 +80,60 @@ function replay(trace) {
   };
 }
 
+// What a server plan exercises, so the caller can require that the queries
+// cover every part of the planner.
+function features(line) {
+  const { plan, vocabulary } = line;
+  const options = plan.slots.flatMap((slot) => slot.options);
+  const asked = (table, answer) =>
+    vocabulary !== null && Object.values(vocabulary[table]).some((a) => answer === undefined || a === answer);
+  return {
+    empty: plan.slots.length === 0 && plan.required.length === 0,
+    all_slots: plan.slots.length === 32,
+    synonym: options.some((o) => o.source === "synonym"),
+    correction: options.some((o) => o.source === "correction"),
+    either: options.some((o) => o.source === "either"),
+    title: plan.required.some((r) => r.within === "title"),
+    heading: plan.required.some((r) => r.within === "heading"),
+    quoted: plan.required.some((r) => r.within === "anywhere"),
+    soft_quotes: plan.notes.soft.length > 0,
+    excluded: plan.excluded.length > 0,
+    tags: plan.filters.tags.length > 0,
+    authors: plan.filters.authors.length > 0,
+    evidence: plan.filters.evidence.length > 0,
+    since: plan.filters.since !== null,
+    until: plan.filters.until !== null,
+    dropped: plan.notes.dropped.length > 0,
+    did_you_mean: plan.notes.did_you_mean !== null,
+    missing: plan.notes.missing.length > 0,
+    phrase_boost: plan.boosts.some((b) => b.label.startsWith("phrase:")),
+    found_together: asked("together", true),
+    not_together: asked("together", false),
+    stem_known: asked("has_stem", true),
+    stem_unknown: asked("has_stem", false),
+  };
+}
+
 function checkPlans(textFile, synonymsFile, plansFile) {
   const context = { text: readJson(textFile), synonyms: readJson(synonymsFile) };
   const cases = readLines(plansFile);
+  const loading = performance.now();
+  understand("", null, { ...context, vocabulary: null });
+  const loaded = performance.now() - loading;
+  const times = [];
+  const coverage = {};
   let failures = 0;
   for (const [index, line] of cases.entries()) {
+    for (const [name, present] of Object.entries(features(line))) {
+      coverage[name] = (coverage[name] ?? 0) + (present ? 1 : 0);
+    }
     const { vocabulary, unasked } = replay(line.vocabulary);
     let problem;
     try {
-      const plan = JSON.parse(JSON.stringify(understand(line.query, line.filters, { ...context, vocabulary })));
+      const started = performance.now();
+      const understood = understand(line.query, line.filters, { ...context, vocabulary });
+      times.push(performance.now() - started);
+      const plan = JSON.parse(JSON.stringify(understood));
       const difference = firstDifference(line.plan, plan);
       if (difference !== null) {
         problem =
@@ -108,6 +154,10 @@ function checkPlans(textFile, synonymsFile, plansFile) {
       }
     }
   }
+  console.log(`coverage ${JSON.stringify(coverage)}`);
+  times.sort((a, b) => a - b);
+  const at = (q) => times[Math.min(times.length - 1, Math.floor(q * times.length))]?.toFixed(3);
+  console.log(`tables built in ${loaded.toFixed(1)} ms; understand() p50 ${at(0.5)} ms, p99 ${at(0.99)} ms, max ${at(1)} ms`);
   report(failures, cases.length, "plans");
 }
 
@@ -122,6 +172,11 @@ function checkAnalysis(textFile, analysisFile) {
       key_words: analyzer.keyWords(line.text),
     };
     const expected = { names: line.names, stems: line.stems, key_words: line.key_words };
+    // Snippets mark words by their offsets: each token's text must be there.
+    const misplaced = analyzer
+      .tokens(line.text)
+      .find((t) => analyzer.names(line.text.slice(t.from, t.to))[0]?.[1] !== t.name);
+    if (misplaced !== undefined) actual.offsets = misplaced;
     const difference = firstDifference(expected, actual);
     if (difference !== null) {
       failures += 1;

@@ -110,11 +110,16 @@ mod tests {
         assert_eq!(recording.near("eczma", 1), [("eczema".to_string(), 9)]);
         let pair = ["molar".to_string(), "pregnanc".to_string()];
         assert!(recording.together(&pair, 0));
+        let reversed = ["pregnanc".to_string(), "molar".to_string()];
+        assert!(!recording.together(&reversed, 3));
         assert!(recording.has_stem("eczema"));
+        assert!(!recording.has_stem("acn"));
         let trace = recording.into_trace();
         assert_eq!(trace.doc_freq["eczema"], 9);
         assert_eq!(trace.near["1|eczma"], [("eczema".to_string(), 9)]);
         assert!(trace.together["0|molar pregnanc"]);
+        assert!(!trace.together["3|pregnanc molar"]);
         assert!(trace.has_stem["eczema"]);
+        assert!(!trace.has_stem["acn"]);
     }
 }

@@ -15,6 +15,7 @@ import { stem } from "./porter2.js";
 // `char::is_alphanumeric`.
 const TOKEN = /[\p{Alphabetic}\p{N}]+/gu;
 const ASCII = /^[\x00-\x7f]*$/;
+const ASCII_SEPARATOR = /[^A-Za-z0-9]+/;
 
 /** The analyzers of one bundle's text tables. */
 export class Analyzer {
@@ -32,15 +33,20 @@ export class Analyzer {
    * stop word).
    */
   tokens(text) {
+    const found = this.scan(text);
+    for (const token of found) token.stem = this.stopWords.has(token.name) ? null : stem(token.name);
+    return found;
+  }
+
+  // The tokens without stems: `[{position, from, to, name}]`.
+  scan(text) {
     const found = [];
     let position = -1;
     for (const match of String(text).matchAll(TOKEN)) {
       position += 1;
       const raw = match[0];
       if (utf8Length(raw) >= this.maxTokenBytes) continue;
-      const name = this.fold(lowerCase(raw));
-      const stemmed = this.stopWords.has(name) ? null : stem(name);
-      found.push({ position, from: match.index, to: match.index + raw.length, name, stem: stemmed });
+      found.push({ position, from: match.index, to: match.index + raw.length, name: this.fold(lowerCase(raw)) });
     }
     return found;
   }
@@ -54,7 +60,7 @@ export class Analyzer {
 
   /** The words of `text` lower-cased and folded: `[[position, word], …]`. */
   names(text) {
-    return this.tokens(text).map((t) => [t.position, t.name]);
+    return this.scan(text).map((t) => [t.position, t.name]);
   }
 
   /** Each stemmed word with its unstemmed form: `[{position, surface, stem}, …]`. */
@@ -66,7 +72,19 @@ export class Analyzer {
 
   /** The synonym lookup key of a text: its words without stop words or plural endings. */
   keyWords(text) {
-    return this.tokens(text)
+    const source = String(text);
+    if (ASCII.test(source)) {
+      // ASCII needs no token stream (as on the server): split, drop long words,
+      // lower-case; building the synonym table is most of the planner's start-up.
+      const keys = [];
+      for (const word of source.split(ASCII_SEPARATOR)) {
+        if (word === "" || word.length >= this.maxTokenBytes) continue;
+        const lower = word.toLowerCase();
+        if (!this.stopWords.has(lower)) keys.push(keyWord(lower));
+      }
+      return keys;
+    }
+    return this.scan(source)
       .filter((t) => !this.stopWords.has(t.name))
       .map((t) => keyWord(t.name));
   }

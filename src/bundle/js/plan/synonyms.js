@@ -7,18 +7,20 @@ import { utf8Length } from "./keys.js";
 
 /** Longest term, in analyzed words, that is looked up. */
 export const MAX_TERM_WORDS = 6;
+/** Alternatives added for one matched term. */
+export const MAX_EXPANSIONS = 6;
 
 /** A synonym table for lookups. */
 export class Synonyms {
   /**
-   * @param {{terms: string[], expansions: number[][], keys?: Object<string, string[]>}} portable
+   * @param {{terms: string[], groups: number[], expansions: number[][], keys?: Object<string, string[]>}} portable
    * @param {import("./analyzer.js").Analyzer} analyzer
    */
   constructor(portable, analyzer) {
     const keys = portable.keys ?? {};
     this.terms = portable.terms.map((display, id) => new Term(display, keys[id] ?? analyzer.keyWords(display), analyzer));
     this.expansions = new Map();
-    for (const [from, ...targets] of portable.expansions) {
+    for (const [from, ...targets] of entries(portable)) {
       const term = this.terms[from];
       if (term === undefined) continue;
       const key = term.key.join(" ");
@@ -42,7 +44,7 @@ export class Synonyms {
       for (let len = Math.min(MAX_TERM_WORDS, words.length - start); len >= 1; len--) {
         const targets = this.lookup(words.slice(start, start + len));
         if (targets !== undefined) {
-          match = { start, len, alternatives: targets.slice(0, 6).map((t) => this.terms[t]) };
+          match = { start, len, alternatives: targets.slice(0, MAX_EXPANSIONS).map((t) => this.terms[t]) };
           break;
         }
       }
@@ -67,6 +69,25 @@ export class Synonyms {
     if (utf8Length(singular) < 2) return undefined;
     return this.expansions.get([...words.slice(0, -1), singular].join(" "));
   }
+}
+
+// Every term's expansions, `[from, ...targets]`: each term of a group (a run of
+// `groups[i]` ≥ 2 consecutive terms) expands to the run's other terms, then the
+// terms listed apart.
+function entries(portable) {
+  const all = [];
+  let start = 0;
+  for (const length of portable.groups) {
+    if (length >= 2) {
+      for (let from = start; from < start + length; from++) {
+        const others = [];
+        for (let t = start; t < start + length && others.length < MAX_EXPANSIONS; t++) if (t !== from) others.push(t);
+        all.push([from, ...others]);
+      }
+    }
+    start += length;
+  }
+  return all.concat(portable.expansions);
 }
 
 /** A term: as shown, its lookup key, and its stems (made when first needed). */
