@@ -1,0 +1,411 @@
+// The measuring half of benches/static/run.sh: serves a rendered site holding
+// both engines' bundles, drives each engine's JS API from fresh Node clients,
+// and reports bytes, query times and relevance side by side with issue 11's
+// budgets. run.sh builds the site, the bundles and the server's figures first.
+//
+//   node bench.mjs --site SITE --suite medquad=FILE [--suite NAME=FILE …]
+//        [--server-eval NAME=EVAL.json …] [--build ENGINE=TIME.txt[,TIME.txt…] …]
+//        [--cold QUERY …] [--timed-runs 3] [--out results/NAME.json]
+//
+// Per engine, in one run, with queries of both engines interleaved:
+// - cold: one fresh client per cold query: open the engine, search, load what the
+//   first 10 results show. Every file it fetched is billed at its sent size;
+// - warm: one fresh client per judged query: the first cold query, then that
+//   query (its bytes are the warm figure), then `--timed-runs` more searches of it
+//   with everything loaded, timed (the query time is their median);
+// - relevance: each judged query's first 10 sections, scored as `healthdex eval`;
+// - whole bundle: every file of the engine's folder at its sent size.
+
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir, cpus, totalmem, loadavg } from "node:os";
+import { basename, dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
+import { folderSize, isDir, sentSize } from "./lib/bytes.mjs";
+import { ENGINES } from "./lib/engines.mjs";
+import { mean, readJudgments, score } from "./lib/eval.mjs";
+import { healthdexRanking, pagefindRanking, readManifest } from "./lib/mapping.mjs";
+import { startServer, steps } from "./lib/server.mjs";
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+/** Results shown on the first page, whose fragments a page loads. */
+const SHOWN = 10;
+/** A client that takes longer than this is stopped and reported as failed. */
+const CLIENT_TIMEOUT_MS = 120_000;
+const DEFAULT_COLD = ["high blood pressure", "hypertension", "kidney stones", "heart attack symptoms", "diabetis", "what causes migraine headaches"];
+
+/** Issue 11's budgets, each a check on the figures of one run. */
+const BUDGETS = {
+  coldBytes: 120_000,
+  warmMedianBytes: 40_000,
+  bundleShare: 0.5,
+  buildShare: 0.1,
+  p50Ms: 10,
+  p99Ms: 50,
+  relevanceShare: 0.95,
+};
+
+function pairs(list, what) {
+  const out = {};
+  for (const item of list ?? []) {
+    const eq = item.indexOf("=");
+    if (eq <= 0) throw new Error(`--${what} ${item}: expected NAME=FILE`);
+    out[item.slice(0, eq)] = item.slice(eq + 1);
+  }
+  return out;
+}
+
+function quantile(values, q) {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
+}
+const median = (values) => {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+/** `/usr/bin/time -v` output → `{wallSeconds, peakRssKb}`. */
+export function parseTimeV(text) {
+  const wall = /Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)/.exec(text);
+  const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(text);
+  const status = /Exit status: (\d+)/.exec(text);
+  let wallSeconds = null;
+  if (wall) {
+    wallSeconds = wall[1].split(":").reduce((s, part) => s * 60 + Number(part), 0);
+  }
+  return { wallSeconds, peakRssKb: rss ? Number(rss[1]) : null, exitStatus: status ? Number(status[1]) : null };
+}
+
+/** Several builds' `/usr/bin/time -v` files → the median wall time and peak RSS, and each run. */
+export function buildFigures(files) {
+  const runs = files.map((file) => ({ file, ...parseTimeV(readFileSync(file, "utf8")) }));
+  return {
+    runs,
+    wallSeconds: median(runs.map((r) => r.wallSeconds).filter((x) => x !== null)),
+    peakRssKb: median(runs.map((r) => r.peakRssKb).filter((x) => x !== null)),
+  };
+}
+
+/** Runs one client process on `plan`; resolves to what it wrote. */
+function runClient(work, plan, n) {
+  const planPath = join(work, `plan-${n}.json`);
+  const outPath = join(work, `out-${n}.json`);
+  writeFileSync(planPath, JSON.stringify(plan));
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ["--experimental-network-imports", "--no-warnings", join(HERE, "client.mjs"), planPath, outPath], {
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr = (stderr + d).slice(-4000)));
+    const timer = setTimeout(() => child.kill("SIGKILL"), CLIENT_TIMEOUT_MS);
+    child.on("exit", (code, signal) => {
+      clearTimeout(timer);
+      let out = { error: `client exited with ${signal ?? code} and wrote nothing: ${stderr.trim()}` };
+      if (existsSync(outPath)) out = JSON.parse(readFileSync(outPath, "utf8"));
+      if (out.error && stderr) out.stderr = stderr.trim();
+      resolve(out);
+    });
+  });
+}
+
+/** Bytes a browser fetches that a Node client does not (Pagefind's web worker). */
+function browserOnlyFiles(site, engine) {
+  if (engine !== "pagefind") return [];
+  const worker = join(site, "pagefind", "pagefind-worker.js");
+  return existsSync(worker) ? [{ file: "pagefind/pagefind-worker.js", sent: sentSize(readFileSync(worker)).sent }] : [];
+}
+
+class Bench {
+  constructor(options) {
+    this.options = options;
+    this.site = options.site;
+    this.manifest = readManifest(join(this.site, "render-manifest.json"));
+    this.work = mkdtempSync(join(tmpdir(), "hx-static-bench-"));
+    this.clients = 0;
+    this.failures = [];
+  }
+
+  async start() {
+    this.server = await startServer(this.site);
+  }
+
+  async stop() {
+    await this.server.close();
+    rmSync(this.work, { recursive: true, force: true });
+  }
+
+  /** One fresh client: its output and its ledger cut into steps. */
+  async client(engine, cold, query) {
+    const id = `${engine}-${++this.clients}`;
+    const plan = {
+      engine,
+      siteBase: this.server.base(id),
+      markBase: `${this.server.origin}/__mark/${id}/`,
+      cold,
+      query,
+      shown: SHOWN,
+      timedRuns: this.options.timedRuns,
+    };
+    const out = await runClient(this.work, plan, this.clients);
+    const billed = steps(this.server.ledger(id));
+    if (out.error) this.failures.push({ engine, cold, query, error: out.error });
+    for (const step of Object.values(billed)) {
+      if (step.missing.length) this.failures.push({ engine, cold, query, error: `404 for ${step.missing.join(", ")}` });
+    }
+    return { out, billed };
+  }
+
+  ranking(engine, result) {
+    if (!result) return [];
+    return engine === "pagefind" ? pagefindRanking(this.manifest, result.pages) : healthdexRanking(result.hits);
+  }
+
+  async cold(engines) {
+    const out = Object.fromEntries(engines.map((e) => [e, []]));
+    const extra = Object.fromEntries(engines.map((e) => [e, browserOnlyFiles(this.site, e)]));
+    for (const query of this.options.cold) {
+      for (const engine of engines) {
+        const { out: o, billed } = await this.client(engine, query, null);
+        const step = billed.cold ?? { sent: 0, files: 0, requests: 0, list: [] };
+        const browserOnly = extra[engine].reduce((s, f) => s + f.sent, 0);
+        out[engine].push({
+          query,
+          bytes: step.sent + browserOnly,
+          nodeBytes: step.sent,
+          browserOnly: extra[engine],
+          files: step.files + extra[engine].length,
+          requests: step.requests,
+          ms: o.coldMs ?? null,
+          results: o.coldResult?.total ?? null,
+          fetched: step.list,
+          error: o.error ?? null,
+        });
+      }
+    }
+    return out;
+  }
+
+  async suite(engines, name, judgments) {
+    const perEngine = Object.fromEntries(engines.map((e) => [e, []]));
+    for (const judged of judgments) {
+      for (const engine of engines) {
+        const { out: o, billed } = await this.client(engine, this.options.cold[0], judged.query);
+        const ranked = this.ranking(engine, o.result);
+        perEngine[engine].push({
+          id: judged.id,
+          class: judged.class,
+          query: judged.query,
+          warmBytes: billed.warm?.sent ?? null,
+          warmFiles: billed.warm?.files ?? null,
+          warmRequests: billed.warm?.requests ?? null,
+          timedBytes: billed.timed?.sentRepeated ?? null,
+          warmMs: o.warmMs ?? null,
+          queryMs: o.timedMs ? median(o.timedMs) : null,
+          searchOnlyMs: o.timedSearchOnlyMs ? median(o.timedSearchOnlyMs) : null,
+          total: o.result?.total ?? null,
+          ranked: ranked.slice(0, SHOWN),
+          metrics: score(ranked, judged.relevant),
+          error: o.error ?? null,
+        });
+      }
+      process.stderr.write(".");
+    }
+    process.stderr.write(` ${name}\n`);
+    return Object.fromEntries(engines.map((e) => [e, summarizeSuite(perEngine[e])]));
+  }
+}
+
+function summarizeSuite(queries) {
+  const ok = queries.filter((q) => !q.error);
+  const warm = ok.map((q) => q.warmBytes).filter((b) => b !== null);
+  const times = ok.map((q) => q.queryMs).filter((t) => t !== null);
+  const searchOnly = ok.map((q) => q.searchOnlyMs).filter((t) => t !== null);
+  return {
+    queries: queries.length,
+    failed: queries.length - ok.length,
+    warmBytes: { median: median(warm), p90: quantile(warm, 0.9), max: warm.length ? Math.max(...warm) : null },
+    queryMs: { p50: quantile(times, 0.5), p99: quantile(times, 0.99), max: times.length ? Math.max(...times) : null },
+    searchOnlyMs: { p50: quantile(searchOnly, 0.5), p99: quantile(searchOnly, 0.99) },
+    emptyResults: ok.filter((q) => q.total === 0).length,
+    refetchedWhileTimed: ok.filter((q) => q.timedBytes > 0).length,
+    relevance: mean(queries.map((q) => q.metrics)),
+    perQuery: queries,
+  };
+}
+
+function readServerEval(path) {
+  const report = JSON.parse(readFileSync(path, "utf8"));
+  return {
+    file: path,
+    queries: report.overall.queries,
+    healthdex: report.overall.healthdex,
+    baseline: report.overall.baseline,
+    perQuery: Object.fromEntries((report.queries ?? []).map((q) => [q.id, q.healthdex.ndcg])),
+  };
+}
+
+function machine() {
+  return {
+    date: new Date().toISOString(),
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? null,
+    memGb: Math.round(totalmem() / 1e9),
+    loadavg: loadavg(),
+    node: process.version,
+  };
+}
+
+// ---- the report -------------------------------------------------------------
+
+const kb = (b) => (b === null || b === undefined ? "—" : `${(b / 1000).toFixed(1)} KB`);
+const mb = (b) => (b === null || b === undefined ? "—" : `${(b / 1e6).toFixed(2)} MB`);
+const ms = (t) => (t === null || t === undefined ? "—" : `${t.toFixed(2)} ms`);
+const sec = (t) => (t === null || t === undefined ? "—" : `${t.toFixed(2)} s`);
+const num = (x) => (x === null || x === undefined ? "—" : x.toFixed(3));
+const ratio = (a, b) => (a === null || a === undefined || !b ? "—" : `${(a / b).toFixed(3)}×`);
+const verdict = (ok) => (ok === null ? "not measured" : ok ? "pass" : "FAIL");
+
+/** Each budget of issue 11 applied to the results: rows of the printed table. */
+export function budgetRows(results) {
+  const hx = results.engines.healthdex;
+  const pf = results.engines.pagefind;
+  const rows = [];
+  const add = (measure, h, p, r, budget, ok) => rows.push({ measure, healthdex: h, pagefind: p, ratio: r, budget, verdict: verdict(ok) });
+  const has = (e) => e && !e.unavailable;
+
+  for (const [i, query] of results.cold.entries()) {
+    const h = has(hx) ? hx.cold[i]?.bytes : null;
+    const p = has(pf) ? pf.cold[i]?.bytes : null;
+    add(`cold first query "${query}"`, kb(h), kb(p), ratio(h, p), "≤ 120 KB", h === null || h === undefined ? null : h <= BUDGETS.coldBytes);
+  }
+  for (const [name, suite] of Object.entries(results.suites)) {
+    const h = has(hx) ? suite.healthdex?.warmBytes.median : null;
+    const p = has(pf) ? suite.pagefind?.warmBytes.median : null;
+    add(`warm query, median (${name}, ${suite.queries} queries)`, kb(h), kb(p), ratio(h, p), "≤ 40 KB", h == null ? null : h <= BUDGETS.warmMedianBytes);
+  }
+  {
+    const h = has(hx) ? hx.bundle.sent : null;
+    const p = has(pf) ? pf.bundle.sent : null;
+    add("whole bundle (sent bytes)", `${mb(h)} (${has(hx) ? hx.bundle.files : "—"} files)`, `${mb(p)} (${has(pf) ? pf.bundle.files : "—"} files)`, ratio(h, p), "≤ ½ Pagefind's", h == null || p == null ? null : h <= BUDGETS.bundleShare * p);
+  }
+  {
+    const h = has(hx) ? hx.build?.wallSeconds : null;
+    const p = has(pf) ? pf.build?.wallSeconds : null;
+    add(`build time (wall, median of ${(has(hx) ? hx.build?.runs.length : null) ?? (has(pf) ? pf.build?.runs.length : null) ?? 0})`, sec(h), sec(p), ratio(h, p), "≤ 1/10 Pagefind's", h == null || p == null ? null : h <= BUDGETS.buildShare * p);
+    const hr = has(hx) ? hx.build?.peakRssKb : null;
+    const pr = has(pf) ? pf.build?.peakRssKb : null;
+    add("build peak RSS", hr == null ? "—" : `${(hr / 1024).toFixed(0)} MB`, pr == null ? "—" : `${(pr / 1024).toFixed(0)} MB`, ratio(hr, pr), "(none)", null);
+  }
+  for (const [name, suite] of Object.entries(results.suites)) {
+    const h = has(hx) ? suite.healthdex?.queryMs : null;
+    const p = has(pf) ? suite.pagefind?.queryMs : null;
+    add(`query time p50 (${name})`, ms(h?.p50), ms(p?.p50), ratio(h?.p50, p?.p50), "≤ 10 ms", h?.p50 == null ? null : h.p50 <= BUDGETS.p50Ms);
+    add(`query time p99 (${name})`, ms(h?.p99), ms(p?.p99), ratio(h?.p99, p?.p99), "≤ 50 ms", h?.p99 == null ? null : h.p99 <= BUDGETS.p99Ms);
+  }
+  for (const [name, suite] of Object.entries(results.suites)) {
+    const h = has(hx) ? suite.healthdex?.relevance.ndcg : null;
+    const p = has(pf) ? suite.pagefind?.relevance.ndcg : null;
+    const server = results.server[name]?.healthdex.ndcg ?? null;
+    add(
+      `nDCG@10 (${name}); server ${num(server)}`,
+      num(h),
+      num(p),
+      ratio(h, p),
+      `≥ 0.95 × server = ${server === null ? "—" : (BUDGETS.relevanceShare * server).toFixed(3)}`,
+      h == null || server === null ? null : h >= BUDGETS.relevanceShare * server,
+    );
+  }
+  return rows;
+}
+
+export function formatTable(rows) {
+  const head = ["measure", "healthdex", "Pagefind", "healthdex / Pagefind", "budget", "verdict"];
+  const body = rows.map((r) => [r.measure, r.healthdex, r.pagefind, r.ratio, r.budget, r.verdict]);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
+  const line = (cells) => "| " + cells.map((c, i) => c.padEnd(widths[i])).join(" | ") + " |";
+  return [line(head), "|" + widths.map((w) => "-".repeat(w + 2)).join("|") + "|", ...body.map(line)].join("\n");
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      site: { type: "string" },
+      suite: { type: "string", multiple: true },
+      "server-eval": { type: "string", multiple: true },
+      build: { type: "string", multiple: true },
+      cold: { type: "string", multiple: true },
+      "timed-runs": { type: "string", default: "3" },
+      engines: { type: "string", default: "pagefind,healthdex" },
+      note: { type: "string", multiple: true },
+      out: { type: "string" },
+    },
+  });
+  if (!values.site || !values.suite) {
+    console.error("usage: node bench.mjs --site SITE --suite NAME=FILE [--server-eval NAME=FILE] [--build ENGINE=FILE] [--cold QUERY] [--out FILE]");
+    process.exit(2);
+  }
+  const options = {
+    site: values.site,
+    cold: values.cold?.length ? values.cold : DEFAULT_COLD,
+    timedRuns: Math.max(1, Number(values["timed-runs"]) || 3),
+  };
+  const suites = pairs(values.suite, "suite");
+  const serverEval = pairs(values["server-eval"], "server-eval");
+  const builds = pairs(values.build, "build");
+
+  const results = { machine: machine(), site: options.site, cold: options.cold, timedRuns: options.timedRuns, notes: values.note ?? [], engines: {}, suites: {}, server: {}, failures: [] };
+  const engines = [];
+  for (const engine of values.engines.split(",").map((e) => e.trim()).filter(Boolean)) {
+    if (!ENGINES[engine]) throw new Error(`unknown engine "${engine}" in --engines: use pagefind and/or healthdex`);
+    const folder = join(options.site, ENGINES[engine].folder);
+    if (!isDir(folder) || !existsSync(join(options.site, ENGINES[engine].entry))) {
+      results.engines[engine] = { unavailable: `no ${ENGINES[engine].entry} in ${options.site}` };
+      continue;
+    }
+    engines.push(engine);
+    results.engines[engine] = {
+      bundle: folderSize(folder),
+      build: builds[engine] ? buildFigures(builds[engine].split(",")) : null,
+    };
+  }
+  for (const [name, file] of Object.entries(serverEval)) results.server[name] = readServerEval(file);
+
+  const bench = new Bench(options);
+  await bench.start();
+  try {
+    const cold = await bench.cold(engines);
+    for (const engine of engines) results.engines[engine].cold = cold[engine];
+    for (const [name, file] of Object.entries(suites)) {
+      results.suites[name] = { file, queries: 0, ...(await bench.suite(engines, name, readJudgments(file))) };
+      results.suites[name].queries = readJudgments(file).length;
+    }
+  } finally {
+    await bench.stop();
+  }
+  results.failures = bench.failures;
+
+  const rows = budgetRows(results);
+  results.table = rows;
+  const table = formatTable(rows);
+  console.log(table);
+  if (bench.failures.length) {
+    console.error(`\n${bench.failures.length} client failures or missing files; first: ${JSON.stringify(bench.failures[0]).slice(0, 600)}`);
+  }
+  if (values.out) {
+    mkdirSync(dirname(values.out), { recursive: true });
+    writeFileSync(values.out, JSON.stringify(results, null, 1) + "\n");
+    writeFileSync(values.out.replace(/\.json$/, "") + ".txt", table + "\n");
+    console.error(`results: ${values.out} (and ${basename(values.out.replace(/\.json$/, ""))}.txt)`);
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((e) => {
+    console.error(`bench.mjs: ${e.stack ?? e.message}`);
+    process.exit(1);
+  });
+}
