@@ -96,7 +96,7 @@ function runClient(work, plan, n) {
   const outPath = join(work, `out-${n}.json`);
   writeFileSync(planPath, JSON.stringify(plan));
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--experimental-network-imports", "--no-warnings", join(HERE, "client.mjs"), planPath, outPath], {
+    const child = spawn(process.execPath, ["--import", pathToFileURL(join(HERE, "lib", "http-import.mjs")).href, join(HERE, "client.mjs"), planPath, outPath], {
       stdio: ["ignore", "ignore", "pipe"],
     });
     let stderr = "";
@@ -189,7 +189,7 @@ class Bench {
     return out;
   }
 
-  async suite(engines, name, judgments) {
+  async suite(engines, name, judgments, serverNdcg = {}) {
     const perEngine = Object.fromEntries(engines.map((e) => [e, []]));
     for (const judged of judgments) {
       for (const engine of engines) {
@@ -209,6 +209,7 @@ class Bench {
           total: o.result?.total ?? null,
           ranked: ranked.slice(0, SHOWN),
           metrics: score(ranked, judged.relevant),
+          serverNdcg: serverNdcg[judged.id] ?? null,
           error: o.error ?? null,
         });
       }
@@ -231,6 +232,8 @@ function summarizeSuite(queries) {
     queryMs: { p50: quantile(times, 0.5), p99: quantile(times, 0.99), max: times.length ? Math.max(...times) : null },
     searchOnlyMs: { p50: quantile(searchOnly, 0.5), p99: quantile(searchOnly, 0.99) },
     emptyResults: ok.filter((q) => q.total === 0).length,
+    // Queries whose nDCG@10 differs from the server's (`healthdex eval`) by more than 0.001.
+    differFromServer: queries.filter((q) => q.serverNdcg !== null && Math.abs(q.metrics.ndcg - q.serverNdcg) > 1e-3).map((q) => q.id),
     refetchedWhileTimed: ok.filter((q) => q.timedBytes > 0).length,
     relevance: mean(queries.map((q) => q.metrics)),
     perQuery: queries,
@@ -380,8 +383,9 @@ async function main() {
     const cold = await bench.cold(engines);
     for (const engine of engines) results.engines[engine].cold = cold[engine];
     for (const [name, file] of Object.entries(suites)) {
-      results.suites[name] = { file, queries: 0, ...(await bench.suite(engines, name, readJudgments(file))) };
-      results.suites[name].queries = readJudgments(file).length;
+      const judgments = readJudgments(file);
+      const perEngine = await bench.suite(engines, name, judgments, results.server[name]?.perQuery);
+      results.suites[name] = { file, queries: judgments.length, ...perEngine };
     }
   } finally {
     await bench.stop();

@@ -4,7 +4,7 @@
 // to a JSON file; the bytes are in the server's ledger, cut at the marks sent
 // here before each step.
 //
-//   node --experimental-network-imports --no-warnings client.mjs PLAN.json OUT.json
+//   node --import ./lib/http-import.mjs client.mjs PLAN.json OUT.json
 //
 // PLAN: {engine, siteBase, markBase, cold, query?, shown, timedRuns}
 // - step "cold": open the engine and search `cold`, loading what the first
@@ -61,7 +61,7 @@ async function run(plan) {
 
 const [planPath, outPath] = process.argv.slice(2);
 if (!planPath || !outPath) {
-  console.error("usage: node --experimental-network-imports client.mjs PLAN.json OUT.json");
+  console.error("usage: node --import ./lib/http-import.mjs client.mjs PLAN.json OUT.json");
   process.exit(2);
 }
 const plan = JSON.parse(readFileSync(planPath, "utf8"));

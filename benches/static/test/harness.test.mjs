@@ -12,6 +12,9 @@ import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { test } from "node:test";
 
 import { budgetRows, buildFigures, parseTimeV } from "../bench.mjs";
@@ -135,6 +138,25 @@ test("the server bills each client for what it fetched between its marks, each f
     assert.ok(billed.warm.sentRepeated > 0, "the refetch still shows");
     assert.deepEqual(billed.warm.missing, ["pf/missing.js"]);
     assert.equal(steps(server.ledger("two"))["(before first mark)"].files, 1);
+  } finally {
+    await server.close();
+    rmSync(site, { recursive: true, force: true });
+  }
+});
+
+test("a client imports modules over http, relative imports included, and each is billed", async () => {
+  const site = mkdtempSync(join(tmpdir(), "hx-import-"));
+  const server = await startServer(site);
+  try {
+    mkdirSync(join(site, "hx", "code"), { recursive: true });
+    writeFileSync(join(site, "hx", "entry.js"), 'export { answer } from "./code/answer.js";\n');
+    writeFileSync(join(site, "hx", "code", "answer.js"), "export const answer = new URL('.', import.meta.url).pathname;\n");
+    const hooks = pathToFileURL(fileURLToPath(new URL("../lib/http-import.mjs", import.meta.url))).href;
+    const script = `const m = await import(${JSON.stringify(server.base("imp") + "hx/entry.js")}); console.log(m.answer);`;
+    // The server runs in this process, so the child runs asynchronously.
+    const { stdout } = await promisify(execFile)(process.execPath, ["--import", hooks, "--input-type=module", "-e", script]);
+    assert.equal(stdout.trim(), "/c/imp/hx/code/");
+    assert.deepEqual(server.ledger("imp").map((e) => e.file), ["hx/entry.js", "hx/code/answer.js"]);
   } finally {
     await server.close();
     rmSync(site, { recursive: true, force: true });
