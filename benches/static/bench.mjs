@@ -272,56 +272,68 @@ const num = (x) => (x === null || x === undefined ? "—" : x.toFixed(3));
 const ratio = (a, b) => (a === null || a === undefined || !b ? "—" : `${(a / b).toFixed(3)}×`);
 const verdict = (ok) => (ok === null ? "not measured" : ok ? "pass" : "FAIL");
 
-/** Each budget of issue 11 applied to the results: rows of the printed table. */
+/**
+ * Each budget of issue 11 applied to the results: rows of the printed table. A
+ * figure some of whose clients failed is marked "(N failed)", and a budget whose
+ * healthdex figure has failures fails: what did not run cannot pass.
+ */
 export function budgetRows(results) {
   const hx = results.engines.healthdex;
   const pf = results.engines.pagefind;
-  const rows = [];
-  const add = (measure, h, p, r, budget, ok) => rows.push({ measure, healthdex: h, pagefind: p, ratio: r, budget, verdict: verdict(ok) });
   const has = (e) => e && !e.unavailable;
+  const rows = [];
+  // h, p: {text, failed}; ok: healthdex's figure within the budget (null: not measured).
+  const add = (measure, h, p, r, budget, ok) => {
+    const cell = (c) => (c.failed ? `${c.text} (${c.failed} failed)` : c.text);
+    const v = ok === null ? null : ok && !h.failed;
+    rows.push({ measure, healthdex: cell(h), pagefind: cell(p), ratio: r, budget, verdict: verdict(v) });
+  };
+  const fig = (text, failed = 0) => ({ text, failed });
+  const within = (value, limit) => (value === null || value === undefined ? null : value <= limit);
 
   for (const [i, query] of results.cold.entries()) {
-    const h = has(hx) ? hx.cold[i]?.bytes : null;
-    const p = has(pf) ? pf.cold[i]?.bytes : null;
-    add(`cold first query "${query}"`, kb(h), kb(p), ratio(h, p), "≤ 120 KB", h === null || h === undefined ? null : h <= BUDGETS.coldBytes);
+    const h = has(hx) ? hx.cold[i] : null;
+    const p = has(pf) ? pf.cold[i] : null;
+    const hb = h && !h.error ? h.bytes : null;
+    const pb = p && !p.error ? p.bytes : null;
+    add(`cold first query "${query}"`, fig(kb(hb), h?.error ? 1 : 0), fig(kb(pb), p?.error ? 1 : 0), ratio(hb, pb), "≤ 120 KB", h ? (h.error ? false : within(hb, BUDGETS.coldBytes)) : null);
   }
-  for (const [name, suite] of Object.entries(results.suites)) {
-    const h = has(hx) ? suite.healthdex?.warmBytes.median : null;
-    const p = has(pf) ? suite.pagefind?.warmBytes.median : null;
-    add(`warm query, median (${name}, ${suite.queries} queries)`, kb(h), kb(p), ratio(h, p), "≤ 40 KB", h == null ? null : h <= BUDGETS.warmMedianBytes);
-  }
+  const suiteRow = (measure, pick, format, budget, test) => {
+    for (const [name, suite] of Object.entries(results.suites)) {
+      const h = has(hx) ? suite.healthdex : null;
+      const p = has(pf) ? suite.pagefind : null;
+      const hv = h ? pick(h) : null;
+      const pv = p ? pick(p) : null;
+      const ok = h ? (h.failed ? false : hv === null || hv === undefined ? null : test(hv, name)) : null;
+      add(measure(name, suite), fig(format(hv), h?.failed ?? 0), fig(format(pv), p?.failed ?? 0), ratio(hv, pv), typeof budget === "function" ? budget(name) : budget, ok);
+    }
+  };
+  suiteRow((name, suite) => `warm query, median (${name}, ${suite.queries} queries)`, (e) => e.warmBytes.median, kb, "≤ 40 KB", (v) => v <= BUDGETS.warmMedianBytes);
   {
     const h = has(hx) ? hx.bundle.sent : null;
     const p = has(pf) ? pf.bundle.sent : null;
-    add("whole bundle (sent bytes)", `${mb(h)} (${has(hx) ? hx.bundle.files : "—"} files)`, `${mb(p)} (${has(pf) ? pf.bundle.files : "—"} files)`, ratio(h, p), "≤ ½ Pagefind's", h == null || p == null ? null : h <= BUDGETS.bundleShare * p);
+    add("whole bundle (sent bytes)", fig(`${mb(h)} (${has(hx) ? hx.bundle.files : "—"} files)`), fig(`${mb(p)} (${has(pf) ? pf.bundle.files : "—"} files)`), ratio(h, p), "≤ ½ Pagefind's", h == null || p == null ? null : h <= BUDGETS.bundleShare * p);
   }
   {
     const h = has(hx) ? hx.build?.wallSeconds : null;
     const p = has(pf) ? pf.build?.wallSeconds : null;
-    add(`build time (wall, median of ${(has(hx) ? hx.build?.runs.length : null) ?? (has(pf) ? pf.build?.runs.length : null) ?? 0})`, sec(h), sec(p), ratio(h, p), "≤ 1/10 Pagefind's", h == null || p == null ? null : h <= BUDGETS.buildShare * p);
+    const runs = (has(hx) ? hx.build?.runs.length : null) ?? (has(pf) ? pf.build?.runs.length : null) ?? 0;
+    add(`build time (wall, median of ${runs})`, fig(sec(h)), fig(sec(p)), ratio(h, p), "≤ 1/10 Pagefind's", h == null || p == null ? null : h <= BUDGETS.buildShare * p);
     const hr = has(hx) ? hx.build?.peakRssKb : null;
     const pr = has(pf) ? pf.build?.peakRssKb : null;
-    add("build peak RSS", hr == null ? "—" : `${(hr / 1024).toFixed(0)} MB`, pr == null ? "—" : `${(pr / 1024).toFixed(0)} MB`, ratio(hr, pr), "(none)", null);
+    const mib = (kb) => (kb == null ? "—" : `${(kb / 1024).toFixed(0)} MiB`);
+    add("build peak RSS", fig(mib(hr)), fig(mib(pr)), ratio(hr, pr), "(none)", null);
   }
-  for (const [name, suite] of Object.entries(results.suites)) {
-    const h = has(hx) ? suite.healthdex?.queryMs : null;
-    const p = has(pf) ? suite.pagefind?.queryMs : null;
-    add(`query time p50 (${name})`, ms(h?.p50), ms(p?.p50), ratio(h?.p50, p?.p50), "≤ 10 ms", h?.p50 == null ? null : h.p50 <= BUDGETS.p50Ms);
-    add(`query time p99 (${name})`, ms(h?.p99), ms(p?.p99), ratio(h?.p99, p?.p99), "≤ 50 ms", h?.p99 == null ? null : h.p99 <= BUDGETS.p99Ms);
-  }
-  for (const [name, suite] of Object.entries(results.suites)) {
-    const h = has(hx) ? suite.healthdex?.relevance.ndcg : null;
-    const p = has(pf) ? suite.pagefind?.relevance.ndcg : null;
-    const server = results.server[name]?.healthdex.ndcg ?? null;
-    add(
-      `nDCG@10 (${name}); server ${num(server)}`,
-      num(h),
-      num(p),
-      ratio(h, p),
-      `≥ 0.95 × server = ${server === null ? "—" : (BUDGETS.relevanceShare * server).toFixed(3)}`,
-      h == null || server === null ? null : h >= BUDGETS.relevanceShare * server,
-    );
-  }
+  suiteRow((name) => `query time p50 (${name})`, (e) => e.queryMs.p50, ms, "≤ 10 ms", (v) => v <= BUDGETS.p50Ms);
+  suiteRow((name) => `query time p99 (${name})`, (e) => e.queryMs.p99, ms, "≤ 50 ms", (v) => v <= BUDGETS.p99Ms);
+  const server = (name) => results.server[name]?.healthdex.ndcg ?? null;
+  suiteRow(
+    (name) => `nDCG@10 (${name}); server ${num(server(name))}`,
+    (e) => e.relevance.ndcg,
+    num,
+    (name) => `≥ 0.95 × server = ${server(name) === null ? "—" : (BUDGETS.relevanceShare * server(name)).toFixed(3)}`,
+    (v, name) => (server(name) === null ? null : v >= BUDGETS.relevanceShare * server(name)),
+  );
   return rows;
 }
 

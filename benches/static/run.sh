@@ -26,6 +26,8 @@ PAGEFIND_VERSION=1.6.0
 
 COMMAND="$(printf '%q ' "$0" "$@")"
 COMMAND=${COMMAND% }
+if [[ -n ${HX_LOCK:-} ]]; then COMMAND="HX_LOCK=$(printf '%q' "$HX_LOCK") $COMMAND"; fi
+if [[ -n ${HEALTHDEX:-} ]]; then COMMAND="HEALTHDEX=$(printf '%q' "$HEALTHDEX") $COMMAND"; fi
 usage() { sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 CORPUS="" WORK="" OUT="" TIMED_RUNS=3 BUILD_RUNS=3

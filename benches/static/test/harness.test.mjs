@@ -267,6 +267,16 @@ test("budget verdicts: each engine's figure against issue 11's limits, and 'not 
   assert.equal(verdicts["query time p99"], "FAIL");
   assert.equal(verdicts["nDCG@10"], "pass", "0.65 ≥ 0.95 × 0.677");
 
+  // What did not run cannot pass, and says so.
+  results.engines.healthdex.cold[0].error = "HTTP 404";
+  results.suites.medquad.healthdex.failed = 2;
+  const failedRows = budgetRows(results);
+  for (const row of failedRows.filter((r) => /cold|warm|query time|nDCG/.test(r.measure))) {
+    assert.equal(row.verdict, "FAIL", row.measure);
+  }
+  assert.equal(failedRows[0].healthdex, "— (1 failed)");
+  assert.match(failedRows.find((r) => r.measure.startsWith("warm")).healthdex, /\(2 failed\)$/);
+
   results.engines.healthdex = { unavailable: "no hx/healthdex.js" };
   assert.ok(budgetRows(results).every((r) => r.verdict === "not measured" && r.healthdex.startsWith("—")));
 });
