@@ -25,7 +25,7 @@ import { parseArgs } from "node:util";
 import { folderSize, isDir, sentSize } from "./lib/bytes.mjs";
 import { ENGINES } from "./lib/engines.mjs";
 import { mean, readJudgments, score } from "./lib/eval.mjs";
-import { healthdexRanking, pagefindRanking, readManifest } from "./lib/mapping.mjs";
+import { healthdexRanking, pagefindRanking, pagefindRankingAllSubResults, readManifest } from "./lib/mapping.mjs";
 import { startServer, steps } from "./lib/server.mjs";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -209,6 +209,9 @@ class Bench {
           total: o.result?.total ?? null,
           ranked: ranked.slice(0, SHOWN),
           metrics: score(ranked, judged.relevant),
+          ...(engine === "pagefind" && o.result
+            ? { metricsAllSubResults: score(pagefindRankingAllSubResults(this.manifest, o.result.pages), judged.relevant) }
+            : {}),
           serverNdcg: serverNdcg[judged.id] ?? null,
           error: o.error ?? null,
         });
@@ -236,6 +239,9 @@ function summarizeSuite(queries) {
     differFromServer: queries.filter((q) => q.serverNdcg !== null && Math.abs(q.metrics.ndcg - q.serverNdcg) > 1e-3).map((q) => q.id),
     refetchedWhileTimed: ok.filter((q) => q.timedBytes > 0).length,
     relevance: mean(queries.map((q) => q.metrics)),
+    ...(queries.some((q) => q.metricsAllSubResults)
+      ? { relevanceAllSubResults: mean(queries.map((q) => q.metricsAllSubResults ?? { ndcg: 0, mrr: 0, recall: 0 })) }
+      : {}),
     perQuery: queries,
   };
 }

@@ -3,6 +3,7 @@
 # on the same articles, in one run (issue 11's budgets; README.md here).
 #
 # usage: benches/static/run.sh [CORPUS] [--work DIR] [--out FILE] [--timed-runs N] [--build-runs N]
+#                              [--reuse-pagefind]
 #
 #   CORPUS          folder of Markdown articles (default: ../shared/data/medquad,
 #                   relative to the repository root); missing => message, exit 0
@@ -11,6 +12,9 @@
 #                   with the table is written beside it)
 #   --timed-runs N  timed searches per query once its data is loaded (default 3)
 #   --build-runs N  builds of each engine's files from scratch; the median is reported (default 3)
+#   --reuse-pagefind  keep the rendered site, Pagefind's index and its build times from
+#                   the last run in WORK if the corpus has not changed since (to
+#                   re-measure after a change to healthdex alone)
 #
 # HEALTHDEX=/path/to/healthdex selects the binary (unset: `cargo build --release`).
 # HX_LOCK=FILE runs each heavy step under `flock FILE` (on the shared 2-core
@@ -28,15 +32,16 @@ COMMAND="$(printf '%q ' "$0" "$@")"
 COMMAND=${COMMAND% }
 if [[ -n ${HX_LOCK:-} ]]; then COMMAND="HX_LOCK=$(printf '%q' "$HX_LOCK") $COMMAND"; fi
 if [[ -n ${HEALTHDEX:-} ]]; then COMMAND="HEALTHDEX=$(printf '%q' "$HEALTHDEX") $COMMAND"; fi
-usage() { sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,24p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
-CORPUS="" WORK="" OUT="" TIMED_RUNS=3 BUILD_RUNS=3
+CORPUS="" WORK="" OUT="" TIMED_RUNS=3 BUILD_RUNS=3 REUSE_PAGEFIND=0
 while (($#)); do
     case $1 in
         --work) WORK=${2:?--work needs a folder}; shift 2 ;;
         --out) OUT=${2:?--out needs a file}; shift 2 ;;
         --timed-runs) TIMED_RUNS=${2:?--timed-runs needs a number}; shift 2 ;;
         --build-runs) BUILD_RUNS=${2:?--build-runs needs a number}; shift 2 ;;
+        --reuse-pagefind) REUSE_PAGEFIND=1; shift ;;
         -h | --help) usage; exit 0 ;;
         -*) echo "run.sh: unknown option $1" >&2; usage >&2; exit 2 ;;
         *)
@@ -103,12 +108,35 @@ fi
 HX_VERSION=$("$HEALTHDEX" --version)
 
 # ---------------------------------------------------------------- site and bundles
-say "rendering $CORPUS into $SITE"
-node "$HERE/render.mjs" --corpus "$CORPUS" --out "$SITE" --healthdex "$HEALTHDEX" 2>&1 | tee "$LOGS/render.log" >&2
+# What the rendered site and Pagefind's index were built from: the corpus's file
+# names, sizes and times, and the tool versions.
+corpus_stamp() {
+    {
+        echo "$CORPUS $($PAGEFIND --version) $(sha256sum "$HERE/render.mjs" | cut -c1-16)"
+        find "$CORPUS" -type f -printf '%P %s %T@\n' | sort
+    } | sha256sum | cut -c1-32
+}
+STAMP=$(corpus_stamp)
+previous_pagefind() { # the --build argument of the last run's Pagefind builds, if still valid
+    [[ -f $WORK/pagefind.stamp && $(cat "$WORK/pagefind.stamp") == "$STAMP" && -f $SITE/pagefind/pagefind.js ]] || return 1
+    local files
+    files=$(find "$WORK" -maxdepth 1 -name 'build-pagefind-*.time' | sort | paste -sd, -)
+    [[ -n $files ]] && echo "pagefind=$files"
+}
+if ((REUSE_PAGEFIND)) && PREVIOUS=$(previous_pagefind); then
+    say "reusing the rendered site and Pagefind's index from the last run (corpus unchanged)"
+    BUILDS=(--build "$PREVIOUS")
+else
+    ((REUSE_PAGEFIND)) && say "--reuse-pagefind: the last run's site is missing or from another corpus; rebuilding"
+    rm -f "$WORK/pagefind.stamp" "$WORK"/build-pagefind-*.time
+    say "rendering $CORPUS into $SITE"
+    node "$HERE/render.mjs" --corpus "$CORPUS" --out "$SITE" --healthdex "$HEALTHDEX" 2>&1 | tee "$LOGS/render.log" >&2
 
-say "building Pagefind's index ($($PAGEFIND --version))"
-build pagefind "$SITE/pagefind" "$PAGEFIND" --site "$SITE"
-BUILDS=(--build "$BUILD_FILES")
+    say "building Pagefind's index ($($PAGEFIND --version))"
+    build pagefind "$SITE/pagefind" "$PAGEFIND" --site "$SITE"
+    BUILDS=(--build "$BUILD_FILES")
+    echo "$STAMP" >"$WORK/pagefind.stamp"
+fi
 
 ENGINES=pagefind
 rm -rf "$SITE/hx"

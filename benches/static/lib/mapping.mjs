@@ -68,6 +68,22 @@ export function pagefindRanking(manifest, pages) {
   return ids;
 }
 
+/**
+ * A reading kinder to Pagefind, reported beside the Default UI's: every
+ * sub-result of each page, most matches first, with no cap of 3.
+ */
+export function pagefindRankingAllSubResults(manifest, pages) {
+  const ids = [];
+  for (const page of pages) {
+    const subs = [...(page.sub_results ?? [])].sort((a, b) => b.matches - a.matches);
+    for (const url of subs.length ? subs.map((s) => s.url) : [page.url]) {
+      const id = sectionIdOfUrl(manifest, url);
+      if (!ids.includes(id)) ids.push(id);
+    }
+  }
+  return ids;
+}
+
 /** healthdex hits (best first) → judged section ids. */
 export function healthdexRanking(hits) {
   return hits.map((h) => `${h.path}#${h.anchor ?? ""}`);

@@ -20,7 +20,7 @@ import { test } from "node:test";
 import { budgetRows, buildFigures, parseTimeV } from "../bench.mjs";
 import { compressedFormat, folderSize, sentSize } from "../lib/bytes.mjs";
 import { DEPTH, mean, score } from "../lib/eval.mjs";
-import { pagefindRanking, sectionIdOfUrl, shownUrls } from "../lib/mapping.mjs";
+import { pagefindRanking, pagefindRankingAllSubResults, sectionIdOfUrl, shownUrls } from "../lib/mapping.mjs";
 import { fileFor, parseRequestPath, startServer, steps } from "../lib/server.mjs";
 import { articleUrl, bodyLines, render } from "../render.mjs";
 
@@ -110,6 +110,9 @@ test("Pagefind pages are read as its Default UI shows them: the page first if it
     { url: "/articles/CDC/0002/", sub_results: [] },
   ]);
   assert.deepEqual(ranked, ["GHR/0001.md#what-is-it", "CDC/0002.md#"]);
+
+  // The uncapped reading lists every sub-result, most matches first.
+  assert.deepEqual(pagefindRankingAllSubResults(manifest, [withTop]), ["GHR/0001.md#causes", "GHR/0001.md#outlook", "GHR/0001.md#treatment", "GHR/0001.md#what-is-it"]);
 });
 
 test("the server bills each client for what it fetched between its marks, each file once", async () => {
