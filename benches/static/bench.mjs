@@ -351,7 +351,10 @@ export function formatTable(rows) {
   return [line(head), "|" + widths.map((w) => "-".repeat(w + 2)).join("|") + "|", ...body.map(line)].join("\n");
 }
 
-async function main() {
+const USAGE = "usage: node bench.mjs --site SITE --suite NAME=FILE [--server-eval NAME=FILE] [--build ENGINE=FILE[,FILE]] [--cold QUERY] [--engines pagefind,healthdex] [--timed-runs N] [--note TEXT] [--out FILE]";
+
+/** The command line, checked: what to measure and where the inputs are. */
+function readCommandLine() {
   const { values } = parseArgs({
     options: {
       site: { type: "string" },
@@ -366,41 +369,45 @@ async function main() {
     },
   });
   if (!values.site || !values.suite) {
-    console.error("usage: node bench.mjs --site SITE --suite NAME=FILE [--server-eval NAME=FILE] [--build ENGINE=FILE] [--cold QUERY] [--out FILE]");
+    console.error(USAGE);
     process.exit(2);
   }
-  const options = {
+  const engines = values.engines.split(",").map((e) => e.trim()).filter(Boolean);
+  for (const engine of engines) {
+    if (!ENGINES[engine]) throw new Error(`unknown engine "${engine}" in --engines: use pagefind and/or healthdex`);
+  }
+  return {
     site: values.site,
     cold: values.cold?.length ? values.cold : DEFAULT_COLD,
     timedRuns: Math.max(1, Number(values["timed-runs"]) || 3),
+    engines,
+    suites: pairs(values.suite, "suite"),
+    serverEval: pairs(values["server-eval"], "server-eval"),
+    builds: pairs(values.build, "build"),
+    notes: values.note ?? [],
+    out: values.out ?? null,
   };
-  const suites = pairs(values.suite, "suite");
-  const serverEval = pairs(values["server-eval"], "server-eval");
-  const builds = pairs(values.build, "build");
+}
 
-  const results = { machine: machine(), site: options.site, cold: options.cold, timedRuns: options.timedRuns, notes: values.note ?? [], engines: {}, suites: {}, server: {}, failures: [] };
-  const engines = [];
-  for (const engine of values.engines.split(",").map((e) => e.trim()).filter(Boolean)) {
-    if (!ENGINES[engine]) throw new Error(`unknown engine "${engine}" in --engines: use pagefind and/or healthdex`);
-    const folder = join(options.site, ENGINES[engine].folder);
-    if (!isDir(folder) || !existsSync(join(options.site, ENGINES[engine].entry))) {
-      results.engines[engine] = { unavailable: `no ${ENGINES[engine].entry} in ${options.site}` };
-      continue;
-    }
-    engines.push(engine);
-    results.engines[engine] = {
-      bundle: folderSize(folder),
-      build: builds[engine] ? buildFigures(builds[engine].split(",")) : null,
-    };
+/** What can be said of each engine before searching: its bundle and builds, or why it is absent. */
+function describeEngine(options, engine) {
+  const folder = join(options.site, ENGINES[engine].folder);
+  if (!isDir(folder) || !existsSync(join(options.site, ENGINES[engine].entry))) {
+    return { unavailable: `no ${ENGINES[engine].entry} in ${options.site}` };
   }
-  for (const [name, file] of Object.entries(serverEval)) results.server[name] = readServerEval(file);
+  const builds = options.builds[engine];
+  return { bundle: folderSize(folder), build: builds ? buildFigures(builds.split(",")) : null };
+}
 
+/** Cold queries, then every suite, for the engines present; fills `results`. */
+async function measure(options, results) {
+  const engines = options.engines.filter((e) => !results.engines[e].unavailable);
   const bench = new Bench(options);
   await bench.start();
   try {
     const cold = await bench.cold(engines);
     for (const engine of engines) results.engines[engine].cold = cold[engine];
-    for (const [name, file] of Object.entries(suites)) {
+    for (const [name, file] of Object.entries(options.suites)) {
       const judgments = readJudgments(file);
       const perEngine = await bench.suite(engines, name, judgments, results.server[name]?.perQuery);
       results.suites[name] = { file, queries: judgments.length, ...perEngine };
@@ -409,25 +416,45 @@ async function main() {
     await bench.stop();
   }
   results.failures = bench.failures;
+}
 
-  const rows = budgetRows(results);
-  results.table = rows;
-  const table = formatTable(rows);
+/** The table on stdout; with `out`, the JSON and the table beside it. */
+function report(results, out) {
+  results.table = budgetRows(results);
+  const table = formatTable(results.table);
   console.log(table);
-  if (bench.failures.length) {
-    console.error(`\n${bench.failures.length} client failures or missing files; first: ${JSON.stringify(bench.failures[0]).slice(0, 600)}`);
+  if (results.failures.length) {
+    console.error(`\n${results.failures.length} client failures or missing files; first: ${JSON.stringify(results.failures[0]).slice(0, 600)}`);
   }
-  if (values.out) {
-    mkdirSync(dirname(values.out), { recursive: true });
-    writeFileSync(values.out, JSON.stringify(results, null, 1) + "\n");
-    writeFileSync(values.out.replace(/\.json$/, "") + ".txt", table + "\n");
-    console.error(`results: ${values.out} (and ${basename(values.out.replace(/\.json$/, ""))}.txt)`);
+  if (out) {
+    const txt = out.replace(/\.json$/, "") + ".txt";
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, JSON.stringify(results, null, 1) + "\n");
+    writeFileSync(txt, table + "\n");
+    console.error(`results: ${out} (and ${basename(txt)})`);
   }
+}
+
+async function main() {
+  const options = readCommandLine();
+  const results = {
+    machine: machine(),
+    site: options.site,
+    cold: options.cold,
+    timedRuns: options.timedRuns,
+    notes: options.notes,
+    engines: Object.fromEntries(options.engines.map((e) => [e, describeEngine(options, e)])),
+    server: Object.fromEntries(Object.entries(options.serverEval).map(([name, file]) => [name, readServerEval(file)])),
+    suites: {},
+    failures: [],
+  };
+  await measure(options, results);
+  report(results, options.out);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   main().catch((e) => {
-    console.error(`bench.mjs: ${e.stack ?? e.message}`);
+    console.error(`bench.mjs: ${e.message}`);
     process.exit(1);
   });
 }

@@ -105,7 +105,7 @@ if [[ -z ${HEALTHDEX:-} ]]; then
     HEALTHDEX=$ROOT/target/release/healthdex
 fi
 [[ -x $HEALTHDEX ]] || die "HEALTHDEX=$HEALTHDEX is not an executable"
-HX_VERSION=$("$HEALTHDEX" --version)
+HX_VERSION="$("$HEALTHDEX" --version), binary sha256 $(sha256sum "$HEALTHDEX" | cut -c1-16) of $(date -u -r "$HEALTHDEX" +%Y-%m-%dT%H:%M:%SZ)"
 
 # ---------------------------------------------------------------- site and bundles
 # What the rendered site and Pagefind's index were built from: the corpus's file
