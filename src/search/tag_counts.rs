@@ -6,8 +6,7 @@
 //! finding 3 articles after a chip said 14 is what this fixes). The same counts,
 //! over all sections, are the site's main tags ([`super::Engine::tags`]).
 
-use std::collections::{HashMap, HashSet};
-
+use rustc_hash::{FxHashMap, FxHashSet};
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
 use tantivy::fastfield::FacetReader;
@@ -20,8 +19,8 @@ use super::TagCount;
 /// collected sections.
 pub(super) struct ArticlesPerTag;
 
-/// The articles seen under each tag, by tag name.
-pub(super) type TagArticles = HashMap<String, HashSet<u64>>;
+/// The articles seen under each tag, by tag name (each article once per segment).
+pub(super) type TagArticles = FxHashMap<String, Vec<u64>>;
 
 impl Collector for ArticlesPerTag {
     type Fruit = TagArticles;
@@ -35,7 +34,8 @@ impl Collector for ArticlesPerTag {
         Ok(SegmentArticlesPerTag {
             tags: reader.facet_reader("tags")?,
             articles: reader.fast_fields().u64("article")?,
-            seen: HashMap::new(),
+            sections: FxHashMap::default(),
+            last: None,
         })
     }
 
@@ -43,22 +43,35 @@ impl Collector for ArticlesPerTag {
         false
     }
 
-    fn merge_fruits(&self, segments: Vec<TagArticles>) -> tantivy::Result<TagArticles> {
-        let mut merged = TagArticles::new();
+    /// One segment's lists as they are; several are joined, an article found in
+    /// more than one segment (an update not yet merged away) counted once.
+    fn merge_fruits(&self, mut segments: Vec<TagArticles>) -> tantivy::Result<TagArticles> {
+        if segments.len() <= 1 {
+            return Ok(segments.pop().unwrap_or_default());
+        }
+        let mut merged: FxHashMap<String, FxHashSet<u64>> = FxHashMap::default();
         for segment in segments {
             for (tag, articles) in segment {
                 merged.entry(tag).or_default().extend(articles);
             }
         }
-        Ok(merged)
+        Ok(merged
+            .into_iter()
+            .map(|(tag, articles)| (tag, articles.into_iter().collect()))
+            .collect())
     }
 }
 
-/// [`ArticlesPerTag`] over one segment, by the segment's tag ordinals.
+/// [`ArticlesPerTag`] over one segment: each matching article once, with one of its
+/// sections (they all carry the article's tags), read for its tags at the end.
 pub(super) struct SegmentArticlesPerTag {
     tags: FacetReader,
     articles: Column<u64>,
-    seen: HashMap<u64, HashSet<u64>>,
+    /// A matching section of each matching article.
+    sections: FxHashMap<u64, DocId>,
+    /// The article of the last section collected: an article's sections mostly
+    /// sit side by side, so most sections need no lookup.
+    last: Option<u64>,
 }
 
 impl SegmentCollector for SegmentArticlesPerTag {
@@ -68,14 +81,21 @@ impl SegmentCollector for SegmentArticlesPerTag {
         let Some(article) = self.articles.first(doc) else {
             return;
         };
-        for ord in self.tags.facet_ords(doc) {
-            self.seen.entry(ord).or_default().insert(article);
+        if self.last != Some(article) {
+            self.last = Some(article);
+            self.sections.entry(article).or_insert(doc);
         }
     }
 
     fn harvest(self) -> TagArticles {
+        let mut by_ord: FxHashMap<u64, Vec<u64>> = FxHashMap::default();
+        for (&article, &doc) in &self.sections {
+            for ord in self.tags.facet_ords(doc) {
+                by_ord.entry(ord).or_default().push(article);
+            }
+        }
         let mut facet = Facet::root();
-        self.seen
+        by_ord
             .into_iter()
             .filter_map(|(ord, articles)| {
                 self.tags.facet_from_ord(ord, &mut facet).ok()?;
@@ -112,10 +132,29 @@ mod tests {
             ("diet", vec![6]),
         ]
         .into_iter()
-        .map(|(tag, articles)| (tag.to_string(), articles.into_iter().collect()))
+        .map(|(tag, articles)| (tag.to_string(), articles))
         .collect();
         let ranked = ranked(counted, 3);
         let pairs: Vec<(&str, u64)> = ranked.iter().map(|t| (t.tag.as_str(), t.count)).collect();
         assert_eq!(pairs, [("gut", 3), ("acne", 2), ("skin", 2)]);
+    }
+
+    #[test]
+    fn an_article_in_two_segments_counts_once() {
+        let segment = |pairs: &[(&str, &[u64])]| -> TagArticles {
+            pairs
+                .iter()
+                .map(|(tag, articles)| (tag.to_string(), articles.to_vec()))
+                .collect()
+        };
+        let merged = ArticlesPerTag
+            .merge_fruits(vec![
+                segment(&[("gut", &[1, 2]), ("skin", &[2])]),
+                segment(&[("gut", &[2, 3])]),
+            ])
+            .unwrap();
+        let counts = ranked(merged, 10);
+        let pairs: Vec<(&str, u64)> = counts.iter().map(|t| (t.tag.as_str(), t.count)).collect();
+        assert_eq!(pairs, [("gut", 3), ("skin", 1)]);
     }
 }

@@ -627,6 +627,53 @@ fn on_a_phone_the_first_result_is_on_screen_and_targets_are_big_enough() {
 }
 
 #[test]
+fn the_page_works_in_a_browser_under_the_readme_proxy_prefix() {
+    if !browser_available() || !crate::proxy::nginx_available() {
+        return;
+    }
+    let (dir, _) = temp_corpus(&repo_corpus());
+    let server = Server::start(dir.path(), &[]);
+    let nginx = crate::proxy::start_nginx(
+        &crate::proxy::readme_recipe(),
+        std::slice::from_ref(&server.base),
+    );
+    let base = nginx.base.clone();
+    in_browser(Window::Desktop, |client| async move {
+        client.goto(&format!("{base}/search/")).await.unwrap();
+        let box_ = client.find(Locator::Css("#hx-q")).await.unwrap();
+        box_.send_keys("leaky gut").await.unwrap();
+        eventually("results through the prefix", || async {
+            count(&client, ".hx-results .hx-group .hx-snippet mark").await > 0
+        })
+        .await;
+        let path = client.current_url().await.unwrap().path().to_string();
+        assert_eq!(path, "/search/", "the query stays on the prefixed page");
+        client
+    });
+    let log = nginx.access_log();
+    for asset in [
+        "/search/assets/app.",
+        "/search/assets/ui.",
+        "/search/assets/server-source.",
+        "/search/api/search?",
+    ] {
+        assert!(
+            log.contains(asset),
+            "{asset} requested through the prefix:\n{log}"
+        );
+    }
+    let failed: Vec<&str> = log
+        .lines()
+        .filter(|line| line.contains("\"GET /search/")) // not the browser's own /favicon.ico
+        .filter(|line| !line.contains("\" 200 ") && !line.contains("\" 304 "))
+        .collect();
+    assert!(
+        failed.is_empty(),
+        "every request through the prefix answered: {failed:#?}"
+    );
+}
+
+#[test]
 fn the_widget_links_its_own_stylesheet_and_mounts_twice_without_clashing() {
     if !browser_available() {
         return;

@@ -12,7 +12,7 @@ use crate::util::{Server, fixtures, healthdex, http_exchange, temp_corpus};
 
 const NGINX: &str = "/usr/sbin/nginx";
 
-fn nginx_available() -> bool {
+pub fn nginx_available() -> bool {
     if Path::new(NGINX).exists() {
         return true;
     }
