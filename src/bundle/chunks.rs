@@ -12,9 +12,9 @@ use super::encode::Writer;
 use super::inverted::{Field, Posting, TermPostings};
 
 /// Raw bytes a chunk holds before a word may end it.
-pub const MIN_CHUNK_BYTES: usize = 12 * 1024;
+pub const MIN_CHUNK_BYTES: usize = 4 * 1024;
 /// Raw bytes at which a chunk ends whatever the next word is.
-pub const MAX_CHUNK_BYTES: usize = 48 * 1024;
+pub const MAX_CHUNK_BYTES: usize = 32 * 1024;
 /// One word in this many may end a chunk (past the minimum).
 const BOUNDARY_ONE_IN: u64 = 8;
 
@@ -122,7 +122,8 @@ fn finish<K>(first: K, w: Writer) -> Chunk<K> {
     }
 }
 
-/// One stem: its text, a bit per field that has postings, then per such field the
+/// One stem: its text, a bit per field that has postings, the length of what
+/// follows, then per such field the
 /// postings as (section delta with a low bit for tf = 1, else the tf; position
 /// deltas when the field keeps them).
 fn write_term(w: &mut Writer, stem: &str, postings: &TermPostings) {
@@ -133,12 +134,16 @@ fn write_term(w: &mut Writer, stem: &str, postings: &TermPostings) {
         .filter(|(slot, _)| !postings.fields[*slot].is_empty())
         .fold(0u8, |mask, (slot, _)| mask | 1 << slot);
     w.byte(mask);
+    let mut block = Writer::default();
     for (slot, field) in Field::ALL.iter().enumerate() {
         let list = &postings.fields[slot];
         if !list.is_empty() {
-            write_postings(w, list, field.has_positions());
+            write_postings(&mut block, list, field.has_positions());
         }
     }
+    // The block's length first, so a reader skips the stems it was not asked for.
+    w.count(block.len());
+    w.append(block);
 }
 
 fn write_postings(w: &mut Writer, list: &[Posting], positions: bool) {

@@ -31,6 +31,7 @@ mod write;
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
 use serde_json::json;
 
 pub use write::{WriteReport, write};
@@ -135,6 +136,7 @@ pub fn build(articles: &[Article], settings: &BundleSettings) -> Bundle {
         "meta",
         serde_json::to_vec(&meta).expect("json serializes"),
     );
+    let mut files = compress(files);
     assets::add_code(&mut files, &meta);
     Bundle { files }
 }
@@ -170,7 +172,7 @@ fn add_fragments(
                 .map(|salt| fragment_name(&json, salt))
                 .find(|name| taken.insert(*name))
                 .expect("some salt gives a free name");
-            files.insert(format!("fragment/{name:08x}.hx"), gzip(&json));
+            files.insert(format!("fragment/{name:08x}.hx"), json);
             name
         })
         .collect()
@@ -186,11 +188,22 @@ fn fragment_name(json: &[u8], salt: u32) -> u32 {
     u32::from_le_bytes(hash.as_bytes()[..4].try_into().expect("four bytes"))
 }
 
-/// Adds a data file of `kind`, compressed and named by its content; returns its
-/// path inside the folder.
+/// Every data file gzip-compressed, in parallel (compression was most of a
+/// build's time on one core).
+fn compress(raw: BTreeMap<String, Vec<u8>>) -> BTreeMap<String, Vec<u8>> {
+    raw.into_par_iter()
+        .map(|(name, bytes)| {
+            let compressed = gzip(&bytes);
+            (name, compressed)
+        })
+        .collect()
+}
+
+/// Adds a data file of `kind` named by its content (compressed later, with the
+/// rest); returns its path inside the folder.
 fn add_data(files: &mut BTreeMap<String, Vec<u8>>, kind: &str, raw: Vec<u8>) -> String {
     let name = format!("index/{kind}-{}.hx", content_hash(&raw));
-    files.insert(name.clone(), gzip(&raw));
+    files.insert(name.clone(), raw);
     name
 }
 

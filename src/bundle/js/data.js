@@ -64,19 +64,42 @@ export const FIELDS = ["title", "heading", "body", "parents", "references"];
 const POSITIONAL = [true, true, true, false, false];
 
 /**
- * An index chunk: stem → per field (FIELDS order) a list of postings, each
- * `{ section, tf, positions }` (positions empty for fields without them).
+ * An index chunk: `get(stem)` gives per field (FIELDS order) a list of postings,
+ * each `{ section, tf, positions }` (positions empty for fields without them), or
+ * undefined. Stems are decoded when first asked for: a chunk holds dozens, a
+ * query wants one or two.
  */
-export function decodeTerms(bytes) {
-  const r = new Reader(bytes, "HXT1");
-  const terms = new Map();
-  while (!r.done()) {
-    const stem = r.text();
-    const mask = r.byte();
-    const fields = FIELDS.map((_, slot) => ((mask >> slot) & 1 ? readPostings(r, POSITIONAL[slot]) : []));
-    terms.set(stem, fields);
+export class TermChunk {
+  constructor(bytes) {
+    this.bytes = bytes;
+    this.offsets = new Map();
+    this.decoded = new Map();
+    const r = new Reader(bytes, "HXT1");
+    while (!r.done()) {
+      const stem = r.text();
+      const mask = r.byte();
+      const length = r.varint();
+      this.offsets.set(stem, [mask, r.at]);
+      r.at += length;
+    }
   }
-  return terms;
+
+  get(stem) {
+    let fields = this.decoded.get(stem);
+    if (fields === undefined && this.offsets.has(stem)) {
+      const [mask, at] = this.offsets.get(stem);
+      const r = new Reader(this.bytes);
+      r.at = at;
+      fields = FIELDS.map((_, slot) => ((mask >> slot) & 1 ? readPostings(r, POSITIONAL[slot]) : []));
+      this.decoded.set(stem, fields);
+    }
+    return fields;
+  }
+}
+
+/** An index chunk (see TermChunk). */
+export function decodeTerms(bytes) {
+  return new TermChunk(bytes);
 }
 
 function readPostings(r, positional) {

@@ -276,8 +276,10 @@ class Vocabulary {
     const list = this.bundle.meta.vocabulary;
     const i = lastAtMost(list, [chars, word], (entry, key) => entry[0] - key[0] || compareText(entry[1], key[1]));
     if (i < 0) return 0;
+    // Until its chunk is here, a word counts as known: the planner would
+    // otherwise look for corrections (and their chunks) of a word it may have.
     const chunks = this.loaded([list[i][2]]);
-    return chunks ? (chunks[0].get(word) ?? 0) : 0;
+    return chunks ? (chunks[0].get(word) ?? 0) : 1;
   }
 
   near(word, edits) {
