@@ -101,6 +101,25 @@ impl Setup {
 
     /// Checks the plans; returns how many of them exercise each part of the
     /// planner (`features` in the script).
+    /// The static bundle of `corpus`, built with this setup's configuration.
+    fn bundle(&self, corpus: &Path) -> PathBuf {
+        let out = self.path("bundle");
+        let run = healthdex(
+            self.dir.path(),
+            &[
+                "bundle",
+                corpus.to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+                "--config",
+                self.path("healthdex.toml").to_str().unwrap(),
+                "--quiet",
+            ],
+        );
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        out
+    }
+
     fn check_plans(&self, plans: &Path) -> serde_json::Map<String, serde_json::Value> {
         let printed = self.node(
             &[&self.path("text.json"), &self.path("synonyms.json"), plans],
@@ -548,4 +567,38 @@ fn plan_trace_lists_the_vocabulary_questions_and_batch_reports_bad_lines() {
         "{}",
         run.stderr
     );
+}
+
+/// End to end: the bundle plans with its own vocabulary (the chunks it fetches),
+/// and its plans must be the server's.
+#[test]
+#[ignore = "the bundle's vocabulary differs from the index's: tantivy's sloppy phrases match in any order within the slop and also search `parents`, the bundle's `together` does neither (query 47 of the corpus suite); un-ignore when src/bundle/js/search.js matches"]
+fn the_bundle_plans_every_query_as_the_server_does() {
+    let setup = Setup::new();
+    let corpus = repo_corpus();
+    let index = shared(&corpus);
+    let queries = suite_queries(&["corpus.jsonl", "medquad.jsonl", "medquad-long.jsonl"]);
+    let (words, terms) = pools(&queries, &setup.synonyms);
+    let mut lines = suite("corpus.jsonl");
+    lines.extend(generated(400, 0x5eed_1234, &words, &terms));
+    let plans = setup.plans("bundle", &index.dir, &lines);
+    let bundle = setup.bundle(&corpus);
+    setup.node(&[&bundle, &plans], "bundle");
+}
+
+/// [`the_bundle_plans_every_query_as_the_server_does`] on MedQuAD.
+#[test]
+#[ignore = "as the_bundle_plans_every_query_as_the_server_does"]
+fn the_bundle_plans_medquad_as_the_server_does() {
+    let Some(data) = medquad() else { return };
+    let setup = Setup::new();
+    let index = shared(&data);
+    let queries = suite_queries(&["medquad.jsonl", "medquad-long.jsonl"]);
+    let (words, terms) = pools(&queries, &setup.synonyms);
+    let mut lines = suite("medquad.jsonl");
+    lines.extend(suite("medquad-long.jsonl"));
+    lines.extend(generated(300, 0xfeed_5678, &words, &terms));
+    let plans = setup.plans("bundle-medquad", &index.dir, &lines);
+    let bundle = setup.bundle(&data);
+    setup.node(&[&bundle, &plans], "bundle");
 }

@@ -12,6 +12,10 @@
 //     Each line is `{text, names, stems, key_words}` from the server's analyzers;
 //     the JS analyzer must give the same, and each token's offsets must point at
 //     its text.
+//   node tests/js/planner.test.mjs bundle BUNDLE_DIR PLANS.jsonl
+//     End to end: the bundle in BUNDLE_DIR (served over HTTP on loopback, as a
+//     static host would) plans each query with its own vocabulary, fetching the
+//     chunks it asks for; the plan must equal the server's.
 // The first mismatch is printed as a path into the JSON with both values; the
 // exit code is 1 when anything differs.
 
@@ -199,9 +203,52 @@ function report(failures, total, what) {
   if (failures > 0) process.exit(1);
 }
 
+// Serves `dir` on loopback; resolves to its base URL and a function that stops it.
+async function serve(dir) {
+  const { createServer } = await import("node:http");
+  const { readFile } = await import("node:fs/promises");
+  const server = createServer(async (request, response) => {
+    const relative = path.normalize(decodeURIComponent(new URL(request.url, "http://x").pathname)).replace(/^\/+/, "");
+    try {
+      if (relative.startsWith("..")) throw new Error("outside the bundle");
+      response.writeHead(200).end(await readFile(path.join(dir, relative)));
+    } catch {
+      response.writeHead(404).end();
+    }
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return [`http://127.0.0.1:${server.address().port}/`, () => server.close()];
+}
+
+async function checkBundle(bundleDir, plansFile) {
+  const [base, stop] = await serve(bundleDir);
+  const { open } = await import(path.join(path.resolve(bundleDir), "healthdex.js"));
+  const bundle = await open(base);
+  const cases = readLines(plansFile);
+  let failures = 0;
+  for (const [index, line] of cases.entries()) {
+    const plan = JSON.parse(JSON.stringify(await bundle.plan({ query: line.query, filters: line.filters })));
+    const difference = firstDifference(line.plan, plan);
+    if (difference === null) continue;
+    failures += 1;
+    if (failures <= 3) {
+      console.error(`query ${index + 1} of ${plansFile}: ${JSON.stringify(line.query)}`);
+      console.error(`  plans differ at ${difference.at}`);
+      console.error(`  server: ${JSON.stringify(difference.expected)}`);
+      console.error(`  bundle: ${JSON.stringify(difference.actual)}`);
+      console.error(`  the server's vocabulary answers: ${JSON.stringify(line.vocabulary)}`);
+    }
+  }
+  stop();
+  report(failures, cases.length, "bundle plans");
+}
+
 if (mode === "plans" && files.length === 3) checkPlans(...files);
+else if (mode === "bundle" && files.length === 2) await checkBundle(...files);
 else if (mode === "analysis" && files.length === 2) checkAnalysis(...files);
 else {
-  console.error("usage: planner.test.mjs plans TEXT.json SYNONYMS.json PLANS.jsonl | analysis TEXT.json ANALYSIS.jsonl");
+  console.error(
+    "usage: planner.test.mjs plans TEXT.json SYNONYMS.json PLANS.jsonl | analysis TEXT.json ANALYSIS.jsonl | bundle BUNDLE_DIR PLANS.jsonl",
+  );
   process.exit(2);
 }
