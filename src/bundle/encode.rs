@@ -78,7 +78,7 @@ impl Writer {
 pub fn gzip(bytes: &[u8]) -> Vec<u8> {
     let mut encoder = GzBuilder::new()
         .mtime(0)
-        .write(Vec::with_capacity(bytes.len() / 3), Compression::new(6));
+        .write(Vec::with_capacity(bytes.len() / 3), Compression::best());
     encoder
         .write_all(bytes)
         .expect("writing to a Vec cannot fail");

@@ -572,7 +572,6 @@ fn plan_trace_lists_the_vocabulary_questions_and_batch_reports_bad_lines() {
 /// End to end: the bundle plans with its own vocabulary (the chunks it fetches),
 /// and its plans must be the server's.
 #[test]
-#[ignore = "the bundle's vocabulary differs from the index's: tantivy's sloppy phrases match in any order within the slop and also search `parents`, the bundle's `together` does neither (query 47 of the corpus suite); un-ignore when src/bundle/js/search.js matches"]
 fn the_bundle_plans_every_query_as_the_server_does() {
     let setup = Setup::new();
     let corpus = repo_corpus();
@@ -588,7 +587,6 @@ fn the_bundle_plans_every_query_as_the_server_does() {
 
 /// [`the_bundle_plans_every_query_as_the_server_does`] on MedQuAD.
 #[test]
-#[ignore = "as the_bundle_plans_every_query_as_the_server_does"]
 fn the_bundle_plans_medquad_as_the_server_does() {
     let Some(data) = medquad() else { return };
     let setup = Setup::new();

@@ -11,6 +11,7 @@ import { Scorer } from "./score.js";
 import { SnippetMaker } from "./snippet.js";
 import { understand } from "./understand.js";
 import { analyzerFor } from "./plan/analyzer.js";
+import { trim } from "./plan/parse.js";
 
 /** The bundle layout this code reads. */
 const FORMAT = 1;
@@ -221,24 +222,28 @@ export class Bundle {
 
   /** Tag counts in articles, evidence counts in sections, over all matches. */
   facets(matched) {
-    const tagArticles = new Map();
-    const evidence = new Map();
+    const d = this.docs;
+    const seen = new Uint8Array(d.articles);
+    const tagCounts = new Uint32Array(this.tagNames.length);
+    const kinds = this.meta.evidence;
+    const evidenceCounts = new Uint32Array(kinds.length);
     for (const section of matched.keys()) {
-      const article = this.docs.articleOf[section];
-      for (const id of this.docs.tags[article]) {
-        const set = tagArticles.get(id) ?? new Set();
-        set.add(article);
-        tagArticles.set(id, set);
+      const article = d.articleOf[section];
+      if (!seen[article]) {
+        seen[article] = 1;
+        for (const id of d.tags[article]) tagCounts[id] += 1;
       }
-      const bits = this.docs.evidence[section];
-      this.meta.evidence.forEach((kind, bit) => {
-        if (bits & (1 << bit)) evidence.set(kind, (evidence.get(kind) || 0) + 1);
-      });
+      const bits = d.evidence[section];
+      if (bits) for (let bit = 0; bit < kinds.length; bit++) if (bits & (1 << bit)) evidenceCounts[bit] += 1;
     }
-    const sorted = (entries) => entries.sort((a, b) => b[1] - a[1] || compareText(a[0], b[0]));
+    const sorted = (names, counts) =>
+      names
+        .map((name, i) => [name, counts[i]])
+        .filter(([, count]) => count > 0)
+        .sort((a, b) => b[1] - a[1] || compareText(a[0], b[0]));
     return {
-      tags: sorted([...tagArticles].map(([id, set]) => [this.tagNames[id], set.size])).map(([tag, count]) => ({ tag, count })),
-      evidence: sorted([...evidence]).map(([kind, count]) => ({ evidence: kind, count })),
+      tags: sorted(this.tagNames, tagCounts).map(([tag, count]) => ({ tag, count })),
+      evidence: sorted(kinds, evidenceCounts).map(([evidence, count]) => ({ evidence, count })),
     };
   }
 }
@@ -315,7 +320,7 @@ class Vocabulary {
     if (files.some((f) => f === null)) return false;
     if (!this.loaded([...new Set(files)])) return false;
     const words = stems.map((stem, i) => [i, stem]);
-    return [TITLE, HEADING, BODY].some((field) => this.bundle.scorer.phraseIn(field, words, slop, 1).size > 0);
+    return [TITLE, HEADING, BODY].some((field) => this.bundle.scorer.phraseExistsIn(field, words, slop));
   }
 }
 
@@ -402,7 +407,7 @@ function clipChars(text, n) {
  * say which value is wrong and what is allowed. */
 function checkRequest(query, options, evidenceKinds) {
   if (typeof query !== "string") throw new TypeError("healthdex: search(query) takes the query as a string");
-  query = query.trim();
+  query = trim(query); // as Rust's str::trim, like the server
   const limit = options.limit ?? DEFAULT_LIMIT;
   const offset = options.offset ?? 0;
   if (!Number.isInteger(limit) || limit < 1 || limit > LIMITS.maxLimit) {
