@@ -61,6 +61,8 @@ export class Reader {
 
 /** Fields in storage order, and which keep positions. */
 export const FIELDS = ["title", "heading", "body", "parents", "references"];
+/** Each field's number in storage order. */
+export const [TITLE, HEADING, BODY, PARENTS, REFERENCES] = FIELDS.keys();
 const POSITIONAL = [true, true, true, false, false];
 
 /**

@@ -11,13 +11,10 @@
 // scores, combined by merging (Maps of sections were most of a query's time,
 // much of it in the garbage collector).
 
+import { BODY, HEADING, PARENTS, REFERENCES, TITLE } from "./data.js";
+
 const K1 = 1.2;
 const B = 0.75;
-const TITLE = 0;
-const HEADING = 1;
-const BODY = 2;
-const PARENTS = 3;
-const REFERENCES = 4;
 /** Fields whose words take the body's rarity when it is lower. */
 const SHORT = new Set([TITLE, HEADING, PARENTS]);
 

@@ -6,7 +6,18 @@
 // (score.js); and fetches the fragments of the articles it shows, for titles,
 // links and snippets (snippet.js).
 
-import { compareText, decodeDocs, decodeTerms, decodeVocabulary, fetchData, fetchJson, lastAtMost } from "./data.js";
+import {
+  BODY,
+  HEADING,
+  TITLE,
+  compareText,
+  decodeDocs,
+  decodeTerms,
+  decodeVocabulary,
+  fetchData,
+  fetchJson,
+  lastAtMost,
+} from "./data.js";
 import { Scorer } from "./score.js";
 import { SnippetMaker } from "./snippet.js";
 import { understand } from "./understand.js";
@@ -23,9 +34,6 @@ const SECTIONS_PER_GROUP = 3;
 const MAX_ARRANGED_SECTIONS = 5_000;
 /** Rounds of planning: each may ask for vocabulary chunks the last one did not. */
 const MAX_PLANNING_ROUNDS = 6;
-const TITLE = 0;
-const HEADING = 1;
-const BODY = 2;
 
 /** Opens the bundle whose metadata is `metaPath`, relative to `base`. */
 export async function openBundle(base, metaPath) {
