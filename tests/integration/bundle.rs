@@ -36,13 +36,17 @@ struct Answer {
 }
 
 /// Opens `bundle` in Node and runs each `(query, options)`; also returns the files
-/// fetched while opening.
+/// fetched while opening. Options `{"serve": DIR}` instead serve another folder
+/// from then on.
 fn drive(bundle: &Path, requests: &[(String, Value)]) -> (Vec<String>, Vec<Answer>) {
     let dir = tempfile::tempdir().unwrap();
     let list = dir.path().join("requests.jsonl");
     let lines: String = requests
         .iter()
-        .map(|(q, o)| format!("{}\n", json!({"query": q, "options": o})))
+        .map(|(q, o)| match o.get("serve") {
+            Some(dir) => format!("{}\n", json!({ "serve": dir })),
+            None => format!("{}\n", json!({"query": q, "options": o})),
+        })
         .collect();
     std::fs::write(&list, lines).unwrap();
     let driver = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/js/bundle_driver.mjs");
@@ -62,6 +66,7 @@ fn drive(bundle: &Path, requests: &[(String, Value)]) -> (Vec<String>, Vec<Answe
             .unwrap_or_default()
     };
     let answers = lines
+        .filter(|line| !line.starts_with("{\"serving\""))
         .map(|line| {
             let v: Value = serde_json::from_str(line).unwrap();
             assert!(v.get("error").is_none(), "a search failed: {v}");
@@ -370,5 +375,39 @@ fn rebundling_rewrites_nothing_and_an_edit_changes_only_what_it_must() {
         fragments(&second),
         fragments(&first),
         "the old fragment was removed"
+    );
+}
+
+#[test]
+fn a_page_open_across_a_deploy_moves_to_the_new_build() {
+    let home = tempfile::tempdir().unwrap();
+    let corpus = home.path().join("corpus");
+    copy_dir(&repo_corpus(), &corpus);
+    let before = bundle_of(&corpus);
+    let article = corpus.join("rosacea.md");
+    let text = std::fs::read_to_string(&article).unwrap();
+    std::fs::write(
+        &article,
+        text.replacen("redness and heat", "redness and warmth", 1),
+    )
+    .unwrap();
+    // A fresh folder, as a site build writes: none of the old build's files.
+    let after = bundle_of(&corpus);
+    let requests = vec![
+        ("rosacea".to_string(), json!({})),
+        (String::new(), json!({"serve": after.path()})),
+        ("warmth".to_string(), json!({})),
+    ];
+    let (_, answers) = drive(before.path(), &requests);
+    assert!(!ids(&answers[0].results).is_empty());
+    let warmth = ids(&answers[1].results);
+    assert!(
+        warmth.iter().any(|id| id.starts_with("rosacea.md")),
+        "{warmth:?}"
+    );
+    assert!(
+        answers[1].files.iter().any(|f| f == "healthdex.js"),
+        "{:?}",
+        answers[1].files
     );
 }

@@ -4,7 +4,8 @@
 // with the bundle's own healthdex.js, and for each request line of REQUESTS (JSON:
 // {"query": "...", "options": {...}}) prints one JSON line:
 // {"results": <the search JSON>, "files": [paths fetched for this request]} or
-// {"error": "message"}.
+// {"error": "message"}. A line {"serve": "DIR"} serves another folder from then on
+// (a new deploy while the page is open) and prints {"serving": "DIR"}.
 //
 // usage: node tests/js/bundle_driver.mjs BUNDLE REQUESTS.jsonl
 
@@ -16,6 +17,7 @@ import { join, normalize } from "node:path";
 import { pathToFileURL } from "node:url";
 
 const [bundleDir, requestsFile] = process.argv.slice(2);
+let served = bundleDir;
 if (!bundleDir || !requestsFile) {
   console.error("usage: node bundle_driver.mjs BUNDLE REQUESTS.jsonl");
   process.exit(2);
@@ -29,7 +31,7 @@ const server = createServer(async (request, response) => {
     return;
   }
   try {
-    const body = await readFile(join(bundleDir, path));
+    const body = await readFile(join(served, path));
     fetched.push(path);
     response.writeHead(200, { "content-length": body.length }).end(body);
   } catch {
@@ -48,7 +50,12 @@ process.stdout.write(JSON.stringify({ opened: opening }) + "\n");
 const lines = createInterface({ input: createReadStream(requestsFile), crlfDelay: Infinity });
 for await (const line of lines) {
   if (!line.trim()) continue;
-  const { query, options } = JSON.parse(line);
+  const { query, options, serve } = JSON.parse(line);
+  if (serve) {
+    served = serve;
+    process.stdout.write(JSON.stringify({ serving: serve }) + "\n");
+    continue;
+  }
   try {
     const results = await hx.search(query, options ?? {});
     process.stdout.write(JSON.stringify({ results, files: fetched }) + "\n");

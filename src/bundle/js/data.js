@@ -10,7 +10,9 @@ const decoder = new TextDecoder();
 export async function fetchData(url) {
   const response = await fetch(url);
   if (!response.ok) {
-    throw new Error(`healthdex: cannot load ${url} (HTTP ${response.status}); is the bundle complete on the host?`);
+    const error = new Error(`healthdex: cannot load ${url} (HTTP ${response.status}); is the bundle complete on the host?`);
+    error.missing = response.status === 404;
+    throw error;
   }
   const inflated = response.body.pipeThrough(new DecompressionStream("gzip"));
   return new Uint8Array(await new Response(inflated).arrayBuffer());

@@ -79,6 +79,29 @@ export class Bundle {
    * Resolves to the JSON `/api/search` answers with.
    */
   async search(query, options = {}) {
+    try {
+      return await this.searchOnce(query, options);
+    } catch (error) {
+      // A file named by a build the host no longer has: the site was deployed
+      // again while this page was open (or its healthdex.js came from a cache).
+      // Read the current entry, open its build, and search once more.
+      if (!error?.missing) throw error;
+      await this.reopen();
+      return this.searchOnce(query, options);
+    }
+  }
+
+  /** Switches to the build the host's `healthdex.js` names now. */
+  async reopen() {
+    const response = await fetch(new URL("healthdex.js", this.root), { cache: "no-store" });
+    const entry = response.ok ? await response.text() : "";
+    const meta = /export const META = "([^"]+)"/.exec(entry)?.[1];
+    if (!meta) throw new Error("healthdex: the search was updated on the site and cannot be reopened; reload the page");
+    const fresh = await openBundle(this.root, meta);
+    Object.assign(this, fresh);
+  }
+
+  async searchOnce(query, options) {
     const request = checkRequest(query, options, this.meta.evidence);
     const plan = await this.plan(request);
     const results = {
