@@ -1,6 +1,6 @@
 //! The static bundle: a folder of files that searches a corpus in the browser, with
 //! no server. [`build`] turns parsed articles into the files (plain data: names
-//! and bytes), [`write`] puts them in a folder without touching what it did not
+//! and bytes), [`write()`] puts them in a folder without touching what it did not
 //! write, and `src/bundle/js/` holds the ES modules that search them.
 //!
 //! What the folder holds (every data file gzip-compressed once, here):

@@ -17,7 +17,7 @@ use crate::error::{Error, Result};
 /// The list of files healthdex wrote into a bundle folder.
 pub const MANIFEST: &str = ".healthdex-bundle";
 
-/// What [`write`] did.
+/// What [`write()`] did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct WriteReport {
     /// Files written (new or changed).
