@@ -411,3 +411,62 @@ fn a_page_open_across_a_deploy_moves_to_the_new_build() {
         answers[1].files
     );
 }
+
+#[test]
+fn the_bundle_searches_with_the_sites_own_settings() {
+    let home = tempfile::tempdir().unwrap();
+    std::fs::write(
+        home.path().join("healthdex.toml"),
+        "[search]\nper_article = 1\n\n[synonyms]\nfiles = [\"site-synonyms.txt\"]\n",
+    )
+    .unwrap();
+    // A site's own pair (not in the built-in list): its readers' word for a term
+    // the articles use.
+    std::fs::write(
+        home.path().join("site-synonyms.txt"),
+        "zonulae | tight junctions\n",
+    )
+    .unwrap();
+    let out = home.path().join("bundle");
+    let run = healthdex(
+        home.path(),
+        &[
+            "bundle",
+            repo_corpus().to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let (_, answers) = drive(
+        &out,
+        &[
+            ("zonulae".to_string(), json!({})),
+            ("gut".to_string(), json!({})),
+        ],
+    );
+    let zonulae = &answers[0].results;
+    assert_eq!(
+        zonulae["also_searched"],
+        json!(["tight junctions"]),
+        "{zonulae}"
+    );
+    assert!(
+        ids(zonulae)
+            .iter()
+            .any(|id| id.starts_with("intestinal-permeability.md")),
+        "{zonulae}"
+    );
+    let articles: Vec<&str> = answers[1].results["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["path"].as_str().unwrap())
+        .collect();
+    let distinct: BTreeSet<&str> = articles.iter().copied().collect();
+    assert_eq!(
+        distinct.len(),
+        articles.len(),
+        "one section per article: {articles:?}"
+    );
+}
