@@ -470,3 +470,92 @@ fn the_bundle_searches_with_the_sites_own_settings() {
         "one section per article: {articles:?}"
     );
 }
+
+/// Queries built from operators, punctuation, accents and markup, the kind of input
+/// a search box gets (deterministic: a fixed linear congruential sequence).
+fn odd_queries(n: usize) -> Vec<String> {
+    let parts = [
+        "leaky",
+        "gut",
+        "\"heart attack\"",
+        "-skin",
+        "OR",
+        "title:eczema",
+        "heading:triggers",
+        "tag:skin",
+        "author:osei",
+        "year:2024",
+        "year:<1990",
+        "evidence:rct",
+        "évidence",
+        "café",
+        "Ærø",
+        "<img src=x onerror=alert(1)>",
+        "&amp;",
+        "\"",
+        "(",
+        ")",
+        "-",
+        ":",
+        "*",
+        "probiotcs",
+        "psorasis",
+        "😀",
+        "ß",
+        "İ",
+        "\u{0}",
+        "\u{202e}",
+        "1.5mg",
+        "COVID-19",
+        "what",
+        "is",
+        "the",
+        "a",
+        "molar",
+        "pregnancy",
+        "UTIs",
+        "itchy",
+    ];
+    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = || {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1);
+        (state >> 33) as usize
+    };
+    (0..n)
+        .map(|_| {
+            let words = 1 + next() % 8;
+            (0..words)
+                .map(|_| parts[next() % parts.len()])
+                .collect::<Vec<_>>()
+                .join(if next() % 5 == 0 { "" } else { " " })
+        })
+        .collect()
+}
+
+#[test]
+fn the_bundle_answers_any_query_without_an_error() {
+    let bundle = bundle_of(&repo_corpus());
+    let engine = shared_index(&repo_corpus());
+    let queries = odd_queries(300);
+    let requests: Vec<(String, Value)> = queries
+        .iter()
+        .map(|q| (q.clone(), json!({"limit": 5})))
+        .collect();
+    // `drive` fails on any search that throws.
+    let (_, answers) = drive(bundle.path(), &requests);
+    assert_eq!(answers.len(), queries.len());
+    for (query, answer) in queries.iter().zip(&answers) {
+        let request = SearchRequest {
+            limit: 5,
+            ..SearchRequest::new(query.trim())
+        };
+        let server = engine.search(&request).unwrap();
+        assert_eq!(
+            answer.results["total"].as_u64().unwrap() as usize,
+            server.total,
+            "{query:?}"
+        );
+    }
+}
