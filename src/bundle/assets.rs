@@ -76,6 +76,7 @@ fn ui_entry_module(ui: &str) -> String {
          \x20 const source = {{\n\
          \x20   search: (query, options) => opening.then((hx) => hx.search(query, options)),\n\
          \x20   tags: (limit) => opening.then((hx) => hx.tags(limit)),\n\
+         \x20   suggest: (typed, limit) => opening.then((hx) => hx.suggest(typed, limit)),\n\
          \x20 }};\n\
          \x20 mount(element, source, {{ history: true }});\n\
          }}\n"

@@ -22,6 +22,8 @@ const BOUNDARY_ONE_IN: u64 = 8;
 pub const TERMS_MAGIC: &[u8; 4] = b"HXT1";
 /// Magic of a vocabulary chunk (words and their section counts), format 1.
 pub const VOCABULARY_MAGIC: &[u8; 4] = b"HXV1";
+/// Magic of a completions chunk (title and heading words, their section counts).
+pub const COMPLETIONS_MAGIC: &[u8; 4] = b"HXC1";
 
 /// A chunk: the key of its first entry and its bytes (not yet compressed).
 #[derive(Debug, Clone)]
@@ -37,6 +39,17 @@ pub fn term_chunks<'a>(
     cut(terms, TERMS_MAGIC, |w, (stem, postings)| {
         write_term(w, stem, postings);
         stem.to_string()
+    })
+}
+
+/// The words completions are made of, in word order, cut into chunks.
+pub fn completion_chunks<'a>(
+    words: impl Iterator<Item = (&'a String, &'a u32)>,
+) -> Vec<Chunk<String>> {
+    cut(words, COMPLETIONS_MAGIC, |w, (word, count)| {
+        w.text(word);
+        w.varint(u64::from(*count));
+        word.clone()
     })
 }
 

@@ -80,6 +80,9 @@ pub struct Inverted {
     pub terms: BTreeMap<String, TermPostings>,
     /// Every unstemmed title, heading and body word with the sections holding it.
     pub vocabulary: BTreeMap<String, u32>,
+    /// Every unstemmed title and heading word with the sections holding it: what
+    /// completions are made of (the index's `suggest` field).
+    pub completions: BTreeMap<String, u32>,
     /// Each section's norm id per field ([`Field::ALL`] order).
     pub norms: Vec<[u8; 5]>,
     /// Tokens per field over all sections (BM25's average length).
@@ -92,6 +95,8 @@ struct Analyzed {
     words: [Vec<(String, u32)>; 5],
     /// Distinct vocabulary words of title, heading and body.
     vocabulary: Vec<String>,
+    /// Distinct words of title and heading.
+    completions: Vec<String>,
 }
 
 /// Inverts `sections` (already in bundle order).
@@ -115,6 +120,7 @@ pub fn invert(sections: &[SectionRecord]) -> Inverted {
     Inverted {
         terms: collecting.terms.into_iter().collect(),
         vocabulary: collecting.vocabulary.into_iter().collect(),
+        completions: collecting.completions.into_iter().collect(),
         norms: collecting.norms,
         total_tokens: collecting.total_tokens,
     }
@@ -125,6 +131,7 @@ pub fn invert(sections: &[SectionRecord]) -> Inverted {
 struct Collecting {
     terms: FxHashMap<String, TermPostings>,
     vocabulary: FxHashMap<String, u32>,
+    completions: FxHashMap<String, u32>,
     norms: Vec<[u8; 5]>,
     total_tokens: [u64; 5],
 }
@@ -145,7 +152,18 @@ fn analyze(section: &SectionRecord, analyzer: &mut Analyzer) -> Analyzed {
         .collect();
     vocabulary.sort_unstable();
     vocabulary.dedup();
-    Analyzed { words, vocabulary }
+    let mut completions: Vec<String> = [&section.title, &section.heading]
+        .into_iter()
+        .flat_map(|text| analyzer.names(text))
+        .map(|(_, word)| word)
+        .collect();
+    completions.sort_unstable();
+    completions.dedup();
+    Analyzed {
+        words,
+        vocabulary,
+        completions,
+    }
 }
 
 /// The stems of a field's values with the positions tantivy gives them: each
@@ -186,6 +204,9 @@ impl Collecting {
         self.norms.push(norms);
         for word in section.vocabulary {
             *self.vocabulary.entry(word).or_default() += 1;
+        }
+        for word in section.completions {
+            *self.completions.entry(word).or_default() += 1;
         }
     }
 }

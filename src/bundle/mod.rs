@@ -14,6 +14,7 @@
 //! - `index/t-HASH.hx`: the stems and their postings, in chunks; a query loads
 //!   those holding its words. `index/v-HASH.hx`: the vocabulary by word length, for
 //!   typo correction; loaded only for words the corpus does not have.
+//!   `index/c-HASH.hx`: title and heading words in order, for completions.
 //! - `index/synonyms-HASH.hx`, `index/text-HASH.hx`: the synonym table and the
 //!   analyzers' word lists and folding, as the planner reads them.
 //! - `fragment/NAME.hx`: one per article, what its hits show; loaded only for
@@ -111,6 +112,10 @@ pub fn build(articles: &[Article], settings: &BundleSettings) -> Bundle {
                 (chars, word, add_data(&mut files, "v", chunk.bytes))
             })
             .collect();
+    let completions: Vec<(String, String)> = chunks::completion_chunks(inverted.completions.iter())
+        .into_iter()
+        .map(|chunk| (chunk.first, add_data(&mut files, "c", chunk.bytes)))
+        .collect();
     let meta = json!({
         "format": FORMAT,
         "articles": bundled.len(),
@@ -130,6 +135,7 @@ pub fn build(articles: &[Article], settings: &BundleSettings) -> Bundle {
         "text": text,
         "terms": terms,
         "vocabulary": vocabulary,
+        "completions": completions,
     });
     let meta = add_data(
         &mut files,

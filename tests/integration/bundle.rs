@@ -37,15 +37,16 @@ struct Answer {
 
 /// Opens `bundle` in Node and runs each `(query, options)`; also returns the files
 /// fetched while opening. Options `{"serve": DIR}` instead serve another folder
-/// from then on.
+/// from then on; `{"suggest": true}` asks for completions of the text.
 fn drive(bundle: &Path, requests: &[(String, Value)]) -> (Vec<String>, Vec<Answer>) {
     let dir = tempfile::tempdir().unwrap();
     let list = dir.path().join("requests.jsonl");
     let lines: String = requests
         .iter()
-        .map(|(q, o)| match o.get("serve") {
-            Some(dir) => format!("{}\n", json!({ "serve": dir })),
-            None => format!("{}\n", json!({"query": q, "options": o})),
+        .map(|(q, o)| match (o.get("serve"), o.get("suggest")) {
+            (Some(dir), _) => format!("{}\n", json!({ "serve": dir })),
+            (_, Some(_)) => format!("{}\n", json!({ "suggest": q })),
+            _ => format!("{}\n", json!({"query": q, "options": o})),
         })
         .collect();
     std::fs::write(&list, lines).unwrap();
@@ -558,4 +559,47 @@ fn the_bundle_answers_any_query_without_an_error() {
             "{query:?}"
         );
     }
+}
+
+#[test]
+fn the_bundle_completes_words_as_the_server_does() {
+    let corpus = repo_corpus();
+    let engine = shared_index(&corpus);
+    let bundle = bundle_of(&corpus);
+    let typed = [
+        "leaky g",
+        "ecz",
+        "title:dia",
+        "s",
+        "probiotics ",
+        "zzzq",
+        "Ré",
+    ];
+    let requests: Vec<(String, Value)> = typed
+        .iter()
+        .map(|t| (t.to_string(), json!({"suggest": true})))
+        .collect();
+    let (_, answers) = drive(bundle.path(), &requests);
+    for (text, answer) in typed.iter().zip(&answers) {
+        let server = serde_json::to_value(engine.suggest(text, 8).unwrap()).unwrap();
+        let ours = &answer.results["suggestions"];
+        if text.len() > 1 {
+            assert_eq!(ours, &server, "{text:?}");
+        } else {
+            // One letter spans more chunks than a completion reads: the bundle's
+            // are the server's first ones, or a prefix of them.
+            let ours = ours.as_array().unwrap();
+            assert!(!ours.is_empty());
+            assert!(
+                ours.iter()
+                    .all(|s| s["text"].as_str().unwrap().starts_with('s'))
+            );
+        }
+    }
+    assert!(
+        answers[0].results["suggestions"][0]["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("leaky g")
+    );
 }

@@ -5,7 +5,8 @@
 // {"query": "...", "options": {...}}) prints one JSON line:
 // {"results": <the search JSON>, "files": [paths fetched for this request]} or
 // {"error": "message"}. A line {"serve": "DIR"} serves another folder from then on
-// (a new deploy while the page is open) and prints {"serving": "DIR"}.
+// (a new deploy while the page is open) and prints {"serving": "DIR"}; a line
+// {"suggest": "TEXT"} prints the completions as {"results": {"suggestions": …}}.
 //
 // usage: node tests/js/bundle_driver.mjs BUNDLE REQUESTS.jsonl
 
@@ -50,7 +51,13 @@ process.stdout.write(JSON.stringify({ opened: opening }) + "\n");
 const lines = createInterface({ input: createReadStream(requestsFile), crlfDelay: Infinity });
 for await (const line of lines) {
   if (!line.trim()) continue;
-  const { query, options, serve } = JSON.parse(line);
+  const { query, options, serve, suggest } = JSON.parse(line);
+  if (suggest !== undefined) {
+    const results = { suggestions: await hx.suggest(suggest, options?.limit ?? 8) };
+    process.stdout.write(JSON.stringify({ results, files: fetched }) + "\n");
+    fetched = [];
+    continue;
+  }
   if (serve) {
     served = serve;
     process.stdout.write(JSON.stringify({ serving: serve }) + "\n");

@@ -127,9 +127,10 @@ function readPostings(r, positional) {
   return postings;
 }
 
-/** A vocabulary chunk: word → sections holding it. */
-export function decodeVocabulary(bytes) {
-  const r = new Reader(bytes, "HXV1");
+/** A vocabulary chunk (`HXV1`) or a completions chunk (`HXC1`): word → sections
+ * holding it. */
+export function decodeVocabulary(bytes, magic = "HXV1") {
+  const r = new Reader(bytes, magic);
   const words = new Map();
   while (!r.done()) {
     const word = r.text();

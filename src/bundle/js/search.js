@@ -32,6 +32,10 @@ const DEFAULT_LIMIT = 10;
 const FIRST_PAGE = 10;
 const SECTIONS_PER_GROUP = 3;
 const MAX_ARRANGED_SECTIONS = 5_000;
+/** Longest prefix completed, in characters (as src/search/suggest.rs). */
+const MAX_PREFIX_CHARS = 64;
+/** Completions chunks read for one prefix (a one-letter prefix spans many). */
+const MAX_COMPLETION_CHUNKS = 4;
 /** Rounds of planning: each may ask for vocabulary chunks the last one did not. */
 const MAX_PLANNING_ROUNDS = 6;
 
@@ -136,6 +140,41 @@ export class Bundle {
     return results;
   }
 
+  /**
+   * Completions of the last word of `typed` from the words of titles and
+   * headings, most frequent first, as `/api/suggest`'s `suggestions`:
+   * `[{text, count}]`, `text` being what was typed with its last word completed.
+   */
+  async suggest(typed, limit = 8) {
+    const text = String(typed);
+    const words = this.analyzer.names(text);
+    if (words.length === 0 || !/[\p{Alphabetic}\p{N}]$/u.test(text)) return [];
+    const prefix = [...words[words.length - 1][1]].slice(0, MAX_PREFIX_CHARS).join("");
+    const found = new Map();
+    for (const file of this.completionFiles(prefix)) {
+      for (const [word, count] of await this.chunk(file)) {
+        if (word.startsWith(prefix)) found.set(word, count);
+      }
+    }
+    const before = text.replace(/[\p{Alphabetic}\p{N}]+$/u, "").trimStart();
+    return [...found]
+      .sort((a, b) => b[1] - a[1] || compareText(a[0], b[0]))
+      .slice(0, limit)
+      .map(([word, count]) => ({ text: before + word, count }));
+  }
+
+  /** The completions chunks that may hold words starting with `prefix`. */
+  completionFiles(prefix) {
+    const list = this.meta.completions;
+    const files = [];
+    for (let i = Math.max(0, lastAtMost(list, prefix, (e, k) => compareText(e[0], k))); i < list.length; i++) {
+      if (files.length > 0 && !list[i][0].startsWith(prefix)) break;
+      files.push(list[i][1]);
+      if (files.length === MAX_COMPLETION_CHUNKS) break;
+    }
+    return files;
+  }
+
   /** The site's tags over all articles, most common first (for the UI). */
   async tags(limit = 8) {
     return Object.entries(this.meta.tags)
@@ -176,7 +215,11 @@ export class Bundle {
     if (!entry) {
       entry = { data: null, loading: null };
       entry.loading = fetchData(new URL(file, this.root)).then((bytes) => {
-        entry.data = file.includes("/v-") ? decodeVocabulary(bytes) : decodeTerms(bytes);
+        entry.data = file.includes("/v-")
+          ? decodeVocabulary(bytes)
+          : file.includes("/c-")
+            ? decodeVocabulary(bytes, "HXC1")
+            : decodeTerms(bytes);
         return entry.data;
       });
       this.chunks.set(file, entry);
