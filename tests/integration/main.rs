@@ -13,6 +13,7 @@ mod fixtures;
 mod fuzz_regressions;
 mod guards;
 mod http;
+mod input_formats;
 mod medquad;
 mod properties;
 mod proxy;
