@@ -17,6 +17,10 @@ mod walk;
 
 use super::{ParseOptions, Parsed, assemble};
 
+/// Pages whose elements nest deeper than this are not read (see
+/// `dom::nesting_depth`); real pages nest a few dozen deep.
+pub const MAX_NESTING: usize = 1_000;
+
 /// Parses one built HTML page. Never fails: a page with no article text gives an
 /// article with no sections, and problems are warnings.
 ///
@@ -35,6 +39,21 @@ use super::{ParseOptions, Parsed, assemble};
 /// ```
 pub fn parse_page(path: &str, text: &str, options: &ParseOptions) -> Parsed {
     let mut warnings = Vec::new();
+    let depth = dom::nesting_depth(text);
+    if depth > MAX_NESTING {
+        warnings.push(crate::Warning::new(
+            path,
+            None,
+            format!("nests its elements about {depth} deep, over the {MAX_NESTING} healthdex reads (its parse time grows with the square of the depth); close the tags the page leaves open"),
+        ));
+        return assemble(
+            path,
+            super::Meta::default(),
+            super::markdown::EventWalk::new(1).finish(path, &mut warnings),
+            options,
+            warnings,
+        );
+    }
     let page = dom::Dom::parse(text);
     let root = page.html.tree.root();
     let found = meta::read(path, root, &mut warnings);
@@ -176,11 +195,27 @@ mod tests {
             let parsed = parse("x.html", html);
             assert!(parsed.article.sections.len() <= 1, "{html}");
         }
-        let deep = format!("{}text", "<div>".repeat(20_000));
+        let deep = format!("{}text", "<div>".repeat(900));
+        let parsed = parse("deep.html", &deep);
+        assert!(parsed.article.sections[0].text.contains("text"));
+        let deeper = format!("<main>{}", "<ul><li>item ".repeat(20_000));
+        let started = std::time::Instant::now();
+        let parsed = parse("deeper.html", &deeper);
+        assert!(started.elapsed().as_secs() < 2, "{:?}", started.elapsed());
+        assert!(parsed.article.sections.is_empty());
         assert!(
-            parse("deep.html", &deep).article.sections[0]
-                .text
-                .contains("text")
+            parsed.warnings[0].message.contains("deep, over the 1000"),
+            "{:?}",
+            parsed.warnings
+        );
+        let flat = format!(
+            "<main><ul>{}</ul><p>a<p>b<br><img src=x>",
+            "<li>item ".repeat(20_000)
+        );
+        assert!(dom::nesting_depth(&flat) < 5);
+        assert_eq!(
+            dom::nesting_depth("<div><!-- <div><div> --><script>if (a<b) {}</script></div>"),
+            1
         );
     }
 }

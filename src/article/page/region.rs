@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use ego_tree::{NodeId, NodeRef};
 use scraper::Node;
 
-use super::dom::{attr, has_attr, tag, text_of};
+use super::dom::{attr, has_attr, outside, tag, text_of};
 use super::walk::is_chrome;
 
 /// Paragraphs shorter than this (characters) are not counted by the fallback.
@@ -72,13 +72,10 @@ fn outermost<'a>(nodes: impl Iterator<Item = NodeRef<'a, Node>>) -> Vec<NodeRef<
 /// The element whose paragraphs hold the most text, outside page chrome.
 fn densest(root: NodeRef<'_, Node>) -> Option<NodeRef<'_, Node>> {
     let mut scores: HashMap<NodeId, f64> = HashMap::new();
-    for paragraph in root
-        .descendants()
-        .filter(|n| matches!(tag(*n), Some("p" | "pre" | "td")))
-    {
-        if paragraph.ancestors().any(is_chrome) {
-            continue;
-        }
+    let paragraphs = outside(root, is_chrome, |n| {
+        matches!(tag(n), Some("p" | "pre" | "td"))
+    });
+    for paragraph in paragraphs {
         let text = text_of(paragraph);
         let length = text.chars().count();
         if length < MIN_PARAGRAPH_CHARS {

@@ -25,9 +25,10 @@ use ego_tree::iter::Edge;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Tag, TagEnd};
 use scraper::Node;
 
-use super::dom::{Dom, attr, has_attr, has_class, name_words, tag, text_of};
+use super::dom::{Dom, attr, has_attr, has_class, name_words, short_text_of, tag, text_of};
 use crate::Warning;
 use crate::article::boilerplate::Boilerplate;
+use crate::article::boilerplate::MAX_BLOCK_CHARS;
 use crate::article::markdown::EventWalk;
 
 /// Elements that are never article text.
@@ -264,12 +265,24 @@ impl<'a> PageWalk<'a> {
     }
 
     fn find_footnotes(&mut self, region: &[NodeRef<'a, Node>]) {
+        // One pass with a count of open footnote containers (asking each item for
+        // its ancestors would cost the depth of the page per item).
         for root in region {
-            for node in root.descendants() {
-                let is_definition = (tag(node) == Some("li") && node.ancestors().any(is_footnotes))
-                    || has_class(node, "footnote-definition");
-                if is_definition && let Some(id) = attr(node, "id") {
-                    self.footnotes.insert(id.to_string(), footnote_label(id));
+            let mut open = 0usize;
+            for edge in root.traverse() {
+                match edge {
+                    Edge::Open(node) => {
+                        if is_footnotes(node) {
+                            open += 1;
+                        }
+                        let is_definition = (open > 0 && tag(node) == Some("li"))
+                            || has_class(node, "footnote-definition");
+                        if is_definition && let Some(id) = attr(node, "id") {
+                            self.footnotes.insert(id.to_string(), footnote_label(id));
+                        }
+                    }
+                    Edge::Close(node) if is_footnotes(node) => open = open.saturating_sub(1),
+                    Edge::Close(_) => {}
                 }
             }
         }
@@ -314,7 +327,9 @@ impl<'a> PageWalk<'a> {
         let block = matches!(tag(node), Some("p" | "li" | "dt" | "dd" | "blockquote"));
         // A heading that is boilerplate goes only when nothing else is under it
         // (`Outline::drop_boilerplate_headings`), as in Markdown.
-        block && self.heading.is_none() && self.boilerplate.matches(&text_of(node))
+        block
+            && self.heading.is_none()
+            && short_text_of(node, MAX_BLOCK_CHARS).is_some_and(|t| self.boilerplate.matches(&t))
     }
 
     fn line(&self, node: NodeRef<'_, Node>) -> usize {
@@ -570,9 +585,12 @@ impl<'a> PageWalk<'a> {
         true
     }
 
+    /// A `<sup>` without a footnote reference in its first few nodes (a footnote
+    /// reference's `<sup>` holds one link).
     fn plain_sup(&self, node: NodeRef<'a, Node>) -> bool {
         !node
             .descendants()
+            .take(16)
             .any(|n| tag(n) == Some("a") && self.footnote_target(n).is_some())
     }
 
