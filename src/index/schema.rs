@@ -41,8 +41,9 @@ use crate::text::{english_analyzer, names_analyzer};
 /// Version of the schema and of what goes into each field (2: the commit payload
 /// records the corpus root, a digest of its files and the stemmer; 3: each section
 /// stores the sources it cites and is faceted by their evidence types, and tags are
-/// indexed lower-cased).
-pub const SCHEMA_VERSION: u32 = 3;
+/// indexed lower-cased; 4: Markdown without headings gets inferred structure and page
+/// boilerplate is left out of every article, so indexes of version 3 are rebuilt).
+pub const SCHEMA_VERSION: u32 = 4;
 /// The seconds either side of 1970 that the `date` field can hold: tantivy keeps
 /// dates as i64 nanoseconds (1677-09-21 to 2262-04-11).
 pub const DATE_LIMIT_SECONDS: i64 = i64::MAX / 1_000_000_000 - 1;
