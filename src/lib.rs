@@ -37,6 +37,7 @@
 //! ```
 
 pub mod article;
+pub mod bundle;
 pub mod config;
 pub mod corpus;
 mod diagnostics;
@@ -49,6 +50,7 @@ pub mod search;
 #[cfg(feature = "server")]
 pub mod serve;
 pub mod text;
+pub mod ui;
 
 pub use diagnostics::{Severity, Warning};
 pub use error::{Error, ErrorKind, Result};
@@ -60,4 +62,5 @@ pub use article::{
 pub use index::{IndexOptions, IndexReport, Refresh, ensure, update};
 pub use search::{
     Engine, Group, Hit, Profile, QueryPlan, SearchOptions, SearchRequest, SearchResults, Snippet,
+    TracedPlan,
 };

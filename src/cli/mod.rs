@@ -11,6 +11,7 @@ macro_rules! say {
 }
 
 mod bench_cmd;
+mod bundle_cmd;
 mod eval_cmd;
 mod export_cmd;
 mod index_cmd;
@@ -58,6 +59,9 @@ enum Command {
     /// Write every article as JSON, every section as an NDJSON record, or the
     /// files to load the sections into OpenSearch.
     Export(ExportArgs),
+    /// Write a static search of a folder of articles: files any web host can serve,
+    /// searched in the browser with no server.
+    Bundle(BundleArgs),
     /// Show how a query is understood: healthdex's plan as JSON, or an OpenSearch
     /// search body that carries it.
     Plan(PlanArgs),
@@ -280,6 +284,26 @@ struct ExportArgs {
     config: Option<PathBuf>,
 }
 
+#[derive(Debug, clap::Args)]
+struct BundleArgs {
+    /// Folder of Markdown articles.
+    #[arg(default_value = "corpus")]
+    dir: PathBuf,
+    /// The folder to write the bundle into (created if missing). healthdex replaces
+    /// only files it wrote there before, and refuses to overwrite anything else.
+    #[arg(long, short, value_name = "DIR")]
+    out: PathBuf,
+    #[command(flatten)]
+    build: BuildArgs,
+    /// Settings: synonym lists, weights, typo correction, per-article cap
+    /// (default: `healthdex.toml` in this folder, if present).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Print only warnings and errors, not the summary.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum ExportFormat {
     /// Every article (metadata, sections, references) as one JSON document.
@@ -293,7 +317,7 @@ enum ExportFormat {
 #[derive(Debug, clap::Args)]
 struct PlanArgs {
     /// The query, as `search` takes it (words, "phrases", -words, operators).
-    #[arg(required_unless_present = "excluded", num_args = 1.., value_name = "QUERY")]
+    #[arg(required_unless_present_any = ["excluded", "batch"], num_args = 1.., value_name = "QUERY")]
     query: Vec<String>,
     /// `-word` exclusions typed among the query words (filled in by [`dashed_words`]).
     #[arg(long = "exclude-word", hide = true, value_name = "WORD")]
@@ -308,6 +332,16 @@ struct PlanArgs {
     limit: usize,
     #[command(flatten)]
     filters: FilterArgs,
+    /// Print `{"plan": …, "vocabulary": …}`: the plan with every question its
+    /// understanding asked the index vocabulary, and the answers (with `--format json`).
+    #[arg(long)]
+    trace: bool,
+    /// Plan every query of FILE (`-`: stdin), one per line: plain text, or a JSON
+    /// object with `query` and optional `tags`, `authors`, `evidence`, `since`,
+    /// `until` (a relevance suite's JSONL works as is). Writes one traced plan per
+    /// line: `{"query", "filters", "plan", "vocabulary"}`.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["query", "excluded", "format"])]
+    batch: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -493,6 +527,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Command::Index(args) => index_cmd::run(args),
         Command::Search(args) => search_cmd::run(args),
         Command::Export(args) => export_cmd::run(args),
+        Command::Bundle(args) => bundle_cmd::run(args),
         Command::Plan(args) => plan_cmd::run(args),
         Command::Eval(args) => eval_cmd::run(args),
         Command::Bench(args) => bench_cmd::run(args),

@@ -2,14 +2,15 @@
 //! stores. A record carries exactly what the index document of that section
 //! carries (`index/document.rs`): the searched texts (title, heading, enclosing
 //! headings, body, the raw text of its citations), the article's tags, authors and
-//! date, and what a hit shows (path, URL with the anchor, breadcrumbs), so a cluster
+//! date, and what a hit shows (path, URL with the anchor, breadcrumbs, and when the
+//! front matter has them: updated, description, reviewers, reviewed), so a cluster
 //! can rank the same words in the same fields. Drafts are left out unless asked
 //! for, as the indexer does.
 
 use serde::{Deserialize, Serialize};
 
 use crate::article::{Article, Date, Reference, Section};
-use crate::index::document::{indexed_date, parent_headings};
+use crate::index::document::{indexed_date, parent_headings, shown_description};
 
 /// The longest id a record gets, in bytes: OpenSearch refuses a longer `_id`.
 pub const MAX_ID_BYTES: usize = 512;
@@ -49,6 +50,18 @@ pub struct SectionRecord {
     /// The article's `date`, else `updated`, `YYYY-MM-DD`; `null` when it has none
     /// (or one the index cannot hold, after 2262).
     pub date: Option<Date>,
+    /// The article's `updated` date, when it has one (shown, not searched).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated: Option<Date>,
+    /// The article's description, when it has one (shown, not searched).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Who reviewed the article's content, as written (shown, not searched).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reviewers: Vec<String>,
+    /// When the article was last reviewed (shown, not searched).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reviewed: Option<Date>,
     /// The references listed or defined in this section; the `raw` text of each is
     /// what healthdex searches.
     pub citations: Vec<Citation>,
@@ -143,6 +156,10 @@ fn section_record(article: &Article, section: &Section) -> SectionRecord {
         tags: article.meta.tags.iter().map(|t| t.to_lowercase()).collect(),
         authors: article.meta.authors.clone(),
         date: indexed_date(&article.meta),
+        updated: article.meta.updated,
+        description: shown_description(&article.meta).map(String::from),
+        reviewers: article.meta.reviewers.clone(),
+        reviewed: article.meta.reviewed,
         citations: section.references.iter().map(Citation::from).collect(),
         evidence: crate::refs::evidence_kinds(&sources),
         sources,
@@ -207,6 +224,24 @@ mod tests {
         assert_eq!(citation.doi.as_deref(), Some("10.1136/gutjnl-2019-318427"));
         assert_eq!(citation.year, Some(2019));
         assert!(citation.raw.starts_with("Camilleri M."), "{}", citation.raw);
+    }
+
+    #[test]
+    fn a_record_carries_the_shown_metadata_and_omits_what_is_absent() {
+        let reviewed = article(
+            "r.md",
+            "---\ntitle: R\nupdated: 2025-01-02\ndescription: ' What it is. '\nreviewed_by: Dr Ada Obi\nlast_reviewed: 2025-02-03\n---\nText.\n",
+        );
+        let record = section_records(&reviewed).next().unwrap();
+        assert_eq!(record.updated.unwrap().to_string(), "2025-01-02");
+        assert_eq!(record.description.as_deref(), Some("What it is."));
+        assert_eq!(record.reviewers, ["Dr Ada Obi"]);
+        assert_eq!(record.reviewed.unwrap().to_string(), "2025-02-03");
+        let plain = article("p.md", "---\ntitle: P\ndescription: '  '\n---\nText.\n");
+        let json = serde_json::to_value(section_records(&plain).next().unwrap()).unwrap();
+        for key in ["updated", "description", "reviewers", "reviewed"] {
+            assert!(json.get(key).is_none(), "{key} is omitted: {json}");
+        }
     }
 
     #[test]

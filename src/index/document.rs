@@ -63,6 +63,7 @@ fn section_document(fields: &Fields, article: &Article, section: &Section) -> Ta
     for author in &article.meta.authors {
         doc.add_text(fields.authors, author);
     }
+    add_shown_meta(fields, &article.meta, &mut doc);
     if let Some(date) = indexed_date(&article.meta) {
         doc.add_date(
             fields.date,
@@ -70,6 +71,31 @@ fn section_document(fields: &Fields, article: &Article, section: &Section) -> Ta
         );
     }
     doc
+}
+
+/// What a hit shows about the article and does not search: when it was updated,
+/// its description, and who reviewed it when (each left out when absent).
+fn add_shown_meta(fields: &Fields, meta: &Meta, doc: &mut TantivyDocument) {
+    if let Some(updated) = meta.updated {
+        doc.add_text(fields.updated, updated.to_string());
+    }
+    if let Some(description) = shown_description(meta) {
+        doc.add_text(fields.description, description);
+    }
+    for reviewer in &meta.reviewers {
+        doc.add_text(fields.reviewers, reviewer);
+    }
+    if let Some(reviewed) = meta.reviewed {
+        doc.add_text(fields.reviewed, reviewed.to_string());
+    }
+}
+
+/// The front matter description, trimmed; `None` when it is missing or blank.
+pub(crate) fn shown_description(meta: &Meta) -> Option<&str> {
+    meta.description
+        .as_deref()
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
 }
 
 /// The day an article is indexed under: its `date`, else `updated`. tantivy keeps

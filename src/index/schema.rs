@@ -17,6 +17,10 @@
 //! | `tags`       | facet                      | —             | yes    | `/tag` per front matter tag               |
 //! | `authors`    | text, freqs                | `healthdex_names` | yes | article authors                          |
 //! | `date`       | date, indexed, fast        | —             | yes    | `date`, else `updated`, at day precision  |
+//! | `updated`    | string, not indexed        | —             | yes    | front matter `updated`, `YYYY-MM-DD` (shown, not searched) |
+//! | `description`| string, not indexed        | —             | yes    | front matter `description` (shown, not searched) |
+//! | `reviewers`  | string, not indexed        | —             | yes    | who reviewed the article, each as written (shown) |
+//! | `reviewed`   | string, not indexed        | —             | yes    | when it was last reviewed, `YYYY-MM-DD` (shown) |
 //! | `spell`      | text, doc ids only         | `healthdex_names` | no | title, heading and body words, unstemmed: the vocabulary for typo correction |
 //! | `suggest`    | text, doc ids only         | `healthdex_names` | no | title and heading words, unstemmed: completions as readers type |
 //!
@@ -41,9 +45,10 @@ use crate::text::{english_analyzer, names_analyzer};
 /// Version of the schema and of what goes into each field (2: the commit payload
 /// records the corpus root, a digest of its files and the stemmer; 3: each section
 /// stores the sources it cites and is faceted by their evidence types, and tags are
-/// indexed lower-cased; 4: Markdown without headings gets inferred structure and page
-/// boilerplate is left out of every article, so indexes of version 3 are rebuilt).
-pub const SCHEMA_VERSION: u32 = 4;
+/// indexed lower-cased; 4: sections store the article's `updated`, `description`,
+/// reviewers and review date, for hits to show; 5: Markdown without headings gets
+/// inferred structure and page boilerplate is left out of every article).
+pub const SCHEMA_VERSION: u32 = 5;
 /// The seconds either side of 1970 that the `date` field can hold: tantivy keeps
 /// dates as i64 nanoseconds (1677-09-21 to 2262-04-11).
 pub const DATE_LIMIT_SECONDS: i64 = i64::MAX / 1_000_000_000 - 1;
@@ -73,6 +78,10 @@ pub struct Fields {
     pub sources: Field,
     pub authors: Field,
     pub date: Field,
+    pub updated: Field,
+    pub description: Field,
+    pub reviewers: Field,
+    pub reviewed: Field,
     pub spell: Field,
     pub suggest: Field,
 }
@@ -114,6 +123,10 @@ impl Fields {
         );
         let date =
             builder.add_date_field("date", DateOptions::from(INDEXED).set_stored().set_fast());
+        let updated = builder.add_text_field("updated", STORED);
+        let description = builder.add_text_field("description", STORED);
+        let reviewers = builder.add_text_field("reviewers", STORED);
+        let reviewed = builder.add_text_field("reviewed", STORED);
         let spell = builder.add_text_field("spell", vocabulary_options());
         let suggest = builder.add_text_field("suggest", vocabulary_options());
         Fields {
@@ -133,6 +146,10 @@ impl Fields {
             sources,
             authors,
             date,
+            updated,
+            description,
+            reviewers,
+            reviewed,
             spell,
             suggest,
         }
@@ -158,6 +175,10 @@ impl Fields {
             sources: field("sources")?,
             authors: field("authors")?,
             date: field("date")?,
+            updated: field("updated")?,
+            description: field("description")?,
+            reviewers: field("reviewers")?,
+            reviewed: field("reviewed")?,
             spell: field("spell")?,
             suggest: field("suggest")?,
         })

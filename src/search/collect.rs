@@ -1,5 +1,6 @@
 //! Running a compiled query: the best sections (with their article keys, for
-//! arranging), the total, and tag and evidence counts when asked for.
+//! arranging), the total, and when asked for, tag counts (in articles, by
+//! [`super::tag_counts`]) and evidence counts (in sections).
 
 use std::collections::HashMap;
 
@@ -8,7 +9,8 @@ use tantivy::query::{Bm25StatisticsProvider, Query};
 use tantivy::schema::Facet;
 use tantivy::{DocAddress, Score, Searcher};
 
-use super::{Candidate, EvidenceCount, Facets, TagCount};
+use super::tag_counts::{self, ArticlesPerTag};
+use super::{Candidate, EvidenceCount, Facets};
 use crate::{Error, Result};
 
 /// Runs a query: the best `depth` sections, the total, and tag and evidence counts.
@@ -20,25 +22,24 @@ pub(super) fn run(
     facets: bool,
 ) -> Result<(Vec<Candidate>, usize, Facets)> {
     let top = TopDocs::with_limit(depth).order_by_score();
-    let counter = |field: &str| {
-        facets.then(|| {
-            let mut counter = FacetCollector::for_field(field);
-            counter.add_facet(Facet::root());
-            counter
-        })
-    };
+    let evidence_counter = facets.then(|| {
+        let mut counter = FacetCollector::for_field("evidence");
+        counter.add_facet(Facet::root());
+        counter
+    });
+    let tag_counter = facets.then_some(ArticlesPerTag);
     let (ranked, total, (tag_counts, evidence_counts)) = searcher
         .search_with_statistics_provider(
             query,
-            &(top, Count, (counter("tags"), counter("evidence"))),
+            &(top, Count, (tag_counter, evidence_counter)),
             statistics,
         )
         .map_err(|e| Error::tantivy("search failed", e))?;
     let mut candidates = with_articles(searcher, ranked)?;
     settle_ties(&mut candidates);
-    let tags = counts(tag_counts.as_ref())
-        .map(|(tag, count)| TagCount { tag, count })
-        .collect();
+    let tags = tag_counts
+        .map(|counted| tag_counts::ranked(counted, usize::MAX))
+        .unwrap_or_default();
     let evidence = counts(evidence_counts.as_ref())
         .map(|(evidence, count)| EvidenceCount { evidence, count })
         .collect();

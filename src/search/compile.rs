@@ -27,7 +27,7 @@ use super::understand::{
 use crate::index::schema::{DATE_LIMIT_SECONDS, Fields};
 
 /// Tie breaker of the per-word field disjunction.
-const FIELD_TIE_BREAKER: f32 = 0.1;
+pub(crate) const FIELD_TIE_BREAKER: f32 = 0.1;
 
 /// A plan lowered to queries.
 pub struct Compiled {

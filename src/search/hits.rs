@@ -43,6 +43,8 @@ pub(super) fn hit(
         .map_err(|e| Error::tantivy("cannot read a matching section", e))?;
     let f = fields;
     let text = |field| first_text(&doc, field);
+    let optional = |field| Some(text(field)).filter(|t| !t.is_empty());
+    let all = |field| all_texts(&doc, field);
     let anchor = text(f.anchor);
     let (title, heading) = (text(f.title), text(f.heading));
     let parents = doc
@@ -65,6 +67,11 @@ pub(super) fn hit(
             .and_then(|v| v.as_datetime())
             .and_then(|d| Date::from_unix_seconds(d.into_timestamp_secs()))
             .map(|d| d.to_string()),
+        updated: optional(f.updated),
+        authors: all(f.authors),
+        reviewers: all(f.reviewers),
+        reviewed: optional(f.reviewed),
+        description: optional(f.description),
         tags: doc
             .get_all(f.tags)
             .filter_map(|v| v.as_facet())
@@ -123,6 +130,12 @@ fn first_text(doc: &TantivyDocument, field: tantivy::schema::Field) -> String {
         .and_then(|v| v.as_str())
         .unwrap_or_default()
         .to_string()
+}
+
+fn all_texts(doc: &TantivyDocument, field: tantivy::schema::Field) -> Vec<String> {
+    doc.get_all(field)
+        .filter_map(|v| v.as_str().map(String::from))
+        .collect()
 }
 
 /// The body, or for a section that only lists references, its citations.

@@ -23,6 +23,7 @@ mod request;
 mod snippet;
 mod stats;
 mod suggest;
+mod tag_counts;
 pub mod understand;
 mod vocabulary;
 
@@ -38,17 +39,28 @@ pub use options::{FieldWeights, Mode, SearchOptions};
 pub use request::{RawRequest, SearchRequest, check_evidence};
 pub use snippet::Snippet;
 pub use suggest::Suggestion;
-pub use understand::{Correction, Filters, QueryPlan, Synonyms};
+pub use understand::{Correction, Filters, PortableSynonyms, QueryPlan, Synonyms};
 
 use crate::index::schema::Fields;
 use crate::index::{self, OpenIndex};
 use crate::text::Analyzer;
 use crate::{Error, Result};
+pub(crate) use compile::FIELD_TIE_BREAKER;
 use compile::{Compiled, compile, compile_baseline};
 use limits::{FIRST_PAGE, MAX_ARRANGED_SECTIONS, SECTIONS_PER_GROUP};
 use snippet::SnippetMaker;
-use understand::{Context, understand};
+pub(crate) use stats::PROSE_SHARE;
+use understand::{Context, RecordingVocabulary, VocabularyTrace, understand};
 use vocabulary::IndexVocabulary;
+
+/// A plan and what its understanding asked the vocabulary ([`Engine::traced_plan`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TracedPlan {
+    /// The plan.
+    pub plan: QueryPlan,
+    /// The questions and answers; `None` when typo correction is off (no vocabulary).
+    pub vocabulary: Option<VocabularyTrace>,
+}
 
 /// The answer to a [`SearchRequest`]. In JSON, `groups` replaces `hits` when
 /// grouping was asked for.
@@ -64,7 +76,7 @@ pub struct SearchResults {
     /// The page of articles, when grouping was asked for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub groups: Option<Vec<Group>>,
-    /// Tag counts over all matching sections (when asked for).
+    /// Tag counts over all matching sections' articles (when asked for).
     pub facets: Facets,
     /// Synonyms that were searched as well as the reader's words.
     pub also_searched: Vec<String>,
@@ -108,7 +120,8 @@ impl Serialize for SearchResults {
 /// Facet counts of the matching sections.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Facets {
-    /// Tags with their counts, most frequent first.
+    /// Tags with the number of matching articles that have each, most frequent
+    /// first (an article counts once, however many of its sections match).
     pub tags: Vec<TagCount>,
     /// Evidence types of the sources the matching sections cite, with how many
     /// matching sections cite at least one source of each; most frequent first.
@@ -147,11 +160,12 @@ pub struct Source {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-/// A tag and how many matching sections have it.
+/// A tag and how many articles have it (among those with a matching section, in
+/// [`Facets`]; among all, in [`Engine::tags`]).
 pub struct TagCount {
     /// The tag.
     pub tag: String,
-    /// Matching sections with this tag.
+    /// Articles with this tag, each counted once however many of its sections match.
     pub count: u64,
 }
 
@@ -187,10 +201,29 @@ pub struct Hit {
     pub url: String,
     /// Ranking score (higher is better; comparable within one search only).
     pub score: f32,
-    /// Publication date of the article, `YYYY-MM-DD`.
+    /// Publication date of the article (its `date`, else `updated`), `YYYY-MM-DD`.
     pub date: Option<String>,
+    /// When the article was last revised (front matter `updated`), `YYYY-MM-DD`;
+    /// left out of the JSON when it has none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated: Option<String>,
     /// Tags of the article.
     pub tags: Vec<String>,
+    /// The article's authors, as written; left out of the JSON when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub authors: Vec<String>,
+    /// Who reviewed the article's content (front matter `reviewed_by`), as written;
+    /// left out of the JSON when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reviewers: Vec<String>,
+    /// When it was last reviewed (front matter `last_reviewed`), `YYYY-MM-DD`; left
+    /// out of the JSON when it has none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reviewed: Option<String>,
+    /// The article's description (front matter `description` or `summary`); left
+    /// out of the JSON when it has none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
     /// The works the section cites, in the order it first cites them.
     #[serde(default)]
     pub sources: Vec<Source>,
@@ -287,6 +320,16 @@ impl Engine {
         let searcher = self.reader.searcher();
         suggest::suggest(&searcher, self.fields.suggest, typed, limit)
             .map_err(|e| Error::tantivy("cannot read completions", e))
+    }
+
+    /// The site's most common tags, each with the number of indexed articles that
+    /// have it, most first; at most `limit` (for a page to offer as starting points).
+    pub fn tags(&self, limit: usize) -> Result<Vec<TagCount>> {
+        let searcher = self.reader.searcher();
+        let counted = searcher
+            .search(&tantivy::query::AllQuery, &tag_counts::ArticlesPerTag)
+            .map_err(|e| Error::tantivy("cannot count the tags", e))?;
+        Ok(tag_counts::ranked(counted, limit))
     }
 
     /// A tag naming the commit searches read now and the options they run with:
@@ -399,17 +442,42 @@ impl Engine {
         request: &SearchRequest,
         analyzer: &mut Analyzer,
     ) -> QueryPlan {
-        let f = &self.fields;
-        let vocabulary = IndexVocabulary {
-            searcher,
-            field: f.spell,
-            stemmed: vec![f.title, f.heading, f.body, f.parents],
-        };
+        let vocabulary = self.vocabulary(searcher);
         let context = Context {
             synonyms: &self.options.synonyms,
             vocabulary: self.options.fuzzy.then_some(&vocabulary as _),
         };
         understand(&request.query, &request.filters, &context, analyzer)
+    }
+
+    /// The index vocabulary of one searcher.
+    fn vocabulary<'a>(&self, searcher: &'a Searcher) -> IndexVocabulary<'a> {
+        let f = &self.fields;
+        IndexVocabulary {
+            searcher,
+            field: f.spell,
+            stemmed: vec![f.title, f.heading, f.body, f.parents],
+        }
+    }
+
+    /// The plan of a request with every question its understanding asked the
+    /// index vocabulary, and the answers: what another planner (the static
+    /// bundle's) must reproduce from the same answers alone.
+    pub fn traced_plan(&self, request: &SearchRequest) -> TracedPlan {
+        let searcher = self.reader.searcher();
+        let mut analyzer = self.borrow_analyzer();
+        let vocabulary = self.vocabulary(&searcher);
+        let recording = RecordingVocabulary::new(&vocabulary);
+        let context = Context {
+            synonyms: &self.options.synonyms,
+            vocabulary: self.options.fuzzy.then_some(&recording as _),
+        };
+        let plan = understand(&request.query, &request.filters, &context, &mut analyzer);
+        self.return_analyzer(analyzer);
+        TracedPlan {
+            plan,
+            vocabulary: self.options.fuzzy.then(|| recording.into_trace()),
+        }
     }
 
     /// How `text` is understood, without searching (for `--explain` and tests).

@@ -25,7 +25,7 @@ use crate::index::schema::Fields;
 /// 0.488 with no class of the older suites lower except one topic query (0.807 →
 /// 0.806, "down syndrome causes": "down" is everyday prose); 0.2 and up cost the
 /// older suites again.
-const PROSE_SHARE: f64 = 0.1;
+pub(crate) const PROSE_SHARE: f64 = 0.1;
 
 /// Which statistics a compiled query is scored with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

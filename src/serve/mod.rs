@@ -8,9 +8,10 @@
 //!
 //! | route | answer |
 //! |---|---|
-//! | `GET /` | the search page (`page/index.html`); its script and style at `assets/app.HASH.js` / `.css`, named by their content and cached for a year |
+//! | `GET /` | the search page (`page/index.html`): the shared UI of [`crate::ui`] mounted with the server source; its scripts and styles at `assets/NAME.HASH.js` / `.css`, named by their content and cached for a year |
 //! | `GET /api/search?q=&limit=&offset=&tag=&author=&evidence=&since=&until=&group=&explain=` | the JSON of `search --format json` (`tag`, `author` and `evidence` repeatable) |
 //! | `GET /api/suggest?q=` | completions of the last word, from titles and headings |
+//! | `GET /api/tags?limit=` | the most common tags, with how many articles have each |
 //! | `GET /api/articles/{path}` | an article's metadata, sections and parsed references |
 //! | `GET /api/refs?q=&work=&check=&limit=` | the works the articles cite, as `healthdex refs` lists them |
 //! | `GET /healthz` | `{"status": "ok", "sections": N, "commit": TAG, "index": DIR, "since": TIME}` (the folder served and since when), or 503 `degraded` when the index folder cannot be opened |
@@ -52,8 +53,14 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 const MAX_CONCURRENT_REQUESTS: usize = 256;
 
 const PAGE: &str = include_str!("page/index.html");
-const PAGE_CSS: &str = include_str!("page/app.css");
-const PAGE_JS: &str = include_str!("page/app.js");
+/// The page's frame around the UI.
+const PAGE_CSS: (&str, &str) = ("app.css", include_str!("page/app.css"));
+/// The page's entry module: mounts the UI with the server source.
+const PAGE_JS: (&str, &str) = ("app.js", include_str!("page/app.js"));
+/// Tags `/api/tags` lists unless asked for another number (at most [`MAX_TAGS`]).
+const DEFAULT_TAGS: usize = 20;
+/// The most tags `/api/tags` lists.
+const MAX_TAGS: usize = 100;
 /// The page runs only its own script and style.
 const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 /// Content-named assets never change under their name.
@@ -62,26 +69,22 @@ const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 /// The page with its assets' content-named URLs filled in.
 struct Page {
     html: axum::body::Bytes,
-    css_name: String,
-    js_name: String,
+    assets: Vec<crate::ui::Asset>,
 }
 
 static PAGE_FILES: LazyLock<Page> = LazyLock::new(|| {
-    let name = |stem: &str, ext: &str, body: &str| {
-        format!(
-            "{stem}.{}.{ext}",
-            &blake3::hash(body.as_bytes()).to_hex()[..12]
+    use crate::ui::{SERVER_SOURCE_JS, UI_CSS, UI_JS, content_named};
+    // Each file after those it refers to: ui.js links ui.css, app.js imports both modules.
+    let assets = content_named(&[UI_CSS, UI_JS, SERVER_SOURCE_JS, PAGE_CSS, PAGE_JS]);
+    let html = assets.iter().fold(PAGE.to_string(), |html, asset| {
+        html.replace(
+            &format!("\"assets/{}\"", asset.file),
+            &format!("\"assets/{}\"", asset.name),
         )
-    };
-    let css_name = name("app", "css", PAGE_CSS);
-    let js_name = name("app", "js", PAGE_JS);
-    let html = PAGE
-        .replace("\"assets/app.css\"", &format!("\"assets/{css_name}\""))
-        .replace("\"assets/app.js\"", &format!("\"assets/{js_name}\""));
+    });
     Page {
         html: html.into(),
-        css_name,
-        js_name,
+        assets,
     }
 });
 
@@ -141,6 +144,7 @@ pub fn router(state: Arc<AppState>, cors_origins: &[String]) -> Router {
     let cached_by_commit = Router::new()
         .route("/api/search", get(search))
         .route("/api/suggest", get(suggest))
+        .route("/api/tags", get(tags))
         .route_layer(axum::middleware::from_fn_with_state(
             Arc::clone(&state),
             http::commit_validators,
@@ -335,14 +339,9 @@ async fn page(request_headers: HeaderMap) -> Response {
     response
 }
 
-/// The page's script or style, by its content-named file name.
+/// One of the page's scripts or styles, by its content-named file name.
 async fn asset(Path(name): Path<String>) -> Response {
-    let page = &*PAGE_FILES;
-    let (content_type, body) = if name == page.css_name {
-        ("text/css; charset=utf-8", PAGE_CSS)
-    } else if name == page.js_name {
-        ("text/javascript; charset=utf-8", PAGE_JS)
-    } else {
+    let Some(asset) = PAGE_FILES.assets.iter().find(|asset| asset.name == name) else {
         return ApiError::new(
             StatusCode::NOT_FOUND,
             format!("no asset `{name}`; asset names change with their content, so reload the page"),
@@ -350,10 +349,10 @@ async fn asset(Path(name): Path<String>) -> Response {
         .into_response();
     };
     let headers = [
-        (header::CONTENT_TYPE, content_type),
+        (header::CONTENT_TYPE, asset.content_type),
         (header::CACHE_CONTROL, IMMUTABLE),
     ];
-    (headers, body).into_response()
+    (headers, asset.body.clone()).into_response()
 }
 
 /// The `q` parameter of `/api/suggest`, read as text so every problem gets a JSON answer.
@@ -430,6 +429,40 @@ async fn suggest(
     })
     .await?;
     Ok(Json(json!({"query": answer, "suggestions": suggestions})).into_response())
+}
+
+/// The `limit` of `/api/tags`: 1 to [`MAX_TAGS`], [`DEFAULT_TAGS`] when absent.
+#[derive(Debug, Default, Deserialize)]
+struct TagParams {
+    limit: Option<String>,
+}
+
+fn tag_limit(params: &TagParams) -> Result<usize, ApiError> {
+    let Some(limit) = params.limit.as_deref().map(str::trim) else {
+        return Ok(DEFAULT_TAGS);
+    };
+    match limit.parse::<usize>() {
+        Ok(n) if (1..=MAX_TAGS).contains(&n) => Ok(n),
+        _ => Err(ApiError::bad_request(format!(
+            "limit must be a whole number from 1 to {MAX_TAGS}, not `{limit}`"
+        ))),
+    }
+}
+
+async fn tags(
+    State(state): State<Arc<AppState>>,
+    query: Result<Query<TagParams>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let params = query.map(|Query(p)| p).map_err(|e| {
+        ApiError::bad_request(format!(
+            "the query string cannot be read: {}",
+            e.body_text()
+        ))
+    })?;
+    let limit = tag_limit(&params)?;
+    let current = state.live.current();
+    let tags = blocking(move || Ok(current.engine.tags(limit)?)).await?;
+    Ok(Json(json!({"tags": tags})).into_response())
 }
 
 async fn article(
@@ -512,6 +545,41 @@ mod tests {
             search_request(Some("q=gut&limit=101")).unwrap_err().status,
             StatusCode::BAD_REQUEST
         );
+    }
+
+    #[test]
+    fn the_tag_limit_has_a_default_and_bounds() {
+        let limit = |l: Option<&str>| {
+            tag_limit(&TagParams {
+                limit: l.map(String::from),
+            })
+        };
+        assert_eq!(limit(None).unwrap(), DEFAULT_TAGS);
+        assert_eq!(limit(Some("5")).unwrap(), 5);
+        for bad in ["0", "101", "-1", "many"] {
+            assert_eq!(
+                limit(Some(bad)).unwrap_err().status,
+                StatusCode::BAD_REQUEST
+            );
+        }
+    }
+
+    #[test]
+    fn every_asset_the_page_names_is_served_under_that_name() {
+        let page = &*PAGE_FILES;
+        let html = std::str::from_utf8(&page.html).unwrap();
+        for asset in &page.assets {
+            let url = format!("\"assets/{}\"", asset.name);
+            assert!(html.contains(&url), "the page links or preloads {url}");
+        }
+        let entry = page.assets.iter().find(|a| a.file == "app.js").unwrap();
+        for module in ["ui.js", "server-source.js"] {
+            let named = &page.assets.iter().find(|a| a.file == module).unwrap().name;
+            assert!(
+                entry.body.contains(&format!("'./{named}'")),
+                "app.js imports {named}"
+            );
+        }
     }
 
     #[test]

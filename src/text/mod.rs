@@ -9,6 +9,7 @@
 //! index runs them while it writes.
 
 mod plural;
+mod portable;
 mod stem;
 mod words;
 
@@ -17,6 +18,7 @@ use tantivy::tokenizer::{
 };
 
 pub use plural::key_word;
+pub use portable::PortableText;
 pub use stem::STEMMER;
 pub use words::{FILLER, STOP_WORDS, is_filler};
 

@@ -182,6 +182,12 @@ fn every_field_of_a_record_is_in_the_mappings() {
     let (dir, corpus) = temp_corpus(&fixtures().join("site"));
     // An article whose text cites its references, so records carry sources too.
     std::fs::write(corpus.join("cited.md"), crate::sources::ARTICLE).unwrap();
+    // And one with every field a hit only shows (omitted from records without them).
+    std::fs::write(
+        corpus.join("reviewed.md"),
+        "---\ntitle: Reviewed\nupdated: 2025-01-02\ndescription: What it is.\nreviewed_by: Dr Ada Obi\nlast_reviewed: 2025-02-03\n---\nText.\n",
+    )
+    .unwrap();
     let (body, bulk) = opensearch_export(dir.path(), &[]);
     let mappings = &body["mappings"];
     assert_eq!(mappings["dynamic"], "strict");

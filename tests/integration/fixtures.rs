@@ -19,7 +19,11 @@ fn yaml_front_matter_fills_metadata_and_keeps_unknown_keys() {
     assert_eq!(article.meta.date.unwrap().to_string(), "2023-05-01");
     assert_eq!(article.meta.updated.unwrap().to_string(), "2024-01-15");
     assert_eq!(article.meta.lang.as_deref(), Some("en"));
-    assert_eq!(article.meta.reviewers, ["Dr. Q"]);
+    assert_eq!(
+        article.meta.reviewers,
+        ["Dr. Q"],
+        "reviewed_by is read, not kept as extra"
+    );
     assert_eq!(article.url, "/articles/probiotics-eczema/");
     assert_eq!(
         article.sections[0].heading, "",

@@ -80,7 +80,9 @@ fn every_answer_is_nosniff_with_a_request_id_and_assets_are_cached_for_good() {
     let server = Server::start(dir.path(), &[]);
     let page = http_exchange(&server.base, "GET", "/", "");
     let assets = page_assets(&page.body);
-    assert_eq!(assets.len(), 2, "{assets:?}");
+    // The page's frame (app.css, the entry app.js) and the shared UI it loads
+    // (ui.css, ui.js and server-source.js, preloaded).
+    assert_eq!(assets.len(), 5, "{assets:?}");
     let mut ids = Vec::new();
     let mut paths: Vec<String> = vec![
         "/".into(),

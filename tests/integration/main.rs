@@ -2,6 +2,7 @@
 //! `healthdex` binary run against temporary corpora and indexes.
 
 mod browser;
+mod bundle;
 mod citations;
 mod cli_habits;
 mod cli_index;
@@ -14,6 +15,7 @@ mod fuzz_regressions;
 mod guards;
 mod http;
 mod input_formats;
+mod js_planner;
 mod medquad;
 mod properties;
 mod proxy;

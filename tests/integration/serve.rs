@@ -48,8 +48,8 @@ fn the_api_answers_like_the_cli() {
     let (status, page) = http_get(&server.base, "/");
     assert_eq!(status, 200);
     assert!(
-        page.contains("<label for=\"q\""),
-        "the page has a labelled search box"
+        page.contains("<div id=\"healthdex\"") && page.matches("<h1").count() == 1,
+        "the page has one <h1> and the UI's mount point: {page}"
     );
     let script = page
         .split("src=\"")
@@ -61,6 +61,90 @@ fn the_api_answers_like_the_cli() {
         "a relative, content-named script URL: {script}"
     );
     assert_eq!(http_get(&server.base, &format!("/{script}")).0, 200);
+}
+
+/// Every (tag, article) pair among all the hits of a query, counted per tag.
+fn articles_per_tag(hits: &serde_json::Value) -> std::collections::BTreeMap<String, usize> {
+    let mut pairs = std::collections::BTreeSet::new();
+    for hit in hits.as_array().unwrap() {
+        for tag in hit["tags"].as_array().unwrap() {
+            pairs.insert((tag.as_str().unwrap().to_string(), hit["path"].to_string()));
+        }
+    }
+    let mut counts = std::collections::BTreeMap::new();
+    for (tag, _) in pairs {
+        *counts.entry(tag).or_insert(0) += 1;
+    }
+    counts
+}
+
+#[test]
+fn tag_counts_are_articles_and_the_main_tags_are_listed() {
+    let (dir, _) = temp_corpus(&crate::util::repo_corpus());
+    let server = Server::start(dir.path(), &[]);
+    let all = json(&http_get(&server.base, "/api/search?q=gut&limit=100").1);
+    assert!(
+        all["total"].as_u64().unwrap() <= 100,
+        "every hit is on the page"
+    );
+    let expected = articles_per_tag(&all["hits"]);
+    let facets: std::collections::BTreeMap<String, usize> = all["facets"]["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t["tag"].as_str().unwrap().to_string(),
+                t["count"].as_u64().unwrap() as usize,
+            )
+        })
+        .collect();
+    assert_eq!(
+        facets, expected,
+        "each tag counts the articles with a matching section"
+    );
+    let sections_tagged_gut = all["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|h| h["tags"].as_array().unwrap().iter().any(|t| t == "gut"))
+        .count();
+    assert!(
+        facets["gut"] < sections_tagged_gut,
+        "not the sections ({sections_tagged_gut})"
+    );
+
+    // The main tags count every indexed article once, as the exported records say.
+    let records = healthdex(dir.path(), &["export", "corpus", "--format", "ndjson"]);
+    assert_eq!(records.code, 0, "{}", records.stderr);
+    let sections: Vec<serde_json::Value> = records.stdout.lines().map(json).collect();
+    let everything = articles_per_tag(&serde_json::Value::Array(sections));
+    let (status, body) = http_get(&server.base, "/api/tags?limit=3");
+    assert_eq!(status, 200, "{body}");
+    let tags = json(&body)["tags"].as_array().unwrap().clone();
+    assert_eq!(tags.len(), 3);
+    let mut ranked: Vec<(usize, &String)> = everything.iter().map(|(t, n)| (*n, t)).collect();
+    ranked.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+    let listed: Vec<(usize, String)> = tags
+        .iter()
+        .map(|t| {
+            (
+                t["count"].as_u64().unwrap() as usize,
+                t["tag"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let top: Vec<(usize, String)> = ranked[..3]
+        .iter()
+        .map(|(n, t)| (*n, t.to_string()))
+        .collect();
+    assert_eq!(listed, top, "the three tags with the most articles");
+    assert_eq!(http_get(&server.base, "/api/tags?limit=0").0, 400);
+    let default = json(&http_get(&server.base, "/api/tags").1);
+    assert_eq!(
+        default["tags"].as_array().unwrap().len(),
+        everything.len().min(20)
+    );
 }
 
 #[test]

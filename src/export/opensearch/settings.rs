@@ -126,6 +126,10 @@ pub fn mappings() -> Value {
             "tags": keyword,
             "authors": names,
             "date": {"type": "date", "format": "strict_date"},
+            "updated": {"type": "date", "format": "strict_date", "index": false},
+            "description": shown,
+            "reviewers": shown,
+            "reviewed": {"type": "date", "format": "strict_date", "index": false},
             "citations": {
                 "properties": {
                     "raw": prose(false),

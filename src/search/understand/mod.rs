@@ -23,12 +23,14 @@
 mod parse;
 mod spelling;
 mod synonyms;
+mod trace;
 
 use serde::{Deserialize, Serialize};
 
 pub use parse::{Filters, Item, MAX_QUERY_CHARS, ParsedQuery, Scope, clip, parse};
 pub use spelling::{Candidate, Vocabulary, allowed_edits, candidates, needs_correction};
-pub use synonyms::{MAX_EXPANSIONS, Match, SynonymError, Synonyms, Term};
+pub use synonyms::{MAX_EXPANSIONS, Match, PortableSynonyms, SynonymError, Synonyms, Term};
+pub use trace::{RecordingVocabulary, VocabularyTrace};
 
 use crate::article::Date;
 use crate::search::limits::MAX_CORRECTED_WORDS;

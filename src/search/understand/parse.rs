@@ -17,6 +17,8 @@
 //! is ignored, a query made only of `-word`s searches for those words, and an
 //! unclosed quote runs to the end of the query.
 
+use serde::{Deserialize, Serialize};
+
 use crate::article::Date;
 
 pub use crate::search::limits::MAX_QUERY_CHARS;
@@ -63,7 +65,8 @@ pub enum Scope {
 }
 
 /// Restrictions on which articles may match.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Filters {
     /// Tags, all required.
     pub tags: Vec<String>,

@@ -15,6 +15,8 @@
 //! - a MeSH-style TSV: `id<TAB>preferred name<TAB>term|term|…` per line.
 
 use rustc_hash::FxHashMap as HashMap;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use crate::text::Analyzer;
@@ -334,6 +336,215 @@ impl Synonyms {
     }
 }
 
+/// A built synonym table as plain data, for a planner that runs elsewhere (the
+/// static bundle's JavaScript): what a search of the table can use and nothing
+/// more, and compact, since browsers download it.
+///
+/// Most terms come from symmetric groups read in order ("a | b | c": each
+/// expands to the others), so they are numbered in first-read order and `groups`
+/// cuts `terms` into consecutive runs: a run of `n` ≥ 2 terms is such a group, and
+/// each of its terms expands to the run's other terms in order (at most
+/// [`MAX_EXPANSIONS`]). A run of 1 is a term outside any group. Whatever else a
+/// term expands to (one-way entries, merged lists) is listed in `expansions`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PortableSynonyms {
+    /// Every term that is looked up or added, as shown (lower-cased).
+    pub terms: Vec<String>,
+    /// Lengths of consecutive runs of `terms`; they add up to `terms.len()`.
+    pub groups: Vec<usize>,
+    /// `[from, to, to, …]`: a term outside the groups (index into `terms`) and the
+    /// terms a search adds for it, at most [`MAX_EXPANSIONS`], in search order.
+    pub expansions: Vec<Vec<usize>>,
+    /// Lookup keys of the few terms whose key is not the key of their display
+    /// (a term read with upper-case letters that lower-case differently in a word
+    /// than alone, such as a final Greek sigma), by index into `terms`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub keys: BTreeMap<usize, Vec<String>>,
+}
+
+impl PortableSynonyms {
+    /// Every term's expansions, `(from, targets)`, groups first.
+    pub fn entries(&self) -> Vec<(usize, Vec<usize>)> {
+        let mut entries = Vec::new();
+        let mut start = 0;
+        for &length in &self.groups {
+            let run: Vec<usize> = (start..start + length).collect();
+            if length >= 2 {
+                for &from in &run {
+                    entries.push((from, group_targets(&run, from)));
+                }
+            }
+            start += length;
+        }
+        for entry in &self.expansions {
+            if let Some((&from, targets)) = entry.split_first() {
+                entries.push((from, targets.to_vec()));
+            }
+        }
+        entries
+    }
+}
+
+/// What a term of a symmetric group expands to: the group's other terms.
+fn group_targets(group: &[usize], from: usize) -> Vec<usize> {
+    group
+        .iter()
+        .copied()
+        .filter(|&t| t != from)
+        .take(MAX_EXPANSIONS)
+        .collect()
+}
+
+impl Synonyms {
+    /// The table as [`PortableSynonyms`]: only terms that have or are
+    /// alternatives, numbered anew in first-read order.
+    pub fn portable(&self) -> PortableSynonyms {
+        let mut analyzer = Analyzer::new();
+        let (used, searched) = self.searched();
+        let mut targets_of: Vec<Option<Vec<usize>>> = vec![None; used.len()];
+        for (from, targets) in searched {
+            targets_of[from] = Some(targets);
+        }
+        let groups = group_runs(&targets_of);
+        let mut in_group = vec![false; used.len()];
+        let mut start = 0;
+        for &length in &groups {
+            if length >= 2 {
+                in_group[start..start + length].fill(true);
+            }
+            start += length;
+        }
+        let expansions = targets_of
+            .iter()
+            .enumerate()
+            .filter(|&(from, _)| !in_group[from])
+            .filter_map(|(from, targets)| {
+                let targets = targets.as_ref()?;
+                Some(
+                    std::iter::once(from)
+                        .chain(targets.iter().copied())
+                        .collect(),
+                )
+            })
+            .collect();
+        let keys = used
+            .iter()
+            .enumerate()
+            .filter(|&(_, &old)| {
+                analyzer.key_words(&self.terms[old].display) != self.terms[old].key
+            })
+            .map(|(new, &old)| (new, self.terms[old].key.clone()))
+            .collect();
+        PortableSynonyms {
+            terms: used
+                .iter()
+                .map(|&id| self.terms[id].display.clone())
+                .collect(),
+            groups,
+            expansions,
+            keys,
+        }
+    }
+
+    /// The terms a search can meet (old ids, in first-read order), and each
+    /// term's searched expansions in the new numbering (index into the first list).
+    fn searched(&self) -> (Vec<usize>, Vec<(usize, Vec<usize>)>) {
+        let entries: Vec<(usize, &[usize])> = self
+            .terms
+            .iter()
+            .enumerate()
+            .filter_map(|(id, term)| {
+                let targets = self.expansions.get(&term.key)?;
+                Some((id, &targets[..targets.len().min(MAX_EXPANSIONS)]))
+            })
+            .collect();
+        let mut used: Vec<usize> = entries
+            .iter()
+            .flat_map(|(from, targets)| std::iter::once(*from).chain(targets.iter().copied()))
+            .collect();
+        used.sort_unstable();
+        used.dedup();
+        let renumbered: HashMap<usize, usize> = used
+            .iter()
+            .enumerate()
+            .map(|(new, &old)| (old, new))
+            .collect();
+        let searched = entries
+            .iter()
+            .map(|(from, targets)| {
+                let targets = targets.iter().map(|t| renumbered[t]).collect();
+                (renumbered[from], targets)
+            })
+            .collect();
+        (used, searched)
+    }
+
+    /// A table from its portable form: it finds what the table it was made from
+    /// finds. Entries that point at no term are skipped.
+    pub fn from_portable(portable: &PortableSynonyms) -> Synonyms {
+        let mut analyzer = Analyzer::new();
+        let mut synonyms = Synonyms::default();
+        for (id, display) in portable.terms.iter().enumerate() {
+            let key = match portable.keys.get(&id) {
+                Some(key) => key.clone(),
+                None => analyzer.key_words(display),
+            };
+            synonyms.term_ids.insert(key.clone(), id);
+            synonyms.terms.push(Term {
+                display: display.clone(),
+                key,
+                stems: OnceLock::new(),
+            });
+        }
+        let known = |id: &usize| *id < portable.terms.len();
+        for (from, targets) in portable.entries() {
+            if known(&from) {
+                synonyms.link(from, targets.into_iter().filter(known).collect());
+            }
+        }
+        synonyms
+    }
+}
+
+/// Cuts terms (by new id, with their expansions) into runs: a run of `n` ≥ 2 is
+/// a symmetric group whose every term expands to the run's others, in order; any
+/// other term is a run of 1.
+fn group_runs(targets_of: &[Option<Vec<usize>>]) -> Vec<usize> {
+    let mut runs = Vec::new();
+    let mut start = 0;
+    while start < targets_of.len() {
+        let length = group_at(targets_of, start).unwrap_or(1);
+        runs.push(length);
+        start += length;
+    }
+    runs
+}
+
+/// The length of the symmetric group starting at `start`, if one does.
+fn group_at(targets_of: &[Option<Vec<usize>>], start: usize) -> Option<usize> {
+    let first = targets_of[start].as_ref()?;
+    // The group's size: the first term's targets are the next terms in order, and
+    // a group larger than MAX_EXPANSIONS + 1 shows only part of itself; grow it
+    // while its members still agree.
+    let mut length = first.len() + 1;
+    if first.iter().enumerate().any(|(i, &t)| t != start + 1 + i) {
+        return None;
+    }
+    let fits = |length: usize| {
+        let run: Vec<usize> = (start..start + length).collect();
+        start + length <= targets_of.len()
+            && run
+                .iter()
+                .all(|&t| targets_of[t].as_ref() == Some(&group_targets(&run, t)))
+    };
+    if first.len() == MAX_EXPANSIONS {
+        while fits(length + 1) {
+            length += 1;
+        }
+    }
+    fits(length).then_some(length)
+}
+
 /// Splits a list line into terms at `|` (or `,` when there is no `|`).
 fn split_terms(text: &str) -> Vec<&str> {
     let separator = if text.contains('|') { '|' } else { ',' };
@@ -465,6 +676,42 @@ allergy | hypersensitivity
                 .iter()
                 .all(|(_, shown)| shown.len() == MAX_EXPANSIONS)
         );
+    }
+
+    #[test]
+    fn the_portable_table_finds_what_the_table_finds() {
+        let mut synonyms = Synonyms::builtin();
+        synonyms.merge(
+            Synonyms::from_list(
+                "leaky gut => intestinal permeability\nΣΟΦΙΑΣ | sophia\nlonely1 | x\nt0|t1|t2|t3|t4|t5|t6|t7|t8\nt9|t10|t11|t12|t13|t14|t15\n",
+            )
+            .unwrap(),
+        );
+        let portable = synonyms.portable();
+        assert_eq!(portable.entries().len(), synonyms.len());
+        assert_eq!(portable.groups.iter().sum::<usize>(), portable.terms.len());
+        assert!(
+            portable.expansions.len() < portable.terms.len() / 10,
+            "most terms are in groups: {} of {} listed apart",
+            portable.expansions.len(),
+            portable.terms.len()
+        );
+        assert_eq!(portable.keys.len(), 1, "{:?}", portable.keys);
+        let back = Synonyms::from_portable(&portable);
+        assert_eq!(back.entries(), synonyms.entries());
+        for query in [
+            "heart attacks",
+            "leaky gut",
+            "σοφιας",
+            "UTIs",
+            "high blood pressure",
+        ] {
+            assert_eq!(
+                displays(&back, query),
+                displays(&synonyms, query),
+                "{query}"
+            );
+        }
     }
 
     #[test]

@@ -1,0 +1,171 @@
+//! Cutting the sorted word lists into chunks a browser fetches one at a time: the
+//! stems with their postings, and the vocabulary (sorted by length, then word, so
+//! the words within a few edits of a typo lie in a few neighbouring chunks).
+//!
+//! A chunk ends before a word whose hash says so once the chunk holds
+//! [`MIN_CHUNK_BYTES`], and at [`MAX_CHUNK_BYTES`] regardless. Boundaries so depend
+//! on the words more than on the sizes: an article edited changes the chunks that
+//! hold its words, and its neighbours' boundaries fall back into step at the next
+//! word that ends a chunk, rather than every later chunk shifting.
+
+use super::encode::Writer;
+use super::inverted::{Field, Posting, TermPostings};
+
+/// Raw bytes a chunk holds before a word may end it.
+pub const MIN_CHUNK_BYTES: usize = 4 * 1024;
+/// Raw bytes at which a chunk ends whatever the next word is.
+pub const MAX_CHUNK_BYTES: usize = 32 * 1024;
+/// One word in this many may end a chunk (past the minimum).
+const BOUNDARY_ONE_IN: u64 = 8;
+
+/// Magic of an index chunk (stems and postings), format 1.
+pub const TERMS_MAGIC: &[u8; 4] = b"HXT1";
+/// Magic of a vocabulary chunk (words and their section counts), format 1.
+pub const VOCABULARY_MAGIC: &[u8; 4] = b"HXV1";
+
+/// A chunk: the key of its first entry and its bytes (not yet compressed).
+#[derive(Debug, Clone)]
+pub struct Chunk<K> {
+    pub first: K,
+    pub bytes: Vec<u8>,
+}
+
+/// The stems and postings, in stem order, cut into chunks.
+pub fn term_chunks<'a>(
+    terms: impl Iterator<Item = (&'a String, &'a TermPostings)>,
+) -> Vec<Chunk<String>> {
+    cut(terms, TERMS_MAGIC, |w, (stem, postings)| {
+        write_term(w, stem, postings);
+        stem.to_string()
+    })
+}
+
+/// The vocabulary sorted by (length in characters, word), cut into chunks.
+pub fn vocabulary_chunks<'a>(
+    words: impl Iterator<Item = (&'a String, &'a u32)>,
+) -> Vec<Chunk<(usize, String)>> {
+    let mut sorted: Vec<(usize, &String, u32)> = words
+        .map(|(word, count)| (word.chars().count(), word, *count))
+        .collect();
+    sorted.sort();
+    cut(
+        sorted.into_iter(),
+        VOCABULARY_MAGIC,
+        |w, (chars, word, count)| {
+            w.text(word);
+            w.varint(u64::from(count));
+            (chars, word.clone())
+        },
+    )
+}
+
+/// Writes entries into chunks; `write` adds one entry and returns its key.
+fn cut<T, K: KeyText>(
+    entries: impl Iterator<Item = T>,
+    magic: &[u8; 4],
+    mut write: impl FnMut(&mut Writer, T) -> K,
+) -> Vec<Chunk<K>> {
+    let mut chunks = Vec::new();
+    let mut current: Option<(K, Writer)> = None;
+    for entry in entries {
+        let mut one = Writer::default();
+        let key = write(&mut one, entry);
+        let ends = current
+            .as_ref()
+            .is_some_and(|(_, w)| ends_before(w.len(), &key.key_text()));
+        if ends && let Some((first, w)) = current.take() {
+            chunks.push(finish(first, w));
+        }
+        let (_, w) = current.get_or_insert_with(|| (key, Writer::with_magic(magic)));
+        w.append(one);
+    }
+    if let Some((first, w)) = current {
+        chunks.push(finish(first, w));
+    }
+    chunks
+}
+
+/// Whether a chunk of `len` bytes ends before the entry whose key reads `key`.
+fn ends_before(len: usize, key: &str) -> bool {
+    len >= MAX_CHUNK_BYTES
+        || (len >= MIN_CHUNK_BYTES && word_hash(key).is_multiple_of(BOUNDARY_ONE_IN))
+}
+
+/// A stable 64-bit hash of a word (FNV-1a: the same on every platform and build).
+fn word_hash(word: &str) -> u64 {
+    word.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// The word of a chunk key, which decides where chunks end.
+trait KeyText {
+    fn key_text(&self) -> String;
+}
+
+impl KeyText for String {
+    fn key_text(&self) -> String {
+        self.clone()
+    }
+}
+
+impl KeyText for (usize, String) {
+    fn key_text(&self) -> String {
+        self.1.clone()
+    }
+}
+
+fn finish<K>(first: K, w: Writer) -> Chunk<K> {
+    Chunk {
+        first,
+        bytes: w.into_bytes(),
+    }
+}
+
+/// One stem: its text, a bit per field that has postings, the length of what
+/// follows, then per such field the
+/// postings as (section delta with a low bit for tf = 1, else the tf; position
+/// deltas when the field keeps them).
+fn write_term(w: &mut Writer, stem: &str, postings: &TermPostings) {
+    w.text(stem);
+    let mask = Field::ALL
+        .iter()
+        .enumerate()
+        .filter(|(slot, _)| !postings.fields[*slot].is_empty())
+        .fold(0u8, |mask, (slot, _)| mask | 1 << slot);
+    w.byte(mask);
+    let mut block = Writer::default();
+    for (slot, field) in Field::ALL.iter().enumerate() {
+        let list = &postings.fields[slot];
+        if !list.is_empty() {
+            write_postings(&mut block, list, field.has_positions());
+        }
+    }
+    // The block's length first, so a reader skips the stems it was not asked for.
+    w.count(block.len());
+    w.append(block);
+}
+
+fn write_postings(w: &mut Writer, list: &[Posting], positions: bool) {
+    w.count(list.len());
+    let mut previous = 0u32;
+    for posting in list {
+        // The low bit says "once", the common case, so most postings need no tf.
+        let delta = u64::from(posting.section - previous) << 1;
+        previous = posting.section;
+        match posting.tf {
+            1 => w.varint(delta | 1),
+            tf => {
+                w.varint(delta);
+                w.varint(u64::from(tf));
+            }
+        }
+        if positions {
+            let mut at = 0u32;
+            for &position in &posting.positions {
+                w.varint(u64::from(position - at));
+                at = position;
+            }
+        }
+    }
+}

@@ -1,0 +1,121 @@
+//! The bytes of a bundle's data files: unsigned LEB128 varints and length-prefixed
+//! strings for the binary files, gzip with a fixed header for every data file, and
+//! content names (a file's name carries a hash of its bytes, so a host can cache it
+//! forever and an unchanged file keeps its name from one build to the next).
+//!
+//! `src/bundle/js/data.js` reads what this module writes; the two change together.
+
+use std::io::Write;
+
+use flate2::{Compression, GzBuilder};
+
+/// Hex digits of the content hash in a file name (64 bits: names collide only by
+/// accident within one bundle, and a collision could only serve a stale file).
+pub const NAME_HASH_DIGITS: usize = 16;
+
+/// A growing binary file.
+#[derive(Debug, Default, Clone)]
+pub struct Writer {
+    bytes: Vec<u8>,
+}
+
+impl Writer {
+    /// A file that starts with its four-byte `magic` (format and version).
+    pub fn with_magic(magic: &[u8; 4]) -> Writer {
+        Writer {
+            bytes: magic.to_vec(),
+        }
+    }
+
+    /// An unsigned varint: seven bits per byte, low bits first, high bit set on
+    /// every byte but the last.
+    pub fn varint(&mut self, mut value: u64) {
+        loop {
+            let low = (value & 0x7f) as u8;
+            value >>= 7;
+            if value == 0 {
+                self.bytes.push(low);
+                return;
+            }
+            self.bytes.push(low | 0x80);
+        }
+    }
+
+    /// A `usize` as a varint.
+    pub fn count(&mut self, value: usize) {
+        self.varint(value as u64);
+    }
+
+    /// One raw byte.
+    pub fn byte(&mut self, value: u8) {
+        self.bytes.push(value);
+    }
+
+    /// UTF-8 bytes prefixed with their length.
+    pub fn text(&mut self, value: &str) {
+        self.count(value.len());
+        self.bytes.extend_from_slice(value.as_bytes());
+    }
+
+    /// Appends everything `other` wrote.
+    pub fn append(&mut self, other: Writer) {
+        self.bytes.extend_from_slice(&other.bytes);
+    }
+
+    /// Bytes written so far.
+    pub fn len(&self) -> usize {
+        self.bytes.len()
+    }
+
+    /// The finished bytes.
+    pub fn into_bytes(self) -> Vec<u8> {
+        self.bytes
+    }
+}
+
+/// `bytes` gzip-compressed at the best level, with no file name and a zero time in
+/// the header, so the same input always gives the same output.
+pub fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut encoder = GzBuilder::new()
+        .mtime(0)
+        .write(Vec::with_capacity(bytes.len() / 3), Compression::best());
+    encoder
+        .write_all(bytes)
+        .expect("writing to a Vec cannot fail");
+    encoder.finish().expect("writing to a Vec cannot fail")
+}
+
+/// The content hash that names a file: the first [`NAME_HASH_DIGITS`] hex digits
+/// of the BLAKE3 hash of `bytes`.
+pub fn content_hash(bytes: &[u8]) -> String {
+    blake3::hash(bytes).to_hex()[..NAME_HASH_DIGITS].to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn varints_are_leb128() {
+        let mut w = Writer::default();
+        for value in [0, 1, 127, 128, 300, u64::from(u32::MAX)] {
+            w.varint(value);
+        }
+        assert_eq!(
+            w.into_bytes(),
+            [0, 1, 127, 0x80, 1, 0xac, 2, 0xff, 0xff, 0xff, 0xff, 0x0f]
+        );
+    }
+
+    #[test]
+    fn gzip_is_the_same_every_time_and_inflates_back() {
+        let text = "leaky gut ".repeat(200);
+        let (a, b) = (gzip(text.as_bytes()), gzip(text.as_bytes()));
+        assert_eq!(a, b);
+        assert!(a.len() < text.len() / 10, "{}", a.len());
+        let mut back = String::new();
+        std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&a[..]), &mut back)
+            .unwrap();
+        assert_eq!(back, text);
+    }
+}

@@ -1,0 +1,201 @@
+// healthdex static search: reading the bundle's data files. Every data file is
+// gzip (inflated with the platform's DecompressionStream); the binary ones are
+// varints and length-prefixed UTF-8, written by src/bundle/encode.rs, chunks.rs
+// and docs.rs, which change together with this module. Fetches go through one
+// cache per opened bundle, so a file is downloaded and decoded at most once.
+
+const decoder = new TextDecoder();
+
+/** Fetches `url` and inflates it. */
+export async function fetchData(url) {
+  const response = await fetch(url);
+  if (!response.ok) {
+    const error = new Error(`healthdex: cannot load ${url} (HTTP ${response.status}); is the bundle complete on the host?`);
+    error.missing = response.status === 404;
+    throw error;
+  }
+  const inflated = response.body.pipeThrough(new DecompressionStream("gzip"));
+  return new Uint8Array(await new Response(inflated).arrayBuffer());
+}
+
+/** Fetches a gzip JSON file. */
+export async function fetchJson(url) {
+  return JSON.parse(decoder.decode(await fetchData(url)));
+}
+
+/** A cursor over a binary file. */
+export class Reader {
+  constructor(bytes, magic) {
+    this.bytes = bytes;
+    this.at = 0;
+    if (magic !== undefined) {
+      const found = decoder.decode(bytes.subarray(0, 4));
+      if (found !== magic) {
+        throw new Error(`healthdex: a data file has format ${JSON.stringify(found)}, not ${magic}; rebuild the bundle with this healthdex`);
+      }
+      this.at = 4;
+    }
+  }
+  done() {
+    return this.at >= this.bytes.length;
+  }
+  byte() {
+    if (this.at >= this.bytes.length) throw new Error("healthdex: a data file ends early; rebuild the bundle");
+    return this.bytes[this.at++];
+  }
+  varint() {
+    let value = 0;
+    let scale = 1;
+    for (;;) {
+      const b = this.byte();
+      value += (b & 0x7f) * scale;
+      if (b < 0x80) return value;
+      scale *= 128;
+    }
+  }
+  text() {
+    const length = this.varint();
+    const start = this.at;
+    this.at += length;
+    return decoder.decode(this.bytes.subarray(start, this.at));
+  }
+}
+
+/** Fields in storage order, and which keep positions. */
+export const FIELDS = ["title", "heading", "body", "parents", "references"];
+/** Each field's number in storage order. */
+export const [TITLE, HEADING, BODY, PARENTS, REFERENCES] = FIELDS.keys();
+const POSITIONAL = [true, true, true, false, false];
+
+/**
+ * An index chunk: `get(stem)` gives per field (FIELDS order) a list of postings,
+ * each `{ section, tf, positions }` (positions empty for fields without them), or
+ * undefined. Stems are decoded when first asked for: a chunk holds dozens, a
+ * query wants one or two.
+ */
+export class TermChunk {
+  constructor(bytes) {
+    this.bytes = bytes;
+    this.offsets = new Map();
+    this.decoded = new Map();
+    const r = new Reader(bytes, "HXT1");
+    while (!r.done()) {
+      const stem = r.text();
+      const mask = r.byte();
+      const length = r.varint();
+      this.offsets.set(stem, [mask, r.at]);
+      r.at += length;
+    }
+  }
+
+  get(stem) {
+    let fields = this.decoded.get(stem);
+    if (fields === undefined && this.offsets.has(stem)) {
+      const [mask, at] = this.offsets.get(stem);
+      const r = new Reader(this.bytes);
+      r.at = at;
+      fields = FIELDS.map((_, slot) => ((mask >> slot) & 1 ? readPostings(r, POSITIONAL[slot]) : []));
+      this.decoded.set(stem, fields);
+    }
+    return fields;
+  }
+}
+
+/** An index chunk (see TermChunk). */
+export function decodeTerms(bytes) {
+  return new TermChunk(bytes);
+}
+
+function readPostings(r, positional) {
+  const count = r.varint();
+  const postings = new Array(count);
+  let section = 0;
+  for (let i = 0; i < count; i++) {
+    const code = r.varint();
+    section += Math.floor(code / 2);
+    const tf = code % 2 === 1 ? 1 : r.varint();
+    const positions = [];
+    if (positional) {
+      let at = 0;
+      for (let k = 0; k < tf; k++) {
+        at += r.varint();
+        positions.push(at);
+      }
+    }
+    postings[i] = { section, tf, positions };
+  }
+  return postings;
+}
+
+/** A vocabulary chunk: word → sections holding it. */
+export function decodeVocabulary(bytes) {
+  const r = new Reader(bytes, "HXV1");
+  const words = new Map();
+  while (!r.done()) {
+    const word = r.text();
+    words.set(word, r.varint());
+  }
+  return words;
+}
+
+/**
+ * The docs table: per section its article, norms (FIELDS order) and evidence bits;
+ * per article its first section, fragment name, tag ids, date (days since 1970,
+ * or null) and author words.
+ */
+export function decodeDocs(bytes) {
+  const r = new Reader(bytes, "HXD1");
+  const articles = r.varint();
+  const sections = r.varint();
+  const firstSection = new Uint32Array(articles + 1);
+  for (let a = 0; a < articles; a++) firstSection[a + 1] = firstSection[a] + r.varint();
+  const fragment = new Array(articles);
+  for (let a = 0; a < articles; a++) {
+    let name = 0;
+    for (let k = 0; k < 4; k++) name += r.byte() * 2 ** (8 * k);
+    fragment[a] = name.toString(16).padStart(8, "0");
+  }
+  const tags = Array.from({ length: articles }, () => Array.from({ length: r.varint() }, () => r.varint()));
+  const days = Array.from({ length: articles }, () => {
+    const date = r.varint();
+    return date === 0 ? null : unzigzag(date - 1);
+  });
+  const authors = Array.from({ length: articles }, () => Array.from({ length: r.varint() }, () => r.text()));
+  const articleOf = new Uint32Array(sections);
+  for (let a = 0; a < articles; a++) articleOf.fill(a, firstSection[a], firstSection[a + 1]);
+  const norms = new Uint8Array(sections * FIELDS.length);
+  for (let f = 0; f < FIELDS.length; f++) {
+    for (let s = 0; s < sections; s++) norms[s * FIELDS.length + f] = r.byte();
+  }
+  const evidence = new Uint8Array(sections);
+  for (let s = 0; s < sections; s++) evidence[s] = r.byte();
+  return { articles, sections, firstSection, articleOf, fragment, tags, days, authors, norms, evidence };
+}
+
+function unzigzag(value) {
+  return value % 2 === 0 ? value / 2 : -(value + 1) / 2;
+}
+
+/** Compares two strings by code points (the order of their UTF-8 bytes, as Rust sorts). */
+export function compareText(a, b) {
+  const x = [...a];
+  const y = [...b];
+  const n = Math.min(x.length, y.length);
+  for (let i = 0; i < n; i++) {
+    const d = x[i].codePointAt(0) - y[i].codePointAt(0);
+    if (d !== 0) return d;
+  }
+  return x.length - y.length;
+}
+
+/** The index of the last entry of `sorted` whose key is at most `key` (-1 if none). */
+export function lastAtMost(sorted, key, compare) {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (compare(sorted[mid], key) <= 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - 1;
+}

@@ -1,0 +1,488 @@
+// healthdex static search: `openBundle(base, meta)` opens a bundle written by
+// `healthdex bundle`, and `bundle.search(query, options)` answers with the JSON of
+// the server's `/api/search`. A search plans the query with the planner the server
+// uses (ported to plan/, proved equal to it by tests/js), fetching only the chunks
+// of the vocabulary and of the index the plan's words live in; ranks sections
+// (score.js); and fetches the fragments of the articles it shows, for titles,
+// links and snippets (snippet.js).
+
+import {
+  BODY,
+  HEADING,
+  TITLE,
+  compareText,
+  decodeDocs,
+  decodeTerms,
+  decodeVocabulary,
+  fetchData,
+  fetchJson,
+  lastAtMost,
+} from "./data.js";
+import { Scorer } from "./score.js";
+import { SnippetMaker } from "./snippet.js";
+import { understand } from "./understand.js";
+import { analyzerFor } from "./plan/analyzer.js";
+import { trim } from "./plan/parse.js";
+
+/** The bundle layout this code reads. */
+const FORMAT = 1;
+/** As the server's HTTP API (src/search/limits.rs, `Profile::HTTP`). */
+const LIMITS = { maxQueryChars: 512, maxLimit: 100, maxOffset: 10_000, clipChars: 1_000 };
+const DEFAULT_LIMIT = 10;
+const FIRST_PAGE = 10;
+const SECTIONS_PER_GROUP = 3;
+const MAX_ARRANGED_SECTIONS = 5_000;
+/** Rounds of planning: each may ask for vocabulary chunks the last one did not. */
+const MAX_PLANNING_ROUNDS = 6;
+
+/** Opens the bundle whose metadata is `metaPath`, relative to `base`. */
+export async function openBundle(base, metaPath) {
+  const root = new URL(".", new URL(metaPath, withSlash(base)));
+  const top = new URL("..", root);
+  const meta = await fetchJson(new URL(metaPath, withSlash(base)));
+  if (meta.format !== FORMAT) {
+    throw new Error(`healthdex: this bundle has format ${meta.format}; this code reads format ${FORMAT}. Rebuild it with the same healthdex`);
+  }
+  const [docs, synonyms, text] = await Promise.all([
+    fetchData(new URL(meta.docs, top)).then(decodeDocs),
+    fetchJson(new URL(meta.synonyms, top)),
+    fetchJson(new URL(meta.text, top)),
+  ]);
+  return new Bundle(top, meta, docs, synonyms, text);
+}
+
+function withSlash(base) {
+  const url = new URL(String(base), globalThis.location?.href);
+  if (!url.pathname.endsWith("/")) url.pathname += "/";
+  return url;
+}
+
+/** An opened bundle. */
+export class Bundle {
+  constructor(root, meta, docs, synonyms, text) {
+    this.root = root;
+    this.meta = meta;
+    meta.tagIds = new Map(Object.keys(meta.tags).map((tag, i) => [tag, i]));
+    this.tagNames = Object.keys(meta.tags);
+    this.docs = docs;
+    this.synonyms = synonyms;
+    this.text = text;
+    this.analyzer = analyzerFor(text);
+    this.chunks = new Map();
+    this.fragments = new Map();
+    this.scorer = new Scorer(meta, docs, (stem) => this.termNow(stem));
+  }
+
+  /**
+   * Searches. Options: `limit` (1–100, default 10), `offset`, `tag` (a tag or a
+   * list), `evidence`, `author`, `since`, `until` (YYYY-MM-DD), `group`.
+   * Resolves to the JSON `/api/search` answers with.
+   */
+  async search(query, options = {}) {
+    try {
+      return await this.searchOnce(query, options);
+    } catch (error) {
+      // A file named by a build the host no longer has: the site was deployed
+      // again while this page was open (or its healthdex.js came from a cache).
+      // Read the current entry, open its build, and search once more.
+      if (!error?.missing) throw error;
+      await this.reopen();
+      return this.searchOnce(query, options);
+    }
+  }
+
+  /** Switches to the build the host's `healthdex.js` names now. */
+  async reopen() {
+    const response = await fetch(new URL("healthdex.js", this.root), { cache: "no-store" });
+    const entry = response.ok ? await response.text() : "";
+    const meta = /export const META = "([^"]+)"/.exec(entry)?.[1];
+    if (!meta) throw new Error("healthdex: the search was updated on the site and cannot be reopened; reload the page");
+    const fresh = await openBundle(this.root, meta);
+    Object.assign(this, fresh);
+  }
+
+  async searchOnce(query, options) {
+    const request = checkRequest(query, options, this.meta.evidence);
+    const plan = await this.plan(request);
+    const results = {
+      query: clipChars(request.query, LIMITS.clipChars),
+      total: 0,
+      [request.group ? "groups" : "hits"]: [],
+      facets: { tags: [], evidence: [] },
+      also_searched: plan.notes.also_searched,
+      corrections: plan.notes.corrections,
+      did_you_mean: plan.notes.did_you_mean ?? null,
+      missing: plan.notes.missing,
+    };
+    if (request.query === "" || (plan.slots.length === 0 && plan.required.length === 0)) return results;
+    await this.loadTerms(planStems(plan));
+    const wanted = request.offset + request.limit;
+    const { ranked, total, matched } = this.scorer.rank(plan, this.depth(request, wanted));
+    results.total = total;
+    results.facets = this.facets(matched);
+    const snippets = this.snippetMaker(plan.notes.highlight);
+    if (request.group) {
+      const groups = groupByArticle(ranked, this.docs, SECTIONS_PER_GROUP).slice(request.offset, wanted);
+      await this.loadFragments(groups.flat());
+      results.groups = groups.map((sections) => {
+        const hits = sections.map((entry) => this.hit(entry, snippets));
+        return { path: hits[0].path, title: hits[0].title, url: hits[0].url.split("#")[0], score: hits[0].score, hits };
+      });
+    } else {
+      const page = capPerArticle(ranked, this.docs, this.meta.per_article, FIRST_PAGE).slice(request.offset, wanted);
+      await this.loadFragments(page);
+      results.hits = page.map((entry) => this.hit(entry, snippets));
+    }
+    return results;
+  }
+
+  /** The site's tags over all articles, most common first (for the UI). */
+  async tags(limit = 8) {
+    return Object.entries(this.meta.tags)
+      .map(([tag, count]) => ({ tag, count }))
+      .sort((a, b) => b.count - a.count || compareText(a.tag, b.tag))
+      .slice(0, limit);
+  }
+
+  /** The plan of a request, fetching vocabulary and index chunks as it asks. */
+  async plan(request) {
+    const context = {
+      text: this.text,
+      synonyms: this.synonyms,
+      vocabulary: this.meta.fuzzy ? new Vocabulary(this) : null,
+    };
+    for (let round = 0; ; round++) {
+      const missing = new Set();
+      if (context.vocabulary) context.vocabulary.missing = missing;
+      const plan = understand(request.query, request.filters, context);
+      if (missing.size === 0 || round + 1 >= MAX_PLANNING_ROUNDS) return plan;
+      await Promise.all([...missing].map((file) => this.chunk(file)));
+    }
+  }
+
+  /** How many ranked sections to arrange the requested page from (as the server). */
+  depth(request, wanted) {
+    const depth = request.group
+      ? wanted * SECTIONS_PER_GROUP * 4 + 40
+      : this.meta.per_article > 0
+        ? wanted * 4 + 40
+        : wanted;
+    return Math.min(Math.max(depth, 1), Math.max(MAX_ARRANGED_SECTIONS, wanted));
+  }
+
+  /** Fetches and decodes a chunk file once. */
+  chunk(file) {
+    let entry = this.chunks.get(file);
+    if (!entry) {
+      entry = { data: null, loading: null };
+      entry.loading = fetchData(new URL(file, this.root)).then((bytes) => {
+        entry.data = file.includes("/v-") ? decodeVocabulary(bytes) : decodeTerms(bytes);
+        return entry.data;
+      });
+      this.chunks.set(file, entry);
+    }
+    return entry.loading;
+  }
+
+  /** The loaded chunk, or null if it is not loaded yet. */
+  chunkNow(file) {
+    return this.chunks.get(file)?.data ?? null;
+  }
+
+  /** The index chunk that holds `stem`, if any. */
+  termFile(stem) {
+    const i = lastAtMost(this.meta.terms, stem, (entry, key) => compareText(entry[0], key));
+    return i < 0 ? null : this.meta.terms[i][1];
+  }
+
+  /** A stem's postings, if its chunk is loaded (undefined otherwise or if absent). */
+  termNow(stem) {
+    const file = this.termFile(stem);
+    return file ? this.chunkNow(file)?.get(stem) : undefined;
+  }
+
+  async loadTerms(stems) {
+    const files = new Set(stems.map((s) => this.termFile(s)).filter((f) => f !== null));
+    await Promise.all([...files].map((file) => this.chunk(file)));
+  }
+
+  async loadFragments(entries) {
+    const articles = new Set(entries.map(([section]) => this.docs.articleOf[section]));
+    await Promise.all(
+      [...articles].map((article) => {
+        const name = this.docs.fragment[article];
+        if (!this.fragments.has(name)) {
+          this.fragments.set(name, fetchJson(new URL(`fragment/${name}.hx`, this.root)));
+        }
+        return this.fragments.get(name).then((fragment) => this.fragments.set(name, Promise.resolve(fragment)));
+      }),
+    );
+    this.shown = new Map();
+    for (const article of articles) this.shown.set(article, await this.fragments.get(this.docs.fragment[article]));
+  }
+
+  snippetMaker(highlight) {
+    const weights = highlight.map((stem) => {
+      const df = (this.termNow(stem)?.[BODY] ?? []).length;
+      return [stem, 1 / Math.log1p(1 + df)];
+    });
+    return new SnippetMaker(weights, (text) => this.analyzer.tokens(text));
+  }
+
+  hit([section, score], snippets) {
+    const article = this.docs.articleOf[section];
+    const fragment = this.shown.get(article);
+    const s = fragment.sections[section - this.docs.firstSection[article]];
+    const hit = {
+      path: fragment.path,
+      title: fragment.title,
+      heading: s.heading,
+      breadcrumbs: s.breadcrumbs ?? [fragment.title, ...(s.parents ?? []), ...(s.heading ? [s.heading] : [])],
+      anchor: s.anchor,
+      url: s.url ?? (s.anchor ? `${fragment.url}#${s.anchor}` : fragment.url),
+      score,
+      date: fragment.date ?? null,
+      tags: fragment.tags,
+      sources: s.sources ?? [],
+      snippet: snippets.snippet(s.body || (s.citations ?? []).join("\n")),
+    };
+    for (const key of ["authors", "reviewers"]) if (fragment[key]?.length) hit[key] = fragment[key];
+    for (const key of ["reviewed", "updated", "description"]) if (fragment[key]) hit[key] = fragment[key];
+    return hit;
+  }
+
+  /** Tag counts in articles, evidence counts in sections, over all matches. */
+  facets(matched) {
+    const d = this.docs;
+    const seen = new Uint8Array(d.articles);
+    const tagCounts = new Uint32Array(this.tagNames.length);
+    const kinds = this.meta.evidence;
+    const evidenceCounts = new Uint32Array(kinds.length);
+    for (const section of matched.keys()) {
+      const article = d.articleOf[section];
+      if (!seen[article]) {
+        seen[article] = 1;
+        for (const id of d.tags[article]) tagCounts[id] += 1;
+      }
+      const bits = d.evidence[section];
+      if (bits) for (let bit = 0; bit < kinds.length; bit++) if (bits & (1 << bit)) evidenceCounts[bit] += 1;
+    }
+    const sorted = (names, counts) =>
+      names
+        .map((name, i) => [name, counts[i]])
+        .filter(([, count]) => count > 0)
+        .sort((a, b) => b[1] - a[1] || compareText(a[0], b[0]));
+    return {
+      tags: sorted(this.tagNames, tagCounts).map(([tag, count]) => ({ tag, count })),
+      evidence: sorted(kinds, evidenceCounts).map(([evidence, count]) => ({ evidence, count })),
+    };
+  }
+}
+
+/** The planner's view of the corpus vocabulary, answering from loaded chunks and
+ * noting the chunks it would need for the rest. */
+class Vocabulary {
+  constructor(bundle) {
+    this.bundle = bundle;
+    this.missing = new Set();
+  }
+
+  /** The vocabulary chunks that may hold words of `chars` characters: a chunk
+   * runs from its first key to the next chunk's, keys being (length, word). */
+  files(chars) {
+    const list = this.bundle.meta.vocabulary;
+    const out = [];
+    for (let i = 0; i < list.length; i++) {
+      const next = list[i + 1];
+      if (list[i][0] <= chars && (!next || next[0] >= chars)) out.push(list[i][2]);
+    }
+    return out;
+  }
+
+  /** The loaded chunks of `files`, or null (noting what to load) if any is missing. */
+  loaded(files) {
+    const chunks = files.map((f) => this.bundle.chunkNow(f));
+    if (chunks.every((c) => c !== null)) return chunks;
+    files.forEach((f, i) => chunks[i] === null && this.missing.add(f));
+    return null;
+  }
+
+  docFreq(word) {
+    const chars = [...word].length;
+    const list = this.bundle.meta.vocabulary;
+    const i = lastAtMost(list, [chars, word], (entry, key) => entry[0] - key[0] || compareText(entry[1], key[1]));
+    if (i < 0) return 0;
+    // Until its chunk is here, a word counts as known: the planner would
+    // otherwise look for corrections (and their chunks) of a word it may have.
+    const chunks = this.loaded([list[i][2]]);
+    return chunks ? (chunks[0].get(word) ?? 0) : 1;
+  }
+
+  near(word, edits) {
+    const chars = [...word].length;
+    const files = [];
+    for (let n = Math.max(1, chars - edits); n <= chars + edits; n++) files.push(...this.files(n));
+    const chunks = this.loaded([...new Set(files)]);
+    if (!chunks) return [];
+    const found = new Map();
+    const typed = [...word];
+    for (const chunk of chunks) {
+      for (const [candidate, count] of chunk) {
+        const other = [...candidate];
+        if (Math.abs(other.length - typed.length) > edits) continue;
+        if (distance(typed, other, edits) <= edits) found.set(candidate, count);
+      }
+    }
+    return [...found];
+  }
+
+  hasStem(stem) {
+    const file = this.bundle.termFile(stem);
+    if (file === null) return false;
+    const chunks = this.loaded([file]);
+    if (!chunks) return true;
+    const fields = chunks[0].get(stem);
+    return fields !== undefined && fields.slice(0, 4).some((list) => list.length > 0);
+  }
+
+  together(stems, slop) {
+    if (stems.length < 2) return false;
+    const files = stems.map((s) => this.bundle.termFile(s));
+    if (files.some((f) => f === null)) return false;
+    if (!this.loaded([...new Set(files)])) return false;
+    const words = stems.map((stem, i) => [i, stem]);
+    return [TITLE, HEADING, BODY].some((field) => this.bundle.scorer.phraseExistsIn(field, words, slop));
+  }
+}
+
+/**
+ * Edit distance with adjacent transpositions counting one (optimal string
+ * alignment, as tantivy's Levenshtein automaton with transpositions), over code
+ * points; stops early past `limit`.
+ */
+export function distance(a, b, limit) {
+  const rows = [];
+  for (let i = 0; i <= a.length; i++) {
+    rows.push(new Array(b.length + 1).fill(0));
+    rows[i][0] = i;
+  }
+  for (let j = 0; j <= b.length; j++) rows[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    let best = Infinity;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, rows[i - 2][j - 2] + 1);
+      rows[i][j] = d;
+      best = Math.min(best, d);
+    }
+    if (best > limit) return best;
+  }
+  return rows[a.length][b.length];
+}
+
+/** Every stem a plan scores, marks or filters with. */
+function planStems(plan) {
+  const stems = new Set(plan.notes.highlight);
+  const phrase = (p) => p.words.forEach(([, stem]) => stems.add(stem));
+  for (const slot of plan.slots) {
+    for (const option of slot.options) {
+      if (option.matcher.phrase) phrase(option.matcher.phrase);
+      else option.matcher.each_word.forEach((stem) => stems.add(stem));
+    }
+  }
+  plan.boosts.forEach((b) => phrase(b.phrase));
+  plan.required.forEach((r) => phrase(r.phrase));
+  plan.excluded.forEach(phrase);
+  return [...stems];
+}
+
+/** The first page holds at most `cap` sections of one article (0: no cap). */
+function capPerArticle(ranked, docs, cap, firstPage) {
+  if (cap === 0) return ranked;
+  const seen = new Map();
+  const page = [];
+  const rest = [];
+  for (const entry of ranked) {
+    const article = docs.articleOf[entry[0]];
+    const count = seen.get(article) || 0;
+    if (page.length < firstPage && count < cap) {
+      seen.set(article, count + 1);
+      page.push(entry);
+    } else rest.push(entry);
+  }
+  return page.concat(rest);
+}
+
+function groupByArticle(ranked, docs, perGroup) {
+  const index = new Map();
+  const groups = [];
+  for (const entry of ranked) {
+    const article = docs.articleOf[entry[0]];
+    if (!index.has(article)) {
+      index.set(article, groups.length);
+      groups.push([]);
+    }
+    const group = groups[index.get(article)];
+    if (group.length < perGroup) group.push(entry);
+  }
+  return groups;
+}
+
+function clipChars(text, n) {
+  const chars = [...text];
+  return chars.length > n ? chars.slice(0, n).join("") : text;
+}
+
+/** The request checked as the HTTP API checks it (src/search/request.rs); errors
+ * say which value is wrong and what is allowed. */
+function checkRequest(query, options, evidenceKinds) {
+  if (typeof query !== "string") throw new TypeError("healthdex: search(query) takes the query as a string");
+  query = trim(query); // as Rust's str::trim, like the server
+  const limit = options.limit ?? DEFAULT_LIMIT;
+  const offset = options.offset ?? 0;
+  if (!Number.isInteger(limit) || limit < 1 || limit > LIMITS.maxLimit) {
+    throw new RangeError(`healthdex: limit must be 1 to ${LIMITS.maxLimit}, not ${limit}`);
+  }
+  if (!Number.isInteger(offset) || offset < 0 || offset > LIMITS.maxOffset) {
+    throw new RangeError(`healthdex: offset must be 0 to ${LIMITS.maxOffset}, not ${offset}`);
+  }
+  const chars = [...query].length;
+  if (chars > LIMITS.maxQueryChars) {
+    throw new RangeError(`healthdex: the query is ${chars} characters long; at most ${LIMITS.maxQueryChars} are accepted`);
+  }
+  const list = (value) =>
+    (value === undefined || value === null ? [] : Array.isArray(value) ? value : [value])
+      .map((v) => String(v).trim())
+      .filter((v) => v !== "");
+  const known = evidenceKinds.filter((k) => k !== "unknown");
+  const evidence = list(options.evidence).map((name) => {
+    const kind = name.toLowerCase();
+    if (!known.includes(kind)) throw new RangeError(`healthdex: evidence must be one of ${known.join(", ")}, not \`${name}\``);
+    return kind;
+  });
+  return {
+    query,
+    limit,
+    offset,
+    group: Boolean(options.group),
+    filters: {
+      tags: list(options.tag ?? options.tags),
+      authors: list(options.author ?? options.authors),
+      evidence,
+      since: checkDate("since", options.since),
+      until: checkDate("until", options.until),
+    },
+  };
+}
+
+/** A `YYYY-MM-DD` date (or null when not given). */
+function checkDate(name, value) {
+  if (value === undefined || value === null || String(value).trim() === "") return null;
+  const text = String(value).trim();
+  const match = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[Tt ].*)?$/.exec(text);
+  const [y, m, d] = match ? match.slice(1).map(Number) : [];
+  const valid = match && m >= 1 && m <= 12 && d >= 1 && d <= new Date(Date.UTC(y, m, 0)).getUTCDate();
+  if (!valid) throw new RangeError(`healthdex: ${name} must be a date written YYYY-MM-DD, not \`${text.slice(0, 40)}\``);
+  return `${String(y).padStart(4, "0")}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
+}

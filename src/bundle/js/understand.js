@@ -1,0 +1,414 @@
+// Query understanding in the browser: from what a reader typed to a plan equal to
+// the server's `QueryPlan` (src/search/understand/mod.rs), so the static bundle
+// searches with the same understanding as `healthdex serve`. The stages, each a
+// function below, are the server's:
+// 1. `parse`: operators (quotes, `-x`, `OR`, `title:`, `tag:`, `year:` …).
+// 2. Word runs: consecutive plain words, analyzed once into stems and surfaces.
+// 3. Slots: question filler is dropped unless nothing else is left; stretches with
+//    synonyms become one slot whose alternatives count at a lower weight; `OR`
+//    groups become one slot.
+// 4. Spelling: words missing from the vocabulary get close vocabulary words.
+// 5. Boosts for neighbouring words and the whole run; requirements, exclusions,
+//    filters.
+// 6. Notes for the reader: dropped words, corrections, did-you-mean, synonyms used,
+//    words to mark in snippets, words no section has.
+// Equality with the server is proved by tests/js/planner.test.mjs (run from the
+// Rust integration suite), which replays the server's vocabulary answers.
+
+import { analyzerFor } from "./plan/analyzer.js";
+import { keyWord } from "./plan/keys.js";
+import { parse } from "./plan/parse.js";
+import { synonymsFor } from "./plan/synonyms.js";
+
+export { Analyzer, analyzerFor } from "./plan/analyzer.js";
+export { parse } from "./plan/parse.js";
+export { stem } from "./plan/porter2.js";
+export { keyWord } from "./plan/keys.js";
+
+/** Distinct word slots scored per query; later ones are ignored. */
+export const MAX_SLOTS = 32;
+/** Longest query, in slots, whose absent words are named. */
+export const MAX_SLOTS_NAMING_MISSING = 4;
+/** Neighbouring word pairs given a proximity boost, per run of words. */
+export const MAX_PAIRS = 24;
+/** Extra word positions allowed between neighbouring query words. */
+export const NEAR_SLOP = 3;
+/** Unknown words of one query looked up for corrections. */
+export const MAX_CORRECTED_WORDS = 6;
+/** Vocabulary words kept as corrections of one misspelled word. */
+export const CORRECTIONS_PER_WORD = 3;
+// Weights are the server's f32 values (JSON shows them as the nearest double).
+const PAIR_BOOST = Math.fround(0.6);
+const PHRASE_BOOST = Math.fround(1.5);
+const SYNONYM_WEIGHT = Math.fround(0.7);
+const FUZZY_WEIGHT = Math.fround(0.8);
+
+/**
+ * Understands `text` (with `extraFilters` from the request) as a plan whose JSON
+ * equals the server's `QueryPlan`.
+ * @param {string} text
+ * @param {{tags?: string[], authors?: string[], evidence?: string[], since?: string|null, until?: string|null}|null} extraFilters
+ * @param {{text: object, synonyms: object, vocabulary: object|null}} context
+ */
+export function understand(text, extraFilters, context) {
+  const analyzer = analyzerFor(context.text);
+  const synonyms = synonymsFor(context.synonyms, analyzer);
+  const vocabulary = context.vocabulary ?? null;
+  const parsed = parse(text);
+  const soft = quotesAreSoft(parsed);
+  const runs = wordRuns(parsed, soft, analyzer);
+  const slots = buildSlots(runs, parsed, synonyms, vocabulary, analyzer).slice(0, MAX_SLOTS);
+  const corrections = vocabulary === null ? [] : correct(slots, vocabulary, analyzer);
+  const notes = {
+    dropped: droppedWords(runs, analyzer),
+    corrections,
+    also_searched: slots.flatMap((s) => s.synonyms.map((t) => t.display)),
+    did_you_mean: didYouMean(parsed, corrections, analyzer),
+    highlight: highlightWords(slots, parsed, analyzer),
+    missing: vocabulary === null ? [] : missingWords(slots, vocabulary),
+    soft: soft ? quoted(parsed) : [],
+  };
+  return {
+    slots: slots.map(slotOptions),
+    needed: requiredSlots(slots.length),
+    boosts: proximity(runs, analyzer),
+    required: requirements(parsed, soft, analyzer),
+    excluded: parsed.excluded
+      .map((item) => analyzer.stems(item.text))
+      .filter((words) => words.length > 0)
+      .map(exact),
+    filters: planFilters(parsed.filters, extraFilters, analyzer),
+    bag: bagOfWords(parsed, analyzer),
+    notes,
+  };
+}
+
+/** Slots a section must match to be in the first tier: all of one or two, else one. */
+export function requiredSlots(n) {
+  return n <= 2 ? n : 1;
+}
+
+function exact(words) {
+  return { words, slop: 0 };
+}
+
+function single(stem) {
+  return exact([[0, stem]]);
+}
+
+// A slot while it is being built.
+function building(label, words, synonyms = [], anyOf = []) {
+  return { label, words, synonyms, corrections: [], anyOf };
+}
+
+function wordSlot(word) {
+  return building(`word: ${word.surface}`, [word]);
+}
+
+function stretchSlot(words, alternatives) {
+  const text = words.map((w) => w.surface).join(" ");
+  const names = alternatives.map((t) => t.display).join(", ");
+  return building(`words: ${text} (also: ${names})`, words, alternatives);
+}
+
+// The finished slot: the reader's words, then synonyms, corrections and OR sides.
+function slotOptions(slot) {
+  const options = [];
+  if (slot.words.length === 1) {
+    options.push({ source: "typed", matcher: { phrase: single(slot.words[0].stem) }, weight: 1 });
+  } else if (slot.words.length > 1) {
+    options.push({ source: "typed", matcher: { each_word: slot.words.map((w) => w.stem) }, weight: 1 });
+  }
+  const synonymWeight = Math.fround(SYNONYM_WEIGHT * Math.max(1, slot.words.length));
+  for (const term of slot.synonyms) {
+    options.push({ source: "synonym", matcher: { phrase: exact(term.words()) }, weight: synonymWeight });
+  }
+  for (const stem of slot.corrections) {
+    options.push({ source: "correction", matcher: { phrase: single(stem) }, weight: FUZZY_WEIGHT });
+  }
+  for (const alternative of slot.anyOf) {
+    options.push({ source: "either", matcher: { phrase: exact(alternative) }, weight: 1 });
+  }
+  return { label: slot.label, options };
+}
+
+// Quoted phrases are words found together (a boost), not requirements, when the
+// query has plain words too.
+function quotesAreSoft(parsed) {
+  return parsed.groups.some((group) => group.length === 1 && !group[0].phrase);
+}
+
+// The quoted phrases standing alone in the query, as typed.
+function quoted(parsed) {
+  return parsed.groups.filter((g) => g.length === 1 && g[0].phrase).map((g) => g[0].text);
+}
+
+// Consecutive plain words, analyzed; with soft quotes each phrase is a run of its own.
+function wordRuns(parsed, soft, analyzer) {
+  const runs = [];
+  let current = "";
+  const flush = () => {
+    const words = analyzer.words(current);
+    if (words.length > 0) runs.push(words);
+    current = "";
+  };
+  for (const group of parsed.groups) {
+    if (group.length === 1 && !group[0].phrase) {
+      current += " " + group[0].text;
+    } else if (group.length === 1 && soft) {
+      flush();
+      current += group[0].text;
+      flush();
+    } else {
+      flush();
+    }
+  }
+  flush();
+  return runs;
+}
+
+function sameWords(a, b) {
+  return a.length === b.length && a.every((w, i) => w === b[i]);
+}
+
+// Slots for word runs (synonym stretches, filler removed) and OR groups.
+function buildSlots(runs, parsed, synonyms, vocabulary, analyzer) {
+  const slots = [];
+  // A word or stretch counts once however often it is repeated.
+  const seen = [];
+  const add = (slot) => {
+    const stems = slot.words.map((w) => w.stem);
+    if (!seen.some((s) => sameWords(s, stems))) {
+      seen.push(stems);
+      slots.push(slot);
+    }
+  };
+  for (const run of runs) {
+    let matches = synonyms.find(run.map((w) => keyWord(w.surface)));
+    if (vocabulary !== null) {
+      matches = matches.filter((m) => !namesAnotherThing(run, m, vocabulary, analyzer));
+    }
+    let next = 0;
+    for (const m of [...matches, null]) {
+      const end = m === null ? run.length : m.start;
+      for (const word of run.slice(next, end)) {
+        if (!analyzer.isFiller(word.surface)) add(wordSlot(word));
+      }
+      if (m !== null) {
+        add(stretchSlot(run.slice(m.start, m.start + m.len), m.alternatives));
+        next = m.start + m.len;
+      }
+    }
+  }
+  if (slots.length === 0) slots.push(...runs.flat().map(wordSlot));
+  for (const group of parsed.groups.filter((g) => g.length > 1)) {
+    const anyOf = group.map((item) => analyzer.stems(item.text)).filter((w) => w.length > 0);
+    if (anyOf.length > 0) {
+      slots.push(building(group.map((item) => item.text).join(" OR "), [], [], anyOf));
+    }
+  }
+  return slots;
+}
+
+// Whether the single word matched by `m` is, with a neighbouring query word, a name
+// the corpus uses for something else than its synonyms ("molar pregnancy").
+function namesAnotherThing(run, m, vocabulary, analyzer) {
+  if (m.len !== 1) return false;
+  const word = run[m.start].stem;
+  const neighbours = [];
+  if (m.start >= 1) neighbours.push([run[m.start - 1], true]);
+  if (m.start + 1 < run.length) neighbours.push([run[m.start + 1], false]);
+  for (const [neighbour, isBefore] of neighbours) {
+    if (analyzer.isFiller(neighbour.surface) || analyzer.isStopWord(neighbour.surface)) continue;
+    const pair = (inner) => (isBefore ? [neighbour.stem, ...inner] : [...inner, neighbour.stem]);
+    if (!vocabulary.together(pair([word]), 0)) continue;
+    const synonymFits = m.alternatives.some((term) =>
+      vocabulary.together(pair(term.words().map(([, s]) => s)), NEAR_SLOP),
+    );
+    if (!synonymFits) return true;
+  }
+  return false;
+}
+
+/** Edits allowed for a word of this many characters (code points). */
+export function allowedEdits(word) {
+  const n = Array.from(word).length;
+  return n >= 9 ? 2 : n >= 5 ? 1 : 0;
+}
+
+function needsCorrection(vocabulary, word) {
+  return allowedEdits(word) > 0 && !/[0-9]/.test(word) && vocabulary.docFreq(word) === 0;
+}
+
+// Byte order of UTF-8 strings (code point order), as Rust compares strings.
+function compareCodePoints(a, b) {
+  const x = Array.from(a);
+  const y = Array.from(b);
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    const d = x[i].codePointAt(0) - y[i].codePointAt(0);
+    if (d !== 0) return d;
+  }
+  return x.length - y.length;
+}
+
+// Close vocabulary words, most frequent first.
+function candidates(vocabulary, word) {
+  if (!needsCorrection(vocabulary, word)) return [];
+  const found = vocabulary.near(word, allowedEdits(word)).map(([w, n]) => ({ word: w, docFreq: n }));
+  found.sort((a, b) => b.docFreq - a.docFreq || compareCodePoints(a.word, b.word));
+  return found.slice(0, CORRECTIONS_PER_WORD);
+}
+
+// Adds typo corrections to single-word slots whose word the vocabulary lacks.
+function correct(slots, vocabulary, analyzer) {
+  const corrections = [];
+  let lookups = 0;
+  for (const slot of slots.filter((s) => s.words.length === 1 && s.synonyms.length === 0)) {
+    const word = slot.words[0];
+    if (!needsCorrection(vocabulary, word.surface)) continue;
+    if (lookups === MAX_CORRECTED_WORDS) break;
+    lookups += 1;
+    const found = candidates(vocabulary, word.surface);
+    if (found.length === 0) continue;
+    for (const candidate of found) {
+      for (const [, stem] of analyzer.stems(candidate.word)) {
+        if (stem !== word.stem && !slot.corrections.includes(stem)) slot.corrections.push(stem);
+      }
+    }
+    corrections.push({ typed: word.surface, read_as: found.map((c) => c.word) });
+  }
+  return corrections;
+}
+
+// The reader's single words no section has, when no synonym or correction can stand in.
+function missingWords(slots, vocabulary) {
+  const missing = [];
+  if (slots.length > MAX_SLOTS_NAMING_MISSING) return missing;
+  for (const slot of slots) {
+    if (slot.words.length !== 1) continue;
+    const word = slot.words[0];
+    if (
+      slot.corrections.length > 0 ||
+      slot.anyOf.length > 0 ||
+      /[0-9]/.test(word.surface) ||
+      Array.from(word.surface).length < 3 ||
+      vocabulary.hasStem(word.stem)
+    ) {
+      continue;
+    }
+    const synonymMatches = slot.synonyms.some((term) => term.words().every(([, s]) => vocabulary.hasStem(s)));
+    if (!synonymMatches) missing.push(word.surface);
+  }
+  return missing;
+}
+
+// Boosts for neighbouring words found close together and for whole runs as phrases.
+function proximity(runs, analyzer) {
+  const boosts = [];
+  for (const run of runs) {
+    const kept = run.filter((w) => !analyzer.isFiller(w.surface));
+    for (let i = 0; i + 1 < kept.length && i < MAX_PAIRS; i++) {
+      const pair = [kept[i], kept[i + 1]];
+      if (pair[0].stem !== pair[1].stem) {
+        boosts.push({
+          label: `near: ${pair[0].surface} ${pair[1].surface}`,
+          phrase: { words: positioned(pair), slop: NEAR_SLOP },
+          weight: PAIR_BOOST,
+        });
+      }
+    }
+    if (kept.length >= 3 && kept.length <= 8) {
+      boosts.push({
+        label: `phrase: ${kept.map((w) => w.surface).join(" ")}`,
+        phrase: exact(positioned(kept)),
+        weight: PHRASE_BOOST,
+      });
+    }
+  }
+  return boosts;
+}
+
+function positioned(words) {
+  return words.map((w) => [w.position, w.stem]);
+}
+
+// `title:`/`heading:` items, then quoted phrases standing alone (unless soft).
+function requirements(parsed, soft, analyzer) {
+  const required = [];
+  for (const [scope, item] of parsed.required) {
+    const words = analyzer.stems(item.text);
+    if (words.length > 0) required.push({ label: `${scope}: ${item.text}`, within: scope, phrase: exact(words) });
+  }
+  if (soft) return required;
+  for (const text of quoted(parsed)) {
+    const words = analyzer.stems(text);
+    if (words.length > 0) required.push({ label: `phrase "${text}"`, within: "anywhere", phrase: exact(words) });
+  }
+  return required;
+}
+
+// The query's filters and the request's: every tag and author word is required,
+// and the date range is the narrower of the two.
+function planFilters(typed, extra, analyzer) {
+  const both = [typed, extra ?? {}];
+  const dates = (name) => both.map((f) => f[name] ?? null).filter((d) => d !== null);
+  const since = dates("since");
+  const until = dates("until");
+  return {
+    tags: both.flatMap((f) => (f.tags ?? []).map((t) => t.toLowerCase())),
+    authors: both.flatMap((f) => (f.authors ?? []).flatMap((a) => analyzer.names(a).map(([, w]) => w))),
+    evidence: both.flatMap((f) => f.evidence ?? []),
+    since: since.length === 0 ? null : since.reduce((a, b) => (b > a ? b : a)),
+    until: until.length === 0 ? null : until.reduce((a, b) => (b < a ? b : a)),
+  };
+}
+
+// Every analyzed word of the plain query, once, in order.
+function bagOfWords(parsed, analyzer) {
+  const words = [];
+  for (const item of parsed.groups.flat()) {
+    for (const [, word] of analyzer.stems(item.text)) if (!words.includes(word)) words.push(word);
+  }
+  return words;
+}
+
+// Question filler that was left out (when anything else was left).
+function droppedWords(runs, analyzer) {
+  const all = runs.flat();
+  if (all.every((w) => analyzer.isFiller(w.surface))) return [];
+  const dropped = [];
+  for (const word of all) {
+    if (analyzer.isFiller(word.surface) && !dropped.includes(word.surface)) dropped.push(word.surface);
+  }
+  return dropped;
+}
+
+function highlightWords(slots, parsed, analyzer) {
+  const words = [];
+  const add = (word) => {
+    if (!words.includes(word)) words.push(word);
+  };
+  for (const slot of slots) {
+    slot.words.forEach((w) => add(w.stem));
+    slot.corrections.forEach(add);
+    for (const term of slot.synonyms) term.words().forEach(([, w]) => add(w));
+    slot.anyOf.flat().forEach(([, w]) => add(w));
+  }
+  const items = [...parsed.groups.flat(), ...parsed.required.map(([, item]) => item)];
+  for (const item of items) analyzer.stems(item.text).forEach(([, w]) => add(w));
+  return words;
+}
+
+// The query text with each corrected word replaced by its best correction.
+function didYouMean(parsed, corrections, analyzer) {
+  if (corrections.length === 0) return null;
+  const words = parsed.groups.flat().flatMap((item) =>
+    item.phrase
+      ? [`"${item.text}"`]
+      : analyzer.names(item.text).map(([, word]) => {
+          const fix = corrections.find((c) => c.typed === word);
+          return fix === undefined ? word : fix.read_as[0];
+        }),
+  );
+  return words.join(" ");
+}

@@ -1,0 +1,223 @@
+//! The static bundle: a folder of files that searches a corpus in the browser, with
+//! no server. [`build`] turns parsed articles into the files (plain data: names
+//! and bytes), [`write`] puts them in a folder without touching what it did not
+//! write, and `src/bundle/js/` holds the ES modules that search them.
+//!
+//! What the folder holds (every data file gzip-compressed once, here):
+//! - `healthdex.js` and `healthdex-ui.js`: the only files with fixed names, small
+//!   modules naming the current metadata and code; a host revalidates them.
+//! - `code/HASH/`: the search code (planner, scorer, snippets) and the UI.
+//! - `index/meta-HASH.hx`: sizes, field statistics, weights, and the directory of
+//!   chunks (the first word of each); loaded once.
+//! - `index/docs-HASH.hx`: per article and section what scoring, filters and the
+//!   per-article cap need (norms, tags, date, authors, evidence); loaded once.
+//! - `index/t-HASH.hx`: the stems and their postings, in chunks; a query loads
+//!   those holding its words. `index/v-HASH.hx`: the vocabulary by word length, for
+//!   typo correction; loaded only for words the corpus does not have.
+//! - `index/synonyms-HASH.hx`, `index/text-HASH.hx`: the synonym table and the
+//!   analyzers' word lists and folding, as the planner reads them.
+//! - `fragment/NAME.hx`: one per article, what its hits show; loaded only for
+//!   shown results.
+//!
+//! Every name but the two entry modules carries a hash of the content, so a host
+//! can cache those files forever, and an unchanged corpus gives the same bytes.
+
+mod assets;
+mod chunks;
+mod docs;
+mod encode;
+mod inverted;
+mod write;
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+use serde_json::json;
+
+pub use write::{WriteReport, write};
+
+use crate::article::Article;
+use crate::export::section_records;
+use crate::index::schema::article_key;
+use crate::search::{FIELD_TIE_BREAKER, FieldWeights, PROSE_SHARE};
+use docs::BundledArticle;
+use encode::{content_hash, gzip};
+use inverted::Field;
+
+/// Version of the bundle's layout, in its metadata; `healthdex.js` refuses others.
+pub const FORMAT: u32 = 1;
+
+/// How the bundle searches: what `healthdex.toml` sets for the server.
+#[derive(Debug, Clone)]
+pub struct BundleSettings {
+    /// Field weights.
+    pub weights: FieldWeights,
+    /// At most this many sections of one article on the first page (0: no cap).
+    pub per_article: usize,
+    /// Whether words missing from the corpus are corrected.
+    pub fuzzy: bool,
+    /// The synonym table, in the planner's portable form.
+    pub synonyms: serde_json::Value,
+    /// The analyzers' word lists and folding, in the planner's portable form.
+    pub text: serde_json::Value,
+}
+
+/// The files of a bundle: path inside the folder (with `/`) to bytes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Bundle {
+    /// Every file, by its path inside the folder.
+    pub files: BTreeMap<String, Vec<u8>>,
+}
+
+impl Bundle {
+    /// Total bytes of every file.
+    pub fn bytes(&self) -> usize {
+        self.files.values().map(Vec::len).sum()
+    }
+}
+
+/// The bundle of `articles` (drafts already left out, any order).
+pub fn build(articles: &[Article], settings: &BundleSettings) -> Bundle {
+    let bundled = bundled_articles(articles);
+    let records: Vec<_> = bundled.iter().flat_map(|a| a.sections.clone()).collect();
+    let inverted = inverted::invert(&records);
+    let mut files = BTreeMap::new();
+    let fragment_names = add_fragments(&mut files, &bundled);
+    let tags = docs::tag_counts(&bundled);
+    let docs = add_data(
+        &mut files,
+        "docs",
+        docs::docs_table(&bundled, &fragment_names, &tags, &inverted.norms),
+    );
+    let synonyms = add_data(
+        &mut files,
+        "synonyms",
+        serde_json::to_vec(&settings.synonyms).expect("json serializes"),
+    );
+    let text = add_data(
+        &mut files,
+        "text",
+        serde_json::to_vec(&settings.text).expect("json serializes"),
+    );
+    let terms: Vec<(String, String)> = chunks::term_chunks(inverted.terms.iter())
+        .into_iter()
+        .map(|chunk| (chunk.first, add_data(&mut files, "t", chunk.bytes)))
+        .collect();
+    let vocabulary: Vec<(usize, String, String)> =
+        chunks::vocabulary_chunks(inverted.vocabulary.iter())
+            .into_iter()
+            .map(|chunk| {
+                let (chars, word) = chunk.first;
+                (chars, word, add_data(&mut files, "v", chunk.bytes))
+            })
+            .collect();
+    let meta = json!({
+        "format": FORMAT,
+        "articles": bundled.len(),
+        "sections": records.len(),
+        "fields": Field::ALL.map(Field::name),
+        "total_tokens": inverted.total_tokens,
+        "norms": (0..=255u8).map(tantivy::fieldnorm::FieldNormReader::id_to_fieldnorm).collect::<Vec<_>>(),
+        "weights": settings.weights,
+        "per_article": settings.per_article,
+        "fuzzy": settings.fuzzy,
+        "field_tie_breaker": FIELD_TIE_BREAKER,
+        "prose_share": PROSE_SHARE,
+        "evidence": crate::article::Evidence::ALL.map(|e| e.as_str()),
+        "tags": tags,
+        "docs": docs,
+        "synonyms": synonyms,
+        "text": text,
+        "terms": terms,
+        "vocabulary": vocabulary,
+    });
+    let meta = add_data(
+        &mut files,
+        "meta",
+        serde_json::to_vec(&meta).expect("json serializes"),
+    );
+    let mut files = compress(files);
+    assets::add_code(&mut files, &meta);
+    Bundle { files }
+}
+
+/// The articles sorted by path, each with its section records.
+fn bundled_articles(articles: &[Article]) -> Vec<BundledArticle<'_>> {
+    // The server orders equal scores by article key, then position: so does the
+    // bundle, by numbering sections in that order.
+    let mut sorted: Vec<&Article> = articles.iter().collect();
+    sorted.sort_by_cached_key(|a| (article_key(&a.path), a.path.clone()));
+    sorted
+        .into_iter()
+        .map(|article| BundledArticle {
+            article,
+            sections: section_records(article).collect(),
+        })
+        .collect()
+}
+
+/// Writes each article's fragment; returns the 32-bit names, in article order.
+/// A name is the start of the fragment's content hash; the rare article whose name
+/// another already took is named by the hash of its content and a counter.
+fn add_fragments(
+    files: &mut BTreeMap<String, Vec<u8>>,
+    bundled: &[BundledArticle<'_>],
+) -> Vec<u32> {
+    let mut taken = std::collections::HashSet::new();
+    bundled
+        .iter()
+        .map(|article| {
+            let json = docs::fragment_json(article);
+            let name = (0u32..)
+                .map(|salt| fragment_name(&json, salt))
+                .find(|name| taken.insert(*name))
+                .expect("some salt gives a free name");
+            files.insert(format!("fragment/{name:08x}.hx"), json);
+            name
+        })
+        .collect()
+}
+
+fn fragment_name(json: &[u8], salt: u32) -> u32 {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(json);
+    if salt > 0 {
+        hasher.update(&salt.to_le_bytes());
+    }
+    let hash = hasher.finalize();
+    u32::from_le_bytes(hash.as_bytes()[..4].try_into().expect("four bytes"))
+}
+
+/// Every data file gzip-compressed, in parallel (compression was most of a
+/// build's time on one core).
+fn compress(raw: BTreeMap<String, Vec<u8>>) -> BTreeMap<String, Vec<u8>> {
+    raw.into_par_iter()
+        .map(|(name, bytes)| {
+            let compressed = gzip(&bytes);
+            (name, compressed)
+        })
+        .collect()
+}
+
+/// Adds a data file of `kind` named by its content (compressed later, with the
+/// rest); returns its path inside the folder.
+fn add_data(files: &mut BTreeMap<String, Vec<u8>>, kind: &str, raw: Vec<u8>) -> String {
+    let name = format!("index/{kind}-{}.hx", content_hash(&raw));
+    files.insert(name.clone(), raw);
+    name
+}
+
+impl BundleSettings {
+    /// The settings of a server with `options`.
+    pub fn from_options(options: &crate::search::SearchOptions) -> BundleSettings {
+        BundleSettings {
+            weights: options.weights,
+            per_article: options.per_article,
+            fuzzy: options.fuzzy,
+            synonyms: serde_json::to_value(options.synonyms.portable())
+                .expect("the synonym table serializes"),
+            text: serde_json::to_value(crate::text::PortableText::current())
+                .expect("the word lists serialize"),
+        }
+    }
+}

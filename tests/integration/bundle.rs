@@ -1,0 +1,413 @@
+//! `healthdex bundle`: the static search, driven from Node through the bundle's own
+//! `healthdex.js` over a plain static file server (tests/js/bundle_driver.mjs), and
+//! compared with the server's answers on the same corpus. Node is on every machine
+//! this project builds on; a missing `node` fails these tests.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use healthdex::search::eval::{Metrics, read_judgments, section_id};
+use healthdex::search::{Engine, SearchRequest};
+use serde_json::{Value, json};
+
+use crate::util::{copy_dir, healthdex, medquad, repo_corpus, shared_index};
+
+/// Writes the bundle of `corpus` into a new temporary folder.
+fn bundle_of(corpus: &Path) -> tempfile::TempDir {
+    let out = tempfile::tempdir().unwrap();
+    let run = healthdex(
+        corpus,
+        &[
+            "bundle",
+            corpus.to_str().unwrap(),
+            "--out",
+            out.path().to_str().unwrap(),
+        ],
+    );
+    assert_eq!(run.code, 0, "bundle failed: {}", run.stderr);
+    out
+}
+
+/// What the driver printed for one request.
+struct Answer {
+    results: Value,
+    files: Vec<String>,
+}
+
+/// Opens `bundle` in Node and runs each `(query, options)`; also returns the files
+/// fetched while opening. Options `{"serve": DIR}` instead serve another folder
+/// from then on.
+fn drive(bundle: &Path, requests: &[(String, Value)]) -> (Vec<String>, Vec<Answer>) {
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("requests.jsonl");
+    let lines: String = requests
+        .iter()
+        .map(|(q, o)| match o.get("serve") {
+            Some(dir) => format!("{}\n", json!({ "serve": dir })),
+            None => format!("{}\n", json!({"query": q, "options": o})),
+        })
+        .collect();
+    std::fs::write(&list, lines).unwrap();
+    let driver = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/js/bundle_driver.mjs");
+    let output = Command::new("node")
+        .arg(&driver)
+        .arg(bundle)
+        .arg(&list)
+        .output()
+        .expect("node runs (it is needed for the static bundle's tests; install Node.js 20)");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "the driver failed: {stderr}");
+    let mut lines = std::str::from_utf8(&output.stdout).unwrap().lines();
+    let opened: Value = serde_json::from_str(lines.next().expect("an opening line")).unwrap();
+    let files = |v: &Value| -> Vec<String> {
+        v.as_array()
+            .map(|a| a.iter().map(|f| f.as_str().unwrap().to_string()).collect())
+            .unwrap_or_default()
+    };
+    let answers = lines
+        .filter(|line| !line.starts_with("{\"serving\""))
+        .map(|line| {
+            let v: Value = serde_json::from_str(line).unwrap();
+            assert!(v.get("error").is_none(), "a search failed: {v}");
+            Answer {
+                files: files(&v["files"]),
+                results: v["results"].clone(),
+            }
+        })
+        .collect();
+    (files(&opened["opened"]), answers)
+}
+
+fn ids(results: &Value) -> Vec<String> {
+    results["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            format!(
+                "{}#{}",
+                h["path"].as_str().unwrap(),
+                h["anchor"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
+
+fn server_ids(engine: &Engine, query: &str) -> Vec<String> {
+    let request = SearchRequest {
+        limit: 10,
+        ..SearchRequest::new(query)
+    };
+    engine
+        .search(&request)
+        .unwrap()
+        .hits
+        .iter()
+        .map(section_id)
+        .collect()
+}
+
+/// nDCG@10 of the server and of the bundle on a judged suite, and the share of
+/// queries whose ten hits are the same sections in the same order.
+fn compare_on_suite(corpus: &Path, suite: &str) -> (f64, f64, f64) {
+    let text = std::fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/relevance")
+            .join(suite),
+    )
+    .unwrap();
+    let judgments = read_judgments(&text).unwrap();
+    let engine = shared_index(corpus);
+    let bundle = bundle_of(corpus);
+    let requests: Vec<(String, Value)> = judgments
+        .iter()
+        .map(|j| (j.query.clone(), json!({"limit": 10})))
+        .collect();
+    let (_, answers) = drive(bundle.path(), &requests);
+    let (mut server, mut bundled, mut same) = (0.0, 0.0, 0);
+    for (judgment, answer) in judgments.iter().zip(&answers) {
+        let theirs = server_ids(engine, &judgment.query);
+        let ours = ids(&answer.results);
+        server += Metrics::score(&theirs, &judgment.relevant).ndcg;
+        bundled += Metrics::score(&ours, &judgment.relevant).ndcg;
+        if theirs == ours {
+            same += 1;
+        } else {
+            eprintln!("{}: server {theirs:?}\n   bundle {ours:?}", judgment.query);
+        }
+    }
+    let n = judgments.len() as f64;
+    eprintln!(
+        "{suite}: server nDCG@10 {:.3}, bundle {:.3}; identical top 10 in {same} of {n}",
+        server / n,
+        bundled / n
+    );
+    (server / n, bundled / n, f64::from(same) / n)
+}
+
+#[test]
+fn the_bundle_ranks_the_bundled_corpus_as_the_server_does() {
+    let (server, bundle, same) = compare_on_suite(&repo_corpus(), "corpus.jsonl");
+    assert!(
+        bundle >= 0.95 * server,
+        "bundle {bundle:.3} vs server {server:.3}"
+    );
+    assert!(
+        same >= 0.8,
+        "only {same:.2} of the queries have the server's top 10"
+    );
+}
+
+#[test]
+fn the_bundle_ranks_medquad_as_the_server_does() {
+    let Some(medquad) = medquad() else { return };
+    for suite in ["medquad.jsonl", "medquad-long.jsonl"] {
+        let (server, bundle, _) = compare_on_suite(&medquad, suite);
+        assert!(
+            bundle >= 0.95 * server,
+            "{suite}: bundle {bundle:.3} vs server {server:.3}"
+        );
+    }
+}
+
+#[test]
+fn the_bundle_answers_with_the_api_json() {
+    let corpus = repo_corpus();
+    let engine = shared_index(&corpus);
+    let bundle = bundle_of(&corpus);
+    let queries = [
+        "leaky gut",
+        "probiotcs for eczema",
+        "heart attack",
+        "zzzqqq",
+    ];
+    let requests: Vec<(String, Value)> =
+        queries.iter().map(|q| (q.to_string(), json!({}))).collect();
+    let (_, answers) = drive(bundle.path(), &requests);
+    for (query, answer) in queries.iter().zip(&answers) {
+        let request = SearchRequest {
+            facets: true,
+            ..SearchRequest::new(*query)
+        };
+        let server = serde_json::to_value(engine.search(&request).unwrap()).unwrap();
+        let keys =
+            |v: &Value| -> BTreeSet<String> { v.as_object().unwrap().keys().cloned().collect() };
+        assert_eq!(keys(&answer.results), keys(&server), "{query}");
+        assert_eq!(answer.results["total"], server["total"], "{query}");
+        for field in ["corrections", "did_you_mean", "also_searched", "missing"] {
+            assert_eq!(answer.results[field], server[field], "{query}: {field}");
+        }
+        let hits = answer.results["hits"].as_array().unwrap();
+        for (ours, theirs) in hits.iter().zip(server["hits"].as_array().unwrap()) {
+            assert_eq!(keys(ours), keys(theirs), "{query}");
+            for field in [
+                "path",
+                "title",
+                "heading",
+                "breadcrumbs",
+                "anchor",
+                "url",
+                "tags",
+                "date",
+                "sources",
+            ] {
+                assert_eq!(ours[field], theirs[field], "{query}: {field}");
+            }
+            let html = ours["snippet"]["html"].as_str().unwrap();
+            let without_marks = html.replace("<mark>", "").replace("</mark>", "");
+            assert!(!without_marks.contains('<'), "only <mark> in {html}");
+        }
+    }
+    let probiotics = &answers[1].results;
+    assert_eq!(probiotics["corrections"][0]["typed"], "probiotcs");
+    let heart = ids(&answers[2].results).join(" ");
+    assert!(!heart.is_empty());
+    assert!(answers[3].results["hits"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn paging_and_filters_work_in_the_bundle() {
+    let corpus = repo_corpus();
+    let bundle = bundle_of(&corpus);
+    let requests = vec![
+        ("skin".to_string(), json!({"limit": 4})),
+        ("skin".to_string(), json!({"limit": 2, "offset": 2})),
+        ("skin".to_string(), json!({"tag": "gut"})),
+        ("skin".to_string(), json!({"group": true, "limit": 3})),
+    ];
+    let (_, answers) = drive(bundle.path(), &requests);
+    let first_four = ids(&answers[0].results);
+    assert_eq!(ids(&answers[1].results), first_four[2..4]);
+    let tagged = answers[2].results["hits"].as_array().unwrap();
+    assert!(!tagged.is_empty());
+    for hit in tagged {
+        let tags: Vec<&str> = hit["tags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t.as_str().unwrap())
+            .collect();
+        assert!(tags.contains(&"gut"), "{tags:?}");
+    }
+    let groups = answers[3].results["groups"].as_array().unwrap();
+    assert_eq!(groups.len(), 3);
+    let paths: BTreeSet<&str> = groups.iter().map(|g| g["path"].as_str().unwrap()).collect();
+    assert_eq!(paths.len(), 3, "one group per article");
+}
+
+#[test]
+fn a_query_loads_only_the_chunks_and_fragments_it_needs() {
+    let corpus = repo_corpus();
+    let bundle = bundle_of(&corpus);
+    let (opened, answers) = drive(bundle.path(), &[("leaky gut".into(), json!({}))]);
+    assert!(
+        opened.iter().any(|f| f.starts_with("index/meta-")),
+        "{opened:?}"
+    );
+    let files = &answers[0].files;
+    let all_fragments = std::fs::read_dir(bundle.path().join("fragment"))
+        .unwrap()
+        .count();
+    let fetched_fragments = files.iter().filter(|f| f.starts_with("fragment/")).count();
+    assert!(
+        fetched_fragments > 0 && fetched_fragments <= 10,
+        "{files:?}"
+    );
+    assert!(fetched_fragments < all_fragments);
+    let all_chunks = std::fs::read_dir(bundle.path().join("index"))
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .starts_with("t-")
+        })
+        .count();
+    let fetched_chunks = files.iter().filter(|f| f.starts_with("index/t-")).count();
+    assert!(
+        fetched_chunks >= 1 && fetched_chunks < all_chunks.max(2),
+        "{files:?}"
+    );
+}
+
+/// Every file of a folder with its bytes.
+fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let name = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            (name, std::fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
+#[test]
+fn rebundling_rewrites_nothing_and_an_edit_changes_only_what_it_must() {
+    let home = tempfile::tempdir().unwrap();
+    let corpus = home.path().join("corpus");
+    copy_dir(&repo_corpus(), &corpus);
+    let out = home.path().join("public/search");
+    let bundle = |corpus: &Path| {
+        let run = healthdex(
+            home.path(),
+            &[
+                "bundle",
+                corpus.to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+            ],
+        );
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        run.stderr
+    };
+    bundle(&corpus);
+    let first = snapshot(&out);
+    let said = bundle(&corpus);
+    assert!(said.contains("(0 written,"), "{said}");
+    assert_eq!(
+        snapshot(&out),
+        first,
+        "a second build of the same corpus changed files"
+    );
+
+    let article = corpus.join("rosacea.md");
+    let text = std::fs::read_to_string(&article).unwrap();
+    // One word for another, so no other word moves: only the chunks holding
+    // "heat" and "warmth" (stems and vocabulary) have to change.
+    let edited = text.replacen("redness and heat", "redness and warmth", 1);
+    assert_ne!(edited, text, "the fixture has the word to edit");
+    std::fs::write(&article, edited).unwrap();
+    bundle(&corpus);
+    let second = snapshot(&out);
+    let changed: Vec<&String> = second
+        .keys()
+        .filter(|name| first.get(*name) != second.get(*name))
+        .collect();
+    let kinds = |prefix: &str| changed.iter().filter(|n| n.starts_with(prefix)).count();
+    assert_eq!(kinds("fragment/"), 1, "{changed:?}");
+    assert_eq!(kinds("code/"), 0, "{changed:?}");
+    assert!(
+        changed.iter().any(|n| n.as_str() == "healthdex.js"),
+        "{changed:?}"
+    );
+    let chunks = kinds("index/t-") + kinds("index/v-");
+    let all_chunks = second
+        .keys()
+        .filter(|n| n.starts_with("index/t-") || n.starts_with("index/v-"))
+        .count();
+    assert!(
+        (1..=4).contains(&chunks),
+        "{chunks} of {all_chunks} chunks changed: {changed:?}"
+    );
+    let fragments = |files: &BTreeMap<String, Vec<u8>>| {
+        files.keys().filter(|n| n.starts_with("fragment/")).count()
+    };
+    assert_eq!(
+        fragments(&second),
+        fragments(&first),
+        "the old fragment was removed"
+    );
+}
+
+#[test]
+fn a_page_open_across_a_deploy_moves_to_the_new_build() {
+    let home = tempfile::tempdir().unwrap();
+    let corpus = home.path().join("corpus");
+    copy_dir(&repo_corpus(), &corpus);
+    let before = bundle_of(&corpus);
+    let article = corpus.join("rosacea.md");
+    let text = std::fs::read_to_string(&article).unwrap();
+    std::fs::write(
+        &article,
+        text.replacen("redness and heat", "redness and warmth", 1),
+    )
+    .unwrap();
+    // A fresh folder, as a site build writes: none of the old build's files.
+    let after = bundle_of(&corpus);
+    let requests = vec![
+        ("rosacea".to_string(), json!({})),
+        (String::new(), json!({"serve": after.path()})),
+        ("warmth".to_string(), json!({})),
+    ];
+    let (_, answers) = drive(before.path(), &requests);
+    assert!(!ids(&answers[0].results).is_empty());
+    let warmth = ids(&answers[1].results);
+    assert!(
+        warmth.iter().any(|id| id.starts_with("rosacea.md")),
+        "{warmth:?}"
+    );
+    assert!(
+        answers[1].files.iter().any(|f| f == "healthdex.js"),
+        "{:?}",
+        answers[1].files
+    );
+}
