@@ -18,6 +18,9 @@
 //! builtin = true       # the built-in consumer ↔ professional list
 //! files = ["synonyms.txt"]                           # lists: `a | b | c` or `a => b` per line
 //! mesh = ["../shared/data/mesh/mesh-entry-terms-2019.tsv"]   # MeSH-style TSV
+//!
+//! [input]
+//! boilerplate = ["^Join the Bramblewood club"]   # page chrome to leave out, beside the built-in list
 //! ```
 //!
 //! Relative paths are relative to the folder of the configuration file.
@@ -43,6 +46,17 @@ pub struct Config {
     pub search: SearchSection,
     /// `[synonyms]`: which synonym lists to use.
     pub synonyms: SynonymSection,
+    /// `[input]`: how article files are read.
+    pub input: InputSection,
+}
+
+/// The `[input]` table.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct InputSection {
+    /// Regular expressions for page boilerplate to leave out of articles, beside
+    /// the built-in ones ([`crate::article::boilerplate::BUILTIN_PATTERNS`]).
+    pub boilerplate: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -107,6 +121,12 @@ pub fn load(explicit: Option<&Path>) -> Result<Loaded> {
     let config = parse(&text).map_err(|message| Error::Config {
         path: path.clone(),
         message,
+    })?;
+    crate::article::Boilerplate::with_extra(&config.input.boilerplate).map_err(|message| {
+        Error::Config {
+            path: path.clone(),
+            message: format!("[input] boilerplate: {message}"),
+        }
     })?;
     let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
     Ok(Loaded { config, base })

@@ -1,4 +1,4 @@
-//! The corpus on disk: finding the Markdown files under a folder and turning their
+//! The corpus on disk: finding the article files (Markdown, text, built HTML) under a folder and turning their
 //! bytes into text. This is the only stage that reads article files. Everything a
 //! file can contain is handled here without failing the run: a byte-order mark is
 //! removed, UTF-16 is converted, invalid UTF-8 is repaired with a warning, and
@@ -17,11 +17,31 @@ use crate::{Error, Result, Warning};
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 /// How much of a file is checked for NUL bytes to tell binary files apart.
 const BINARY_SNIFF_BYTES: usize = 8 * 1024;
-/// File names that document a folder rather than being articles (compared
-/// case-insensitively): a `README.md` in a content folder is not a health article.
-const NOT_ARTICLES: &[&str] = &["readme.md", "readme.markdown"];
-/// File extensions read as Markdown articles (compared case-insensitively).
-const EXTENSIONS: &[&str] = &["md", "markdown"];
+/// File names that are not articles (compared case-insensitively): a `README.md`
+/// documents its folder, and a built site's `public/` holds files for crawlers and
+/// error pages beside its articles.
+const NOT_ARTICLES: &[&str] = &[
+    "readme.md",
+    "readme.markdown",
+    "readme.txt",
+    "robots.txt",
+    "humans.txt",
+    "ads.txt",
+    "app-ads.txt",
+    "security.txt",
+    "llms.txt",
+    "license.txt",
+    "licence.txt",
+    "copying.txt",
+    "changelog.txt",
+    "requirements.txt",
+    "404.html",
+    "500.html",
+    "offline.html",
+];
+/// File extensions read as articles (compared case-insensitively): Markdown, plain
+/// text, and built HTML pages (see [`crate::article::Format`]).
+const EXTENSIONS: &[&str] = &["md", "markdown", "txt", "html", "htm"];
 
 /// A Markdown file found under the corpus root.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,4 +1,4 @@
-//! The invariants the fuzz targets check, shared by the four targets in
+//! The invariants the fuzz targets check, shared by the targets in
 //! `fuzz/fuzz_targets/` and by the replay test `tests/integration/fuzz_regressions.rs`,
 //! so a stored input is judged by exactly the code that found it.
 //!
@@ -27,6 +27,8 @@ pub type Check = fn(&[u8]);
 /// are named.
 pub const TARGETS: &[(&str, Check)] = &[
     ("parse_article", parse_article),
+    ("parse_text", parse_text),
+    ("parse_page", parse_page),
     ("parse_reference", parse_reference),
     ("query_plan", query_plan),
     ("engine_search", engine_search),
@@ -35,6 +37,10 @@ pub const TARGETS: &[(&str, Check)] = &[
 /// Path the fuzzed article is read under (it names the article in warnings and seeds
 /// its URL and fallback title).
 const ARTICLE_PATH: &str = "fuzz/input.md";
+/// Path a fuzzed plain-text article is read under (`.txt`: structure inferred).
+const TEXT_PATH: &str = "fuzz/input.txt";
+/// Path a fuzzed built HTML page is read under (`article/page/`).
+const PAGE_PATH: &str = "fuzz/page/index.html";
 
 /// Longest snippet text: `SNIPPET_CHARS` (220, private to src/search/snippet.rs)
 /// plus an ellipsis at each end.
@@ -63,16 +69,30 @@ fn tolerated(name: &str) -> bool {
 
 /// Decodes `data` as an article file would be and, when it is not skipped, parses it.
 pub fn parse_article(data: &[u8]) {
-    let decoded = healthdex::corpus::decode(ARTICLE_PATH, data);
-    check_decoded(data, &decoded);
+    parse_file(ARTICLE_PATH, data);
+}
+
+/// [`parse_article`] for a `.txt` file (structure inferred from the text).
+pub fn parse_text(data: &[u8]) {
+    parse_file(TEXT_PATH, data);
+}
+
+/// [`parse_article`] for a built HTML page.
+pub fn parse_page(data: &[u8]) {
+    parse_file(PAGE_PATH, data);
+}
+
+fn parse_file(path: &str, data: &[u8]) {
+    let decoded = healthdex::corpus::decode(path, data);
+    check_decoded(path, data, &decoded);
     let Ok((text, _)) = decoded else {
         return;
     };
     let options = ParseOptions::default();
-    let parsed = healthdex::parse_article(ARTICLE_PATH, &text, &options);
+    let parsed = healthdex::parse_article(path, &text, &options);
     // Parsing is pure (src/article/mod.rs: "does no I/O"): the same text gives the
     // same article and warnings.
-    let again = healthdex::parse_article(ARTICLE_PATH, &text, &options);
+    let again = healthdex::parse_article(path, &text, &options);
     assert_eq!(
         parsed.article, again.article,
         "parse_article is not deterministic"
@@ -81,19 +101,19 @@ pub fn parse_article(data: &[u8]) {
         parsed.warnings, again.warnings,
         "parse warnings are not deterministic"
     );
-    check_warnings(&parsed.warnings, Severity::Warning);
-    check_article(&parsed.article, &text);
+    check_warnings(path, &parsed.warnings, Severity::Warning);
+    check_article(&parsed.article, &text, path);
     // `index --check` lints every article; its warnings name the article too.
-    check_warnings(&article::lint(&parsed.article), Severity::Warning);
+    check_warnings(path, &article::lint(&parsed.article), Severity::Warning);
 }
 
 /// What `corpus::decode` promises: skipped files say why, decoded text is never
 /// blank, and valid UTF-8 comes back as it is (less a byte-order mark).
-fn check_decoded(data: &[u8], decoded: &Result<(String, Vec<Warning>), Warning>) {
+fn check_decoded(path: &str, data: &[u8], decoded: &Result<(String, Vec<Warning>), Warning>) {
     match decoded {
-        Err(skipped) => check_warnings(std::slice::from_ref(skipped), Severity::Skipped),
+        Err(skipped) => check_warnings(path, std::slice::from_ref(skipped), Severity::Skipped),
         Ok((text, warnings)) => {
-            check_warnings(warnings, Severity::Warning);
+            check_warnings(path, warnings, Severity::Warning);
             assert!(!text.trim().is_empty(), "decode returned blank text");
             // UTF-16 needs a BOM (FF FE or FE FF), which is never valid UTF-8, so a
             // valid UTF-8 input took the UTF-8 path: BOM removed, nothing repaired.
@@ -110,20 +130,20 @@ fn check_decoded(data: &[u8], decoded: &Result<(String, Vec<Warning>), Warning>)
 }
 
 /// Every warning names the article, has a 1-based line if any, and says something.
-fn check_warnings(warnings: &[Warning], severity: Severity) {
+fn check_warnings(path: &str, warnings: &[Warning], severity: Severity) {
     for warning in warnings {
-        assert_eq!(
-            warning.path, ARTICLE_PATH,
-            "warning names another path: {warning}"
-        );
+        assert_eq!(warning.path, path, "warning names another path: {warning}");
         assert_eq!(warning.severity, severity, "unexpected severity: {warning}");
         assert!(warning.line != Some(0), "warning on line 0: {warning}");
         assert!(!warning.message.trim().is_empty(), "empty warning message");
     }
 }
 
-fn check_article(article: &Article, text: &str) {
-    assert_eq!(article.path, ARTICLE_PATH);
+fn check_article(article: &Article, text: &str, path: &str) {
+    assert_eq!(article.path, path);
+    // A page's anchors are its own ids as written (article/page/walk.rs): not slugs,
+    // and a heading without an id shares the nearest one above it, or has none.
+    let page = path.ends_with(".html");
     // choose_title: a trimmed front-matter title, the first non-empty H1 (whitespace
     // collapsed), or a name made from the file name: never empty, never padded.
     assert!(!article.title.is_empty(), "empty title");
@@ -136,7 +156,7 @@ fn check_article(article: &Article, text: &str) {
         article.url
     );
     // No `{` means no `{#id}` heading attributes, so every anchor is a slug.
-    let explicit_ids_possible = text.contains('{');
+    let explicit_ids_possible = text.contains('{') || page;
     let mut anchors = HashSet::new();
     let mut previous_line = 0;
     for (i, section) in article.sections.iter().enumerate() {
@@ -199,10 +219,10 @@ fn check_article(article: &Article, text: &str) {
                 "{what}: an empty intro was kept"
             );
         } else {
-            check_heading_section(section, &what, explicit_ids_possible);
+            check_heading_section(section, &what, explicit_ids_possible, page);
             // Anchors are "unique within the article" (Section::anchor, anchor.rs).
             assert!(
-                anchors.insert(section.anchor.as_str()),
+                page || anchors.insert(section.anchor.as_str()),
                 "{what}: anchor {:?} used twice",
                 section.anchor
             );
@@ -214,7 +234,7 @@ fn check_article(article: &Article, text: &str) {
     }
     // lint reads cites and unlinked markers: it must not panic, and its warnings
     // name a line.
-    check_warnings(&article::lint(article), Severity::Warning);
+    check_warnings(path, &article::lint(article), Severity::Warning);
     // Articles are exported as JSON (`healthdex export`) and stored as JSON; the
     // JSON must read back as an article. (Equality is not asserted: serde_json
     // without `float_roundtrip` may move a float of `meta.extra` by one ULP.)
@@ -248,7 +268,7 @@ fn check_cites(article: &Article, section: &Section, what: &str) {
     }
 }
 
-fn check_heading_section(section: &Section, what: &str, explicit_ids_possible: bool) {
+fn check_heading_section(section: &Section, what: &str, explicit_ids_possible: bool, page: bool) {
     // end_heading collapses the heading's whitespace.
     let collapsed = section
         .heading
@@ -273,7 +293,7 @@ fn check_heading_section(section: &Section, what: &str, explicit_ids_possible: b
         section.level
     );
     assert!(
-        !section.anchor.is_empty(),
+        page || !section.anchor.is_empty(),
         "{what}: a heading without an anchor"
     );
     if !explicit_ids_possible {

@@ -72,6 +72,10 @@ struct RawEntry {
 #[derive(Debug)]
 pub(crate) struct Outline {
     sections: Vec<RawSection>,
+    /// Anchors are the ids the source gave, as given (a built HTML page: its
+    /// anchors exist and must not be renamed); a section without one links to the
+    /// article.
+    exact_anchors: bool,
 }
 
 impl Outline {
@@ -81,6 +85,24 @@ impl Outline {
             .iter()
             .find(|s| s.level == 1 && !s.heading.is_empty())
             .map(|s| s.heading.as_str())
+    }
+
+    /// Whether no section holds text or references.
+    pub fn is_empty(&self) -> bool {
+        self.sections
+            .iter()
+            .all(|s| s.text.trim().is_empty() && s.entries.is_empty())
+    }
+
+    /// Drops sections whose heading is boilerplate ("Leave a comment") and which
+    /// hold nothing else.
+    pub fn drop_boilerplate_headings(&mut self, boilerplate: &super::Boilerplate) {
+        self.sections.retain(|s| {
+            s.level == 0
+                || !s.text.trim().is_empty()
+                || !s.entries.is_empty()
+                || !boilerplate.matches(&s.heading)
+        });
     }
 }
 
@@ -104,6 +126,40 @@ pub(crate) fn outline(
             walker.event(event, || lines.line_of(window.body_offset(range.start)));
         }
     }
+    finish_outline(path, walker, false, warnings)
+}
+
+/// The Markdown walk driven by another reader's events (a built HTML page lowered
+/// to the events pulldown-cmark would give for it), so every input format gets the
+/// same sections, reference lists, footnotes and citation prose.
+pub(crate) struct EventWalk {
+    walker: Walker,
+}
+
+impl EventWalk {
+    pub fn new(first_line: usize) -> EventWalk {
+        EventWalk {
+            walker: Walker::new(first_line),
+        }
+    }
+
+    /// One event, read at `line` of the file.
+    pub fn event(&mut self, event: Event<'_>, line: usize) {
+        self.walker.event(event, || line);
+    }
+
+    /// The sections read, with anchors exactly as the events' heading ids give them.
+    pub fn finish(self, path: &str, warnings: &mut Vec<Warning>) -> Outline {
+        finish_outline(path, self.walker, true, warnings)
+    }
+}
+
+fn finish_outline(
+    path: &str,
+    walker: Walker,
+    exact_anchors: bool,
+    warnings: &mut Vec<Warning>,
+) -> Outline {
     let sections = walker.finish();
     for section in &sections {
         if section.is_reference_list && section.entries.is_empty() && section.text.trim().is_empty()
@@ -118,7 +174,10 @@ pub(crate) fn outline(
             ));
         }
     }
-    Outline { sections }
+    Outline {
+        sections,
+        exact_anchors,
+    }
 }
 
 /// Settles anchors and breadcrumbs, folds the title H1 into the intro, parses
@@ -129,10 +188,17 @@ pub(crate) fn finish_sections(
     title: &str,
     warnings: &mut Vec<Warning>,
 ) -> Vec<Section> {
+    let exact = outline.exact_anchors;
     let mut raw = outline.sections;
     fold_title_heading(&mut raw, title);
     raw.retain(|s| s.level > 0 || !s.text.is_empty() || !s.entries.is_empty());
-    let anchors = assign_anchors(path, &raw, warnings);
+    let anchors = if exact {
+        raw.iter()
+            .map(|s| s.explicit_id.clone().unwrap_or_default())
+            .collect()
+    } else {
+        assign_anchors(path, &raw, warnings)
+    };
     let crumbs = breadcrumbs(&raw, title);
     let mut proses = Vec::with_capacity(raw.len());
     let mut sections: Vec<Section> = raw

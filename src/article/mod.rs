@@ -13,16 +13,20 @@
 //! parse warnings; [`lint`] reports them for `healthdex index --check`.
 
 mod anchor;
+pub mod boilerplate;
 pub mod citation;
 pub mod cites;
 mod date;
 mod frontmatter;
 mod html;
+mod infer;
 mod markdown;
+pub mod page;
 mod window;
 
 use serde::{Deserialize, Serialize};
 
+pub use boilerplate::Boilerplate;
 pub use citation::{Evidence, Reference, parse_reference};
 pub use cites::{CiteProblem, CiteRef, RefId, Unlinked};
 pub use date::Date;
@@ -43,6 +47,12 @@ pub struct Article {
     pub meta: Meta,
     /// In reading order; `sections[i].ordinal == i`.
     pub sections: Vec<Section>,
+    /// What healthdex had to infer because the file did not say it (the title from
+    /// the first line, headings from standalone lines, a reference list from the
+    /// citations at the end, the content region of an HTML page). Empty when the
+    /// file marks its own structure; `index --check` reports it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inferred: Vec<String>,
 }
 
 impl Article {
@@ -138,6 +148,45 @@ pub struct ParseOptions {
     /// Prefix for article URLs, e.g. `https://example.org/articles/`. Empty means
     /// site-relative URLs starting with `/`.
     pub base_url: String,
+    /// The page boilerplate left out of every article (built-in patterns plus the
+    /// site's own from `healthdex.toml`).
+    #[serde(default)]
+    pub boilerplate: Boilerplate,
+}
+
+impl ParseOptions {
+    /// Options with this URL prefix and the built-in boilerplate patterns.
+    pub fn with_base_url(base_url: &str) -> ParseOptions {
+        ParseOptions {
+            base_url: base_url.to_string(),
+            ..ParseOptions::default()
+        }
+    }
+}
+
+/// How a file is read, from its extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// `.md`, `.markdown` (and anything else).
+    Markdown,
+    /// `.txt`: plain text, structure inferred.
+    Text,
+    /// `.html`, `.htm`: a built page (see [`page`]).
+    Html,
+}
+
+impl Format {
+    /// The format of the file at `path` (by extension, case-insensitively).
+    pub fn of_path(path: &str) -> Format {
+        let name = path.rsplit('/').next().unwrap_or(path);
+        let extension = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+        match extension.as_deref() {
+            Some("txt") => Format::Text,
+            Some("html" | "htm") => Format::Html,
+            _ => Format::Markdown,
+        }
+    }
 }
 
 /// An article together with the problems found while reading it.
@@ -149,8 +198,10 @@ pub struct Parsed {
     pub warnings: Vec<Warning>,
 }
 
-/// Parses one Markdown article. `path` is relative to the corpus root with `/`
-/// separators; it names the article in warnings and seeds its URL.
+/// Parses one article. `path` is relative to the corpus root with `/` separators;
+/// it names the article in warnings, seeds its URL and chooses the reader by its
+/// extension ([`Format`]): Markdown, plain text (structure inferred) or a built
+/// HTML page ([`page`]).
 ///
 /// ```
 /// use healthdex::article::{parse_article, ParseOptions};
@@ -163,9 +214,90 @@ pub struct Parsed {
 /// assert_eq!(article.url, "/gut/leaky/");
 /// ```
 pub fn parse_article(path: &str, text: &str, options: &ParseOptions) -> Parsed {
+    match Format::of_path(path) {
+        Format::Html => page::parse_page(path, text, options),
+        Format::Text => parse_text(path, text, options),
+        Format::Markdown => parse_markdown(path, text, options),
+    }
+}
+
+/// Markdown: front matter, then the body as written, or with structure inferred
+/// when it marks no heading.
+fn parse_markdown(path: &str, text: &str, options: &ParseOptions) -> Parsed {
     let mut warnings = Vec::new();
     let (meta, body) = frontmatter::split_and_parse(path, text, &mut warnings);
-    let outline = markdown::outline(path, body.text, body.first_line, &mut warnings);
+    if infer::has_headings(body.text) {
+        let cleaned = infer::strip_boilerplate(body.text, &options.boilerplate);
+        let outline = markdown::outline(path, &cleaned, body.first_line, &mut warnings);
+        return assemble(path, meta, outline, options, warnings);
+    }
+    let inferred = infer::structure(
+        body.text,
+        infer::Source::Markdown,
+        meta.title.as_deref(),
+        &options.boilerplate,
+    );
+    parse_inferred(path, meta, inferred, body.first_line, options, warnings)
+}
+
+/// Plain text: no front matter, every character literal, structure inferred.
+fn parse_text(path: &str, text: &str, options: &ParseOptions) -> Parsed {
+    let inferred = infer::structure(text, infer::Source::Text, None, &options.boilerplate);
+    parse_inferred(path, Meta::default(), inferred, 1, options, Vec::new())
+}
+
+/// Reads the Markdown written from inferred structure, then points every line back
+/// at the file.
+fn parse_inferred(
+    path: &str,
+    meta: Meta,
+    inferred: infer::Inferred,
+    first_line: usize,
+    options: &ParseOptions,
+    mut warnings: Vec<Warning>,
+) -> Parsed {
+    let mut own = Vec::new();
+    let outline = markdown::outline(path, &inferred.markdown, 1, &mut own);
+    let mut parsed = assemble(path, meta, outline, options, own);
+    let file_line = |line: usize| {
+        let body_line = inferred.lines.get(line.saturating_sub(1)).copied();
+        first_line + body_line.unwrap_or(line.saturating_sub(1))
+    };
+    remap_lines(&mut parsed, file_line);
+    parsed.article.inferred = inferred.notes;
+    warnings.append(&mut parsed.warnings);
+    parsed.warnings = warnings;
+    parsed
+}
+
+/// Rewrites every line an article and its warnings report.
+fn remap_lines(parsed: &mut Parsed, file_line: impl Fn(usize) -> usize) {
+    for section in &mut parsed.article.sections {
+        section.line = file_line(section.line);
+        for reference in &mut section.references {
+            reference.line = reference.line.map(&file_line);
+        }
+        for cite in &mut section.cites {
+            cite.line = file_line(cite.line);
+        }
+        for unlinked in &mut section.unlinked {
+            unlinked.line = file_line(unlinked.line);
+        }
+    }
+    for warning in &mut parsed.warnings {
+        warning.line = warning.line.map(&file_line);
+    }
+}
+
+/// The steps after the walk, shared by every reader: the title, the sections'
+/// anchors and citations, the URL.
+pub(crate) fn assemble(
+    path: &str,
+    meta: Meta,
+    outline: markdown::Outline,
+    options: &ParseOptions,
+    mut warnings: Vec<Warning>,
+) -> Parsed {
     let title = choose_title(path, &meta, &outline, &mut warnings);
     let sections = markdown::finish_sections(path, outline, &title, &mut warnings);
     let url = article_url(&options.base_url, path, &meta);
@@ -183,6 +315,7 @@ pub fn parse_article(path: &str, text: &str, options: &ParseOptions) -> Parsed {
             url,
             meta,
             sections,
+            inferred: Vec::new(),
         },
         warnings,
     }
@@ -235,6 +368,17 @@ pub fn lint(article: &Article) -> Vec<Warning> {
         }
     }
     warnings.extend(cites::lint(article));
+    if !article.inferred.is_empty() {
+        let first_line = article.sections.first().map_or(1, |s| s.line);
+        warnings.push(Warning::new(
+            &article.path,
+            Some(first_line),
+            format!(
+                "structure was inferred from the text: {}; mark headings and a References heading in Markdown to say it yourself",
+                article.inferred.join(", ")
+            ),
+        ));
+    }
     warnings
 }
 

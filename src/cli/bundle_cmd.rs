@@ -4,7 +4,6 @@
 
 use std::process::ExitCode;
 
-use healthdex::article::ParseOptions;
 use healthdex::bundle::{self, BundleSettings};
 use healthdex::{config, corpus};
 
@@ -12,9 +11,7 @@ use super::BundleArgs;
 
 pub fn run(args: BundleArgs) -> anyhow::Result<ExitCode> {
     let options = config::load(args.config.as_deref())?.search_options()?;
-    let parse = ParseOptions {
-        base_url: args.build.base_url.clone(),
-    };
+    let parse = super::index_cmd::settings(&args.build, args.config.as_deref())?.parse_options();
     let mut read = corpus::read_articles(&args.dir, &parse)?;
     for warning in &read.warnings {
         say!("{warning}");

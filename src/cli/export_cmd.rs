@@ -9,7 +9,6 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
-use healthdex::article::ParseOptions;
 use healthdex::export::{self, SectionRecord, opensearch};
 use healthdex::{config, corpus};
 
@@ -58,9 +57,7 @@ fn check(args: &ExportArgs) -> anyhow::Result<()> {
 
 /// Every article of the folder (drafts included), its warnings printed.
 fn read_corpus(args: &ExportArgs) -> anyhow::Result<corpus::Corpus> {
-    let options = ParseOptions {
-        base_url: args.build.base_url.clone(),
-    };
+    let options = super::index_cmd::settings(&args.build, args.config.as_deref())?.parse_options();
     let exported = corpus::read_articles(&args.dir, &options)?;
     for warning in &exported.warnings {
         say!("{warning}");

@@ -1,5 +1,6 @@
 //! `healthdex index`: build or update an index and report what happened.
 
+use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Context;
@@ -14,7 +15,7 @@ pub fn run(args: IndexArgs) -> anyhow::Result<ExitCode> {
     let options = IndexOptions {
         root: args.dir.clone(),
         index_dir: args.index.clone(),
-        settings: settings(&args.build),
+        settings: settings(&args.build, args.config.as_deref())?,
         wait: args.wait,
         allow_mass_removal: args.allow_mass_removal,
     };
@@ -42,11 +43,15 @@ pub fn run(args: IndexArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-pub(super) fn settings(args: &BuildArgs) -> IndexSettings {
-    IndexSettings {
+/// The index settings from the flags and `healthdex.toml` (`config`, else the one
+/// in this folder, if any).
+pub(super) fn settings(args: &BuildArgs, config: Option<&Path>) -> anyhow::Result<IndexSettings> {
+    let loaded = healthdex::config::load(config)?;
+    Ok(IndexSettings {
         drafts: args.drafts,
         base_url: args.base_url.clone(),
-    }
+        boilerplate: loaded.config.input.boilerplate,
+    })
 }
 
 pub(super) fn print_warnings(report: &IndexReport) {
@@ -84,9 +89,7 @@ pub(super) fn summary(report: &IndexReport) -> String {
 
 /// `--check`: parse and lint every article, print every problem, write nothing.
 fn check(args: &IndexArgs) -> anyhow::Result<ExitCode> {
-    let options = healthdex::article::ParseOptions {
-        base_url: args.build.base_url.clone(),
-    };
+    let options = settings(&args.build, args.config.as_deref())?.parse_options();
     let corpus = healthdex::corpus::read_articles(&args.dir, &options)
         .with_context(|| format!("cannot check `{}`", args.dir.display()))?;
     let mut problems = corpus.warnings;

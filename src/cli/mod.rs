@@ -231,7 +231,7 @@ struct BuildArgs {
 
 #[derive(Debug, clap::Args)]
 struct IndexArgs {
-    /// Folder of Markdown articles.
+    /// Folder of articles: Markdown, plain text (`.txt`) or a site's built HTML (`public/`).
     #[arg(default_value = "corpus")]
     dir: PathBuf,
     /// Where the index is kept.
@@ -256,6 +256,9 @@ struct IndexArgs {
     /// Print only warnings and errors, not the summary.
     #[arg(long, short)]
     quiet: bool,
+    /// Settings (`[input] boilerplate`; default: `healthdex.toml` in this folder, if present).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]

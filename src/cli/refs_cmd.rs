@@ -4,16 +4,14 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use healthdex::article::{Article, ParseOptions, Reference};
+use healthdex::article::{Article, Reference};
 use healthdex::corpus;
 use healthdex::refs::{Work, Works, link};
 
 use super::{EXIT_WARNINGS, Format, RefsArgs};
 
 pub fn run(args: RefsArgs) -> anyhow::Result<ExitCode> {
-    let options = ParseOptions {
-        base_url: args.build.base_url.clone(),
-    };
+    let options = super::index_cmd::settings(&args.build, None)?.parse_options();
     let mut read = corpus::read_articles(&args.corpus, &options)?;
     if !args.build.drafts {
         read.articles.retain(|article| !article.meta.draft);

@@ -477,9 +477,7 @@ fn index_changes(
     changes: Vec<Change>,
     settings: &IndexSettings,
 ) -> Result<Vec<(String, FileEntry)>> {
-    let options = ParseOptions {
-        base_url: settings.base_url.clone(),
-    };
+    let options = settings.parse_options();
     changes
         .into_par_iter()
         .map(|change| {

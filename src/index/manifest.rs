@@ -27,6 +27,22 @@ pub struct IndexSettings {
     pub drafts: bool,
     /// Prefix of article URLs (see [`crate::article::article_url`]).
     pub base_url: String,
+    /// The site's own boilerplate patterns (`[input] boilerplate` in
+    /// `healthdex.toml`), beside the built-in ones.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub boilerplate: Vec<String>,
+}
+
+impl IndexSettings {
+    /// How articles are read with these settings. Patterns that do not compile
+    /// (checked when the configuration was loaded) fall back to the built-in list.
+    pub fn parse_options(&self) -> crate::article::ParseOptions {
+        crate::article::ParseOptions {
+            base_url: self.base_url.clone(),
+            boilerplate: crate::article::Boilerplate::with_extra(&self.boilerplate)
+                .unwrap_or_default(),
+        }
+    }
 }
 
 /// What one file contributed to the index at the last run.

@@ -46,8 +46,9 @@ use crate::text::{english_analyzer, names_analyzer};
 /// records the corpus root, a digest of its files and the stemmer; 3: each section
 /// stores the sources it cites and is faceted by their evidence types, and tags are
 /// indexed lower-cased; 4: sections store the article's `updated`, `description`,
-/// reviewers and review date, for hits to show).
-pub const SCHEMA_VERSION: u32 = 4;
+/// reviewers and review date, for hits to show; 5: Markdown without headings gets
+/// inferred structure and page boilerplate is left out of every article).
+pub const SCHEMA_VERSION: u32 = 5;
 /// The seconds either side of 1970 that the `date` field can hold: tantivy keeps
 /// dates as i64 nanoseconds (1677-09-21 to 2262-04-11).
 pub const DATE_LIMIT_SECONDS: i64 = i64::MAX / 1_000_000_000 - 1;

@@ -19,7 +19,6 @@ use rustc_hash::FxHashMap;
 use tokio::sync::Semaphore;
 
 use super::{ApiError, AppState};
-use crate::article::ParseOptions;
 use crate::corpus;
 use crate::index::{self, Manifest};
 
@@ -161,9 +160,7 @@ fn read_article(manifest: &Manifest, path: &str) -> Result<Bytes, ApiError> {
     if now != (entry.size, entry.modified_ns) {
         return Err(changed());
     }
-    let options = ParseOptions {
-        base_url: manifest.settings.base_url.clone(),
-    };
+    let options = manifest.settings.parse_options();
     let prepared = crate::pipeline::prepare(&file, &options)
         .map_err(|warning| ApiError::new(StatusCode::NOT_FOUND, warning.to_string()))?;
     if prepared.hash != entry.hash {

@@ -17,7 +17,7 @@ use rayon::prelude::*;
 use serde_json::json;
 
 use super::{ApiError, AppState, articles};
-use crate::article::{Article, ParseOptions};
+use crate::article::Article;
 use crate::corpus;
 use crate::index::Manifest;
 use crate::refs::Works;
@@ -123,9 +123,7 @@ fn current_works(state: &AppState) -> Result<Arc<Works>, ApiError> {
 
 /// Every indexed article that is still as it was indexed, in path order.
 fn indexed_articles(manifest: &Manifest) -> Vec<Article> {
-    let options = ParseOptions {
-        base_url: manifest.settings.base_url.clone(),
-    };
+    let options = manifest.settings.parse_options();
     manifest
         .files
         .par_iter()

@@ -14,6 +14,7 @@ mod fixtures;
 mod fuzz_regressions;
 mod guards;
 mod http;
+mod input_formats;
 mod js_planner;
 mod medquad;
 mod properties;

@@ -80,6 +80,28 @@ fn text() -> impl Strategy<Value = String> {
 }
 
 proptest! {
+    /// The same holds when the text is read as a `.txt` file or a built page, except
+    /// that a page's anchors are its own ids (two headings may share one).
+    #[test]
+    fn parsing_any_text_as_text_or_html_gives_a_consistent_article(source in text(), html in any::<bool>()) {
+        let path = if html { "a/b/index.html" } else { "a/b.txt" };
+        let article = parse_article(path, &source, &ParseOptions::default()).article;
+        for (i, section) in article.sections.iter().enumerate() {
+            prop_assert_eq!(section.ordinal as usize, i);
+            prop_assert!(section.level <= 3);
+            prop_assert_eq!(section.text.trim(), section.text.as_str());
+            prop_assert!(section.url.starts_with(&article.url));
+            prop_assert_eq!(&section.breadcrumbs[0], &article.title);
+            for cite in &section.cites {
+                prop_assert!(article.reference(cite.reference).is_some(), "{:?}", cite);
+            }
+        }
+        prop_assert!(!article.title.is_empty());
+        for warning in healthdex::article::lint(&article) {
+            prop_assert!(warning.line.is_some_and(|line| line >= 1), "{}", warning);
+        }
+    }
+
     #[test]
     fn parsing_any_text_gives_a_consistent_article(source in text()) {
         let article = parse_article("a/b.md", &source, &ParseOptions::default()).article;
