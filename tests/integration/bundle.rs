@@ -37,17 +37,21 @@ struct Answer {
 
 /// Opens `bundle` in Node and runs each `(query, options)`; also returns the files
 /// fetched while opening. Options `{"serve": DIR}` instead serve another folder
-/// from then on; `{"suggest": true}` asks for completions of the text.
+/// from then on; `{"suggest": true}` asks for completions of the text;
+/// `{"together": [QUERY, …]}` runs those searches at the same time.
 fn drive(bundle: &Path, requests: &[(String, Value)]) -> (Vec<String>, Vec<Answer>) {
     let dir = tempfile::tempdir().unwrap();
     let list = dir.path().join("requests.jsonl");
     let lines: String = requests
         .iter()
-        .map(|(q, o)| match (o.get("serve"), o.get("suggest")) {
-            (Some(dir), _) => format!("{}\n", json!({ "serve": dir })),
-            (_, Some(_)) => format!("{}\n", json!({ "suggest": q })),
-            _ => format!("{}\n", json!({"query": q, "options": o})),
-        })
+        .map(
+            |(q, o)| match (o.get("serve"), o.get("suggest"), o.get("together")) {
+                (Some(dir), _, _) => format!("{}\n", json!({ "serve": dir })),
+                (_, Some(_), _) => format!("{}\n", json!({ "suggest": q })),
+                (_, _, Some(queries)) => format!("{}\n", json!({ "together": queries })),
+                _ => format!("{}\n", json!({"query": q, "options": o})),
+            },
+        )
         .collect();
     std::fs::write(&list, lines).unwrap();
     let driver = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/js/bundle_driver.mjs");
@@ -602,4 +606,27 @@ fn the_bundle_completes_words_as_the_server_does() {
             .unwrap()
             .starts_with("leaky g")
     );
+}
+
+#[test]
+fn searches_running_at_the_same_time_keep_their_own_results() {
+    let bundle = bundle_of(&repo_corpus());
+    let queries = [
+        "leaky gut",
+        "rosacea triggers",
+        "heart attack",
+        "vitamin d",
+        "sleep",
+    ];
+    let mut requests: Vec<(String, Value)> =
+        queries.iter().map(|q| (q.to_string(), json!({}))).collect();
+    requests.push((String::new(), json!({ "together": queries })));
+    let (_, answers) = drive(bundle.path(), &requests);
+    let at_once = answers[queries.len()].results["together"]
+        .as_array()
+        .unwrap();
+    for (i, query) in queries.iter().enumerate() {
+        assert_eq!(ids(&at_once[i]), ids(&answers[i].results), "{query}");
+        assert_eq!(at_once[i]["query"], *query);
+    }
 }

@@ -6,7 +6,9 @@
 // {"results": <the search JSON>, "files": [paths fetched for this request]} or
 // {"error": "message"}. A line {"serve": "DIR"} serves another folder from then on
 // (a new deploy while the page is open) and prints {"serving": "DIR"}; a line
-// {"suggest": "TEXT"} prints the completions as {"results": {"suggestions": …}}.
+// {"suggest": "TEXT"} prints the completions as {"results": {"suggestions": …}};
+// {"together": [QUERY, …]} runs the searches at the same time and prints
+// {"results": {"together": [<search JSON>, …]}}.
 //
 // usage: node tests/js/bundle_driver.mjs BUNDLE REQUESTS.jsonl
 
@@ -51,7 +53,18 @@ process.stdout.write(JSON.stringify({ opened: opening }) + "\n");
 const lines = createInterface({ input: createReadStream(requestsFile), crlfDelay: Infinity });
 for await (const line of lines) {
   if (!line.trim()) continue;
-  const { query, options, serve, suggest } = JSON.parse(line);
+  const { query, options, serve, suggest, together } = JSON.parse(line);
+  if (together !== undefined) {
+    // Several searches at once, as a reader typing fast starts them.
+    try {
+      const results = { together: await Promise.all(together.map((q) => hx.search(q))) };
+      process.stdout.write(JSON.stringify({ results, files: fetched }) + "\n");
+    } catch (error) {
+      process.stdout.write(JSON.stringify({ error: String(error?.message ?? error), files: fetched }) + "\n");
+    }
+    fetched = [];
+    continue;
+  }
   if (suggest !== undefined) {
     const results = { suggestions: await hx.suggest(suggest, options?.limit ?? 8) };
     process.stdout.write(JSON.stringify({ results, files: fetched }) + "\n");

@@ -127,15 +127,15 @@ export class Bundle {
     const snippets = this.snippetMaker(plan.notes.highlight);
     if (request.group) {
       const groups = groupByArticle(ranked, this.docs, SECTIONS_PER_GROUP).slice(request.offset, wanted);
-      await this.loadFragments(groups.flat());
+      const shown = await this.loadFragments(groups.flat());
       results.groups = groups.map((sections) => {
-        const hits = sections.map((entry) => this.hit(entry, snippets));
+        const hits = sections.map((entry) => this.hit(entry, snippets, shown));
         return { path: hits[0].path, title: hits[0].title, url: hits[0].url.split("#")[0], score: hits[0].score, hits };
       });
     } else {
       const page = capPerArticle(ranked, this.docs, this.meta.per_article, FIRST_PAGE).slice(request.offset, wanted);
-      await this.loadFragments(page);
-      results.hits = page.map((entry) => this.hit(entry, snippets));
+      const shown = await this.loadFragments(page);
+      results.hits = page.map((entry) => this.hit(entry, snippets, shown));
     }
     return results;
   }
@@ -222,6 +222,8 @@ export class Bundle {
             : decodeTerms(bytes);
         return entry.data;
       });
+      // A failed fetch is forgotten, so a later search tries again.
+      entry.loading.catch(() => this.chunks.delete(file));
       this.chunks.set(file, entry);
     }
     return entry.loading;
@@ -249,19 +251,23 @@ export class Bundle {
     await Promise.all([...files].map((file) => this.chunk(file)));
   }
 
+  /** The fragments of the articles of `entries`, by article (each fetched once;
+   * a failed fetch is forgotten, so a later search tries again). Returned, not
+   * kept, so searches running at the same time never see each other's. */
   async loadFragments(entries) {
-    const articles = new Set(entries.map(([section]) => this.docs.articleOf[section]));
-    await Promise.all(
-      [...articles].map((article) => {
+    const articles = [...new Set(entries.map(([section]) => this.docs.articleOf[section]))];
+    const loaded = await Promise.all(
+      articles.map((article) => {
         const name = this.docs.fragment[article];
         if (!this.fragments.has(name)) {
-          this.fragments.set(name, fetchJson(new URL(`fragment/${name}.hx`, this.root)));
+          const loading = fetchJson(new URL(`fragment/${name}.hx`, this.root));
+          loading.catch(() => this.fragments.delete(name));
+          this.fragments.set(name, loading);
         }
-        return this.fragments.get(name).then((fragment) => this.fragments.set(name, Promise.resolve(fragment)));
+        return this.fragments.get(name);
       }),
     );
-    this.shown = new Map();
-    for (const article of articles) this.shown.set(article, await this.fragments.get(this.docs.fragment[article]));
+    return new Map(articles.map((article, i) => [article, loaded[i]]));
   }
 
   snippetMaker(highlight) {
@@ -272,9 +278,9 @@ export class Bundle {
     return new SnippetMaker(weights, (text) => this.analyzer.tokens(text));
   }
 
-  hit([section, score], snippets) {
+  hit([section, score], snippets, shown) {
     const article = this.docs.articleOf[section];
-    const fragment = this.shown.get(article);
+    const fragment = shown.get(article);
     const s = fragment.sections[section - this.docs.firstSection[article]];
     const hit = {
       path: fragment.path,
