@@ -100,7 +100,7 @@ struct Analyzed {
 }
 
 /// Inverts `sections` (already in bundle order).
-pub fn invert(sections: &[SectionRecord]) -> Inverted {
+pub fn invert(sections: &[&SectionRecord]) -> Inverted {
     let analyzed: Vec<Analyzed> = sections
         .par_chunks(64)
         .flat_map_iter(|chunk| {
@@ -145,25 +145,28 @@ fn analyze(section: &SectionRecord, analyzer: &mut Analyzer) -> Analyzed {
         section.citations.iter().map(|c| c.raw.as_str()).collect(),
     ];
     let words = values.map(|texts| field_words(&texts, analyzer));
-    let mut vocabulary: Vec<String> = [&section.title, &section.heading, &section.body]
-        .into_iter()
-        .flat_map(|text| analyzer.names(text))
-        .map(|(_, word)| word)
-        .collect();
+    let completions = distinct_names(&[&section.title, &section.heading], analyzer);
+    let mut vocabulary = distinct_names(&[&section.body], analyzer);
+    vocabulary.extend(completions.iter().cloned());
     vocabulary.sort_unstable();
     vocabulary.dedup();
-    let mut completions: Vec<String> = [&section.title, &section.heading]
-        .into_iter()
-        .flat_map(|text| analyzer.names(text))
-        .map(|(_, word)| word)
-        .collect();
-    completions.sort_unstable();
-    completions.dedup();
     Analyzed {
         words,
         vocabulary,
         completions,
     }
+}
+
+/// The distinct words of `texts`, lower-cased and folded, unstemmed, sorted.
+fn distinct_names(texts: &[&str], analyzer: &mut Analyzer) -> Vec<String> {
+    let mut words: Vec<String> = texts
+        .iter()
+        .flat_map(|text| analyzer.names(text))
+        .map(|(_, word)| word)
+        .collect();
+    words.sort_unstable();
+    words.dedup();
+    words
 }
 
 /// The stems of a field's values with the positions tantivy gives them: each
@@ -255,14 +258,13 @@ mod tests {
 
     #[test]
     fn stems_positions_norms_and_vocabulary() {
-        let inverted = invert(&[
-            section(
-                "Leaky gut",
-                "Symptoms of leaky gut",
-                "Bloating and gut pain.",
-            ),
-            section("Leaky gut", "", "Gut"),
-        ]);
+        let first = section(
+            "Leaky gut",
+            "Symptoms of leaky gut",
+            "Bloating and gut pain.",
+        );
+        let second = section("Leaky gut", "", "Gut");
+        let inverted = invert(&[&first, &second]);
         let gut = &inverted.terms["gut"];
         assert_eq!(gut.fields[0].len(), 2, "the title of both sections");
         let heading = &gut.fields[1];

@@ -38,7 +38,7 @@ use serde_json::json;
 pub use write::{WriteReport, write};
 
 use crate::article::Article;
-use crate::export::section_records;
+use crate::export::{SectionRecord, section_records};
 use crate::index::schema::article_key;
 use crate::search::{FIELD_TIE_BREAKER, FieldWeights, PROSE_SHARE};
 use docs::BundledArticle;
@@ -80,7 +80,7 @@ impl Bundle {
 /// The bundle of `articles` (drafts already left out, any order).
 pub fn build(articles: &[Article], settings: &BundleSettings) -> Bundle {
     let bundled = bundled_articles(articles);
-    let records: Vec<_> = bundled.iter().flat_map(|a| a.sections.clone()).collect();
+    let records: Vec<&SectionRecord> = bundled.iter().flat_map(|a| &a.sections).collect();
     let inverted = inverted::invert(&records);
     let mut files = BTreeMap::new();
     let fragment_names = add_fragments(&mut files, &bundled);

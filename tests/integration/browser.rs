@@ -73,13 +73,9 @@ fn browser_available() -> bool {
 
 #[test]
 fn the_search_page_works_in_a_real_browser() {
-    if !browser_available() {
-        return;
-    }
     let (dir, _) = temp_corpus(&repo_corpus());
-    let server = Server::start(dir.path(), &[]);
-    in_browser(Window::Desktop, |client| async move {
-        scenario(&client, &server.base).await;
+    in_browser_serving(dir.path(), Window::Desktop, |client, base| async move {
+        scenario(&client, &base).await;
         client
     });
 }
@@ -90,6 +86,22 @@ enum Window {
     Desktop,
     /// A 390×844 CSS-pixel phone with touch (chromedriver's mobile emulation).
     Phone,
+}
+
+/// Serves `corpus` with `healthdex serve` and runs `scenario` with the server's
+/// base URL in a fresh browser (skipped when there is no browser; see
+/// [`browser_available`]).
+fn in_browser_serving<F, Fut>(corpus: &Path, window: Window, scenario: F)
+where
+    F: FnOnce(Client, String) -> Fut,
+    Fut: std::future::Future<Output = Client>,
+{
+    if !browser_available() {
+        return;
+    }
+    let server = Server::start(corpus, &[]);
+    let base = server.base.clone();
+    in_browser(window, move |client| scenario(client, base));
 }
 
 /// Runs `scenario` in a fresh headless browser (its own profile and driver), then
@@ -113,13 +125,9 @@ where
 
 #[test]
 fn the_page_shows_each_hits_sources_and_filters_by_evidence() {
-    if !browser_available() {
-        return;
-    }
     let dir = crate::util::corpus_of(&[("eczema.md", crate::sources::ARTICLE)]);
-    let server = Server::start(dir.path(), &[]);
-    in_browser(Window::Desktop, |client| async move {
-        sources_scenario(&client, &server.base).await;
+    in_browser_serving(dir.path(), Window::Desktop, |client, base| async move {
+        sources_scenario(&client, &base).await;
         client
     });
 }
@@ -437,13 +445,9 @@ async fn scenario(client: &Client, base: &str) {
 
 #[test]
 fn a_tag_filter_is_cleared_when_a_new_query_is_typed() {
-    if !browser_available() {
-        return;
-    }
     let (dir, _) = temp_corpus(&repo_corpus());
-    let server = Server::start(dir.path(), &[]);
-    in_browser(Window::Desktop, |client| async move {
-        let base = &server.base;
+    in_browser_serving(dir.path(), Window::Desktop, |client, base| async move {
+        let base = &base;
         client.goto(&format!("{base}/?q=probiotics")).await.unwrap();
         let chip = ".hx-tags button[data-value]";
         eventually("tag chips", || async { count(&client, chip).await > 0 }).await;
@@ -490,13 +494,9 @@ Tiredness and breathlessness are common with iron deficiency.
 
 #[test]
 fn a_result_shows_its_dates_authors_reviewer_and_description() {
-    if !browser_available() {
-        return;
-    }
     let dir = crate::util::corpus_of(&[("iron.md", REVIEWED)]);
-    let server = Server::start(dir.path(), &[]);
-    in_browser(Window::Desktop, |client| async move {
-        let base = &server.base;
+    in_browser_serving(dir.path(), Window::Desktop, |client, base| async move {
+        let base = &base;
         client
             .goto(&format!("{base}/?q=iron+tiredness"))
             .await
@@ -526,13 +526,9 @@ fn a_result_shows_its_dates_authors_reviewer_and_description() {
 
 #[test]
 fn no_results_offer_words_from_the_vocabulary_and_the_main_tags() {
-    if !browser_available() {
-        return;
-    }
     let (dir, _) = temp_corpus(&repo_corpus());
-    let server = Server::start(dir.path(), &[]);
-    in_browser(Window::Desktop, |client| async move {
-        let base = &server.base;
+    in_browser_serving(dir.path(), Window::Desktop, |client, base| async move {
+        let base = &base;
         client
             .goto(&format!("{base}/?q=qqxzv%20eczzq"))
             .await
@@ -570,13 +566,9 @@ fn no_results_offer_words_from_the_vocabulary_and_the_main_tags() {
 
 #[test]
 fn on_a_phone_the_first_result_is_on_screen_and_targets_are_big_enough() {
-    if !browser_available() {
-        return;
-    }
     let (dir, _) = temp_corpus(&repo_corpus());
-    let server = Server::start(dir.path(), &[]);
-    in_browser(Window::Phone, |client| async move {
-        let base = &server.base;
+    in_browser_serving(dir.path(), Window::Phone, |client, base| async move {
+        let base = &base;
         client.goto(&format!("{base}/?q=leaky+gut")).await.unwrap();
         eventually("results", || async {
             count(&client, ".hx-group").await > 0
@@ -675,13 +667,9 @@ fn the_page_works_in_a_browser_under_the_readme_proxy_prefix() {
 
 #[test]
 fn the_widget_links_its_own_stylesheet_and_mounts_twice_without_clashing() {
-    if !browser_available() {
-        return;
-    }
     let (dir, _) = temp_corpus(&repo_corpus());
-    let server = Server::start(dir.path(), &[]);
-    in_browser(Window::Desktop, |client| async move {
-        let base = &server.base;
+    in_browser_serving(dir.path(), Window::Desktop, |client, base| async move {
+        let base = &base;
         client.goto(&format!("{base}/")).await.unwrap();
         eventually("the page's widget", || async {
             count(&client, "#hx-q").await == 1

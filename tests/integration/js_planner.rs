@@ -402,16 +402,22 @@ fn js_planner_equals_rust_on_the_corpus_suite_and_generated_queries() {
     assert!(uncovered.is_empty(), "no query exercises {uncovered:?}");
 }
 
-#[test]
-fn js_planner_equals_rust_on_the_medquad_suites() {
-    let Some(data) = medquad() else { return };
-    let setup = Setup::new();
-    let index = shared(&data);
+/// Both MedQuAD suites' queries and 300 generated from their words.
+fn medquad_lines(setup: &Setup) -> Vec<String> {
     let queries = suite_queries(&["medquad.jsonl", "medquad-long.jsonl"]);
     let (words, terms) = pools(&queries, &setup.synonyms);
     let mut lines = suite("medquad.jsonl");
     lines.extend(suite("medquad-long.jsonl"));
     lines.extend(generated(300, 0xfeed_5678, &words, &terms));
+    lines
+}
+
+#[test]
+fn js_planner_equals_rust_on_the_medquad_suites() {
+    let Some(data) = medquad() else { return };
+    let setup = Setup::new();
+    let index = shared(&data);
+    let lines = medquad_lines(&setup);
     let plans = setup.plans("medquad", &index.dir, &lines);
     let coverage = setup.check_plans(&plans);
     for part in [
@@ -591,11 +597,7 @@ fn the_bundle_plans_medquad_as_the_server_does() {
     let Some(data) = medquad() else { return };
     let setup = Setup::new();
     let index = shared(&data);
-    let queries = suite_queries(&["medquad.jsonl", "medquad-long.jsonl"]);
-    let (words, terms) = pools(&queries, &setup.synonyms);
-    let mut lines = suite("medquad.jsonl");
-    lines.extend(suite("medquad-long.jsonl"));
-    lines.extend(generated(300, 0xfeed_5678, &words, &terms));
+    let lines = medquad_lines(&setup);
     let plans = setup.plans("bundle-medquad", &index.dir, &lines);
     let bundle = setup.bundle(&data);
     setup.node(&[&bundle, &plans], "bundle");
