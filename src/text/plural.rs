@@ -9,19 +9,27 @@ pub fn key_word(word: &str) -> String {
 
 /// [`key_word`] of a word already owned, trimmed in place (no new allocation).
 pub fn key_word_owned(mut word: String) -> String {
+    fold_tail(&mut word, 0);
+    word
+}
+
+/// Removes the plural ending of the word that makes up `text[start..]`, in place:
+/// [`key_word`] for a word at the end of a longer string.
+pub fn fold_tail(text: &mut String, start: usize) {
+    let word = &text[start..];
     let n = word.len();
     if n > 4 && word.ends_with("ies") {
-        word.truncate(n - 3);
-        word.push('y');
-        return word;
+        text.truncate(text.len() - 3);
+        text.push('y');
+        return;
     }
     if n > 4
         && ["ches", "shes", "sses", "xes", "zes"]
             .iter()
             .any(|end| word.ends_with(end))
     {
-        word.truncate(n - 2);
-        return word;
+        text.truncate(text.len() - 2);
+        return;
     }
     if n > 3
         && word.ends_with('s')
@@ -29,9 +37,8 @@ pub fn key_word_owned(mut word: String) -> String {
         && !word.ends_with("us")
         && !word.ends_with("is")
     {
-        word.truncate(n - 1);
+        text.truncate(text.len() - 1);
     }
-    word
 }
 
 #[cfg(test)]

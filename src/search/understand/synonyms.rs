@@ -37,8 +37,8 @@ pub const MAX_EXPANSIONS: usize = 6;
 pub struct Term {
     /// The term as shown to readers (lower-cased).
     pub display: String,
-    /// Lookup key: see [`Analyzer::key_words`].
-    key: Vec<String>,
+    /// Lookup key: [`Analyzer::key_words`] joined by spaces ([`Analyzer::key_into`]).
+    key: Box<str>,
     stems: OnceLock<Vec<(usize, String)>>,
 }
 
@@ -49,14 +49,34 @@ impl Term {
     }
 }
 
-/// A synonym table.
+/// A synonym table. Built at every CLI start (the built-in list has about 2,700
+/// terms), so each term costs few allocations: its key is one joined string, and
+/// what it expands to is found by its index rather than by hashing the key again.
 #[derive(Debug, Clone, Default)]
 pub struct Synonyms {
     terms: Vec<Term>,
-    /// Key of a term ([`Analyzer::key_words`]) → its index in `terms`.
-    term_ids: HashMap<Vec<String>, usize>,
-    /// Key of a term → the terms it expands to (indexes into `terms`).
-    expansions: HashMap<Vec<String>, Vec<usize>>,
+    /// Key of a term → its index in `terms`. Terms with equal keys are one term.
+    term_ids: HashMap<Box<str>, usize>,
+    /// By term index: the terms it expands to (indexes into `terms`), often none.
+    expansions: Vec<Vec<usize>>,
+    /// How many terms expand to something.
+    expanding: usize,
+}
+
+/// The analyzer a list is read with, and the buffer each term's key is written
+/// into: reading the built-in list allocates nothing per term but the term.
+#[derive(Default)]
+struct KeyReader {
+    analyzer: Analyzer,
+    key: String,
+}
+
+impl KeyReader {
+    /// The lookup key of a term (see [`Analyzer::key_into`]).
+    fn key(&mut self, term: &str) -> &str {
+        self.analyzer.key_into(term, &mut self.key);
+        &self.key
+    }
 }
 
 /// A problem in a synonym file.
@@ -89,7 +109,7 @@ impl Synonyms {
     /// Reads the list format (see the module documentation).
     pub fn from_list(text: &str) -> Result<Synonyms, SynonymError> {
         let mut synonyms = Synonyms::default();
-        let mut analyzer = Analyzer::new();
+        let mut reader = KeyReader::default();
         for (number, line) in text.lines().enumerate() {
             let line = line.split('#').next().unwrap_or("").trim();
             if line.is_empty() {
@@ -113,9 +133,9 @@ impl Synonyms {
                 ));
             }
             if directional {
-                synonyms.add_directed(&mut analyzer, &from, &to);
+                synonyms.add_directed(&mut reader, &from, &to);
             } else {
-                synonyms.add_group(&mut analyzer, &from);
+                synonyms.add_group(&mut reader, &from);
             }
         }
         Ok(synonyms)
@@ -125,7 +145,7 @@ impl Synonyms {
     /// that shape are reported.
     pub fn from_mesh_tsv(text: &str) -> Result<Synonyms, SynonymError> {
         let mut synonyms = Synonyms::default();
-        let mut analyzer = Analyzer::new();
+        let mut reader = KeyReader::default();
         for (number, line) in text.lines().enumerate() {
             if line.trim().is_empty() || line.starts_with('#') {
                 continue;
@@ -147,7 +167,7 @@ impl Synonyms {
                     .filter(|t| !t.is_empty()),
             );
             if group.len() >= 2 {
-                synonyms.add_group(&mut analyzer, &group);
+                synonyms.add_group(&mut reader, &group);
             }
         }
         Ok(synonyms)
@@ -157,16 +177,11 @@ impl Synonyms {
     pub fn merge(&mut self, other: Synonyms) {
         let ids: Vec<usize> = other
             .terms
-            .iter()
-            .map(|term| self.intern(term.clone()))
+            .into_iter()
+            .map(|term| self.intern(term))
             .collect();
-        for (key, targets) in other.expansions {
-            let entry = self.expansions.entry(key).or_default();
-            for target in targets.into_iter().map(|t| ids[t]) {
-                if !entry.contains(&target) {
-                    entry.push(target);
-                }
-            }
+        for (from, targets) in other.expansions.into_iter().enumerate() {
+            self.link(ids[from], targets.into_iter().map(|t| ids[t]));
         }
     }
 
@@ -177,28 +192,37 @@ impl Synonyms {
         }
         self.term_ids.insert(term.key.clone(), self.terms.len());
         self.terms.push(term);
+        self.expansions.push(Vec::new());
         self.terms.len() - 1
+    }
+
+    /// Each term that expands to something, with its targets.
+    fn expanding(&self) -> impl Iterator<Item = (usize, &[usize])> {
+        self.expansions
+            .iter()
+            .enumerate()
+            .filter(|(_, targets)| !targets.is_empty())
+            .map(|(id, targets)| (id, targets.as_slice()))
     }
 
     /// A digest of the table's content: equal for equal tables, whatever the
     /// order they were built in.
     pub fn digest(&self) -> blake3::Hash {
-        let mut entries: Vec<(&Vec<String>, Vec<&str>)> = self
-            .expansions
-            .iter()
-            .map(|(key, ids)| {
+        let mut entries: Vec<(Vec<&str>, Vec<&str>)> = self
+            .expanding()
+            .map(|(from, ids)| {
                 let mut shown: Vec<&str> = ids
                     .iter()
                     .map(|&id| self.terms[id].display.as_str())
                     .collect();
                 shown.sort_unstable();
-                (key, shown)
+                (self.terms[from].key.split(' ').collect(), shown)
             })
             .collect();
         entries.sort_unstable();
         let mut hasher = blake3::Hasher::new();
         for (key, shown) in entries {
-            for part in key.iter().map(String::as_str).chain([" "]).chain(shown) {
+            for part in key.into_iter().chain([" "]).chain(shown) {
                 hasher.update(part.as_bytes());
                 hasher.update(&[0]);
             }
@@ -209,62 +233,61 @@ impl Synonyms {
 
     /// Number of distinct terms that have alternatives.
     pub fn len(&self) -> usize {
-        self.expansions.len()
+        self.expanding
     }
 
     /// Whether no term has alternatives.
     pub fn is_empty(&self) -> bool {
-        self.expansions.is_empty()
+        self.expanding == 0
     }
 
-    fn add_term(&mut self, analyzer: &mut Analyzer, display: &str) -> Option<usize> {
-        let key = analyzer.key_words(display);
-        if key.is_empty() || key.len() > MAX_TERM_WORDS {
+    fn add_term(&mut self, reader: &mut KeyReader, display: &str) -> Option<usize> {
+        let key = reader.key(display);
+        if key.is_empty() || key.split(' ').count() > MAX_TERM_WORDS {
             return None;
+        }
+        if let Some(&id) = self.term_ids.get(key) {
+            return Some(id);
         }
         Some(self.intern(Term {
             display: display.to_lowercase(),
-            key,
+            key: key.into(),
             stems: OnceLock::new(),
         }))
     }
 
-    fn add_group(&mut self, analyzer: &mut Analyzer, group: &[&str]) {
+    fn add_group(&mut self, reader: &mut KeyReader, group: &[&str]) {
         let ids: Vec<usize> = group
             .iter()
-            .filter_map(|t| self.add_term(analyzer, t))
+            .filter_map(|t| self.add_term(reader, t))
             .collect();
         for &from in &ids {
-            let targets: Vec<usize> = ids.iter().copied().filter(|&to| to != from).collect();
-            self.link(from, targets);
+            self.link(from, ids.iter().copied());
         }
     }
 
-    fn add_directed(&mut self, analyzer: &mut Analyzer, from: &[&str], to: &[&str]) {
-        let targets: Vec<usize> = to
-            .iter()
-            .filter_map(|t| self.add_term(analyzer, t))
-            .collect();
+    fn add_directed(&mut self, reader: &mut KeyReader, from: &[&str], to: &[&str]) {
+        let targets: Vec<usize> = to.iter().filter_map(|t| self.add_term(reader, t)).collect();
         let sources: Vec<usize> = from
             .iter()
-            .filter_map(|t| self.add_term(analyzer, t))
+            .filter_map(|t| self.add_term(reader, t))
             .collect();
         for source in sources {
-            let targets = targets.iter().copied().filter(|&to| to != source).collect();
-            self.link(source, targets);
+            self.link(source, targets.iter().copied());
         }
     }
 
-    fn link(&mut self, from: usize, targets: Vec<usize>) {
-        if targets.is_empty() {
-            return;
-        }
-        let key = self.terms[from].key.clone();
-        let entry = self.expansions.entry(key).or_default();
+    /// Makes `from` expand to `targets` as well (itself and repeats left out).
+    fn link(&mut self, from: usize, targets: impl IntoIterator<Item = usize>) {
+        let entry = &mut self.expansions[from];
+        let had_any = !entry.is_empty();
         for target in targets {
-            if !entry.contains(&target) {
+            if target != from && !entry.contains(&target) {
                 entry.push(target);
             }
+        }
+        if !had_any && !entry.is_empty() {
+            self.expanding += 1;
         }
     }
 
@@ -304,14 +327,20 @@ impl Synonyms {
     /// keeps the `s` of words ending in `is` ("psoriasis"), which also kept plural
     /// abbreviations ("UTIs", "STIs") from their groups.
     fn lookup(&self, words: &[String]) -> Option<&Vec<usize>> {
-        if let Some(found) = self.expansions.get(words) {
+        let mut key = words.join(" ");
+        if let Some(found) = self.expansions_of(&key) {
             return Some(found);
         }
-        let (last, rest) = words.split_last()?;
-        let singular = last.strip_suffix('s').filter(|s| s.len() >= 2)?;
-        let mut shorter = rest.to_vec();
-        shorter.push(singular.to_string());
-        self.expansions.get(&shorter)
+        let singular = words.last()?.strip_suffix('s').filter(|s| s.len() >= 2)?;
+        key.truncate(key.len() - 1);
+        debug_assert!(key.ends_with(singular));
+        self.expansions_of(&key)
+    }
+
+    /// The expansions of the term with this key, if it has any.
+    fn expansions_of(&self, key: &str) -> Option<&Vec<usize>> {
+        let &id = self.term_ids.get(key)?;
+        Some(&self.expansions[id]).filter(|targets| !targets.is_empty())
     }
 }
 
@@ -323,14 +352,15 @@ impl Synonyms {
     pub fn entries(&self) -> Vec<(&str, Vec<&str>)> {
         self.terms
             .iter()
-            .filter_map(|term| {
-                let targets = self.expansions.get(&term.key)?;
+            .zip(&self.expansions)
+            .filter(|(_, targets)| !targets.is_empty())
+            .map(|(term, targets)| {
                 let shown = targets
                     .iter()
                     .take(MAX_EXPANSIONS)
                     .map(|&t| self.terms[t].display.as_str())
                     .collect();
-                Some((term.display.as_str(), shown))
+                (term.display.as_str(), shown)
             })
             .collect()
     }
@@ -427,13 +457,20 @@ impl Synonyms {
                 )
             })
             .collect();
+        let mut key = String::new();
         let keys = used
             .iter()
             .enumerate()
             .filter(|&(_, &old)| {
-                analyzer.key_words(&self.terms[old].display) != self.terms[old].key
+                analyzer.key_into(&self.terms[old].display, &mut key);
+                *key != *self.terms[old].key
             })
-            .map(|(new, &old)| (new, self.terms[old].key.clone()))
+            .map(|(new, &old)| {
+                (
+                    new,
+                    self.terms[old].key.split(' ').map(String::from).collect(),
+                )
+            })
             .collect();
         PortableSynonyms {
             terms: used
@@ -450,13 +487,8 @@ impl Synonyms {
     /// term's searched expansions in the new numbering (index into the first list).
     fn searched(&self) -> (Vec<usize>, Vec<(usize, Vec<usize>)>) {
         let entries: Vec<(usize, &[usize])> = self
-            .terms
-            .iter()
-            .enumerate()
-            .filter_map(|(id, term)| {
-                let targets = self.expansions.get(&term.key)?;
-                Some((id, &targets[..targets.len().min(MAX_EXPANSIONS)]))
-            })
+            .expanding()
+            .map(|(id, targets)| (id, &targets[..targets.len().min(MAX_EXPANSIONS)]))
             .collect();
         let mut used: Vec<usize> = entries
             .iter()
@@ -486,20 +518,26 @@ impl Synonyms {
         let mut synonyms = Synonyms::default();
         for (id, display) in portable.terms.iter().enumerate() {
             let key = match portable.keys.get(&id) {
-                Some(key) => key.clone(),
-                None => analyzer.key_words(display),
+                Some(key) => key.join(" "),
+                None => {
+                    let mut key = String::new();
+                    analyzer.key_into(display, &mut key);
+                    key
+                }
             };
+            let key = key.into_boxed_str();
             synonyms.term_ids.insert(key.clone(), id);
             synonyms.terms.push(Term {
                 display: display.clone(),
                 key,
                 stems: OnceLock::new(),
             });
+            synonyms.expansions.push(Vec::new());
         }
         let known = |id: &usize| *id < portable.terms.len();
         for (from, targets) in portable.entries() {
             if known(&from) {
-                synonyms.link(from, targets.into_iter().filter(known).collect());
+                synonyms.link(from, targets.into_iter().filter(known));
             }
         }
         synonyms
