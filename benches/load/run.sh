@@ -4,18 +4,26 @@
 # Reports requests, errors, latency percentiles and the server's peak memory.
 #
 #   benches/load/run.sh [DATA_DIR] [--seconds N] [--connections N]
+#   benches/load/run.sh [DATA_DIR] --baseline OTHER_HEALTHDEX [--rounds N] [--seconds N]
 #
 # DATA_DIR defaults to ../shared/data/medquad (skipped with a message if absent).
+# With --baseline (a build of another commit, e.g. main), the two servers are
+# measured in alternating steady-state rounds of the same query stream on the same
+# index, with no re-index, and the medians and the requests/s ratio are printed.
 # Needs wrk (Debian package `wrk`; installed if missing and apt-get is usable).
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
 data="$repo/../shared/data/medquad"
 seconds=20
 connections=64
+baseline=""
+rounds=3
 while [ $# -gt 0 ]; do
     case "$1" in
         --seconds) seconds="$2"; shift 2 ;;
         --connections) connections="$2"; shift 2 ;;
+        --baseline) baseline="$2"; shift 2 ;;
+        --rounds) rounds="$2"; shift 2 ;;
         *) data="$1"; shift ;;
     esac
 done
@@ -33,16 +41,64 @@ if [ -z "$healthdex" ]; then
 fi
 
 work="$(mktemp -d)"
+server=""
 trap 'kill "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
 cp -r "$data" "$work/corpus"
 "$healthdex" index "$work/corpus" --index "$work/index" -q 2>/dev/null
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-"$healthdex" serve --index "$work/index" --port "$port" --no-refresh 2>"$work/serve.log" &
-server=$!
-for _ in $(seq 50); do
-    curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
-    sleep 0.1
-done
+
+# Starts `$1 serve` on the index $2 and waits until it answers.
+start_server() {
+    "$1" serve --index "$2" --port "$port" --no-refresh 2>"$work/serve.log" &
+    server=$!
+    for _ in $(seq 50); do
+        curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
+        sleep 0.1
+    done
+}
+
+if [ -n "$baseline" ]; then
+    # The baseline reads the same index only if its schema matches; otherwise it
+    # gets its own, built from the same copy.
+    "$baseline" index "$work/corpus" --index "$work/index-baseline" -q 2>/dev/null
+    echo "healthdex serve A/B $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg); $connections connections, ${seconds}s x $rounds rounds each, alternating; data: $data"
+    echo "candidate: $healthdex"
+    echo "baseline:  $baseline"
+    for round in $(seq "$rounds"); do
+        for who in candidate baseline; do
+            bin="$healthdex" index="$work/index"
+            if [ "$who" = baseline ]; then bin="$baseline" index="$work/index-baseline"; fi
+            start_server "$bin" "$index"
+            # A short warm-up, then the measured run.
+            wrk -t2 -c"$connections" -d2s -s "$repo/benches/load/queries.lua" "http://127.0.0.1:$port" >/dev/null
+            wrk -t2 -c"$connections" -d"${seconds}s" --timeout 10s -s "$repo/benches/load/queries.lua" \
+                "http://127.0.0.1:$port" >"$work/wrk-$who-$round.txt"
+            kill "$server"; wait "$server" 2>/dev/null || true
+            echo "round $round $who: $(grep -E '^Requests/sec' "$work/wrk-$who-$round.txt") $(grep -E '^latency ms' "$work/wrk-$who-$round.txt")"
+        done
+    done
+    python3 - "$work" "$rounds" <<'PY'
+import re, statistics, sys
+work, rounds = sys.argv[1], int(sys.argv[2])
+def read(who):
+    rps, p50, p99, bad = [], [], [], 0
+    for r in range(1, rounds + 1):
+        text = open(f"{work}/wrk-{who}-{r}.txt").read()
+        rps.append(float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1)))
+        m = re.search(r"p50 ([\d.]+)\s+p90 [\d.]+\s+p99 ([\d.]+)", text)
+        p50.append(float(m.group(1))); p99.append(float(m.group(2)))
+        b = re.search(r"bad statuses (\d+), socket errors connect (\d+) read (\d+) write (\d+) timeout (\d+)", text)
+        bad += sum(int(x) for x in b.groups())
+    return statistics.median(rps), statistics.median(p50), statistics.median(p99), bad
+c, b = read("candidate"), read("baseline")
+print(f"candidate: {c[0]:.0f} requests/s, p50 {c[1]:.1f} ms, p99 {c[2]:.1f} ms, errors {c[3]} (medians of {rounds} rounds)")
+print(f"baseline:  {b[0]:.0f} requests/s, p50 {b[1]:.1f} ms, p99 {b[2]:.1f} ms, errors {b[3]}")
+print(f"ratio (candidate / baseline): requests/s {c[0] / b[0]:.2f}x, p99 {c[2] / b[2]:.2f}x")
+PY
+    exit 0
+fi
+
+start_server "$healthdex" "$work/index"
 
 # Halfway through, change every article and rebuild the index while queries run.
 (
