@@ -8,6 +8,7 @@
 
 import {
   BODY,
+  FIELDS,
   HEADING,
   TITLE,
   compareText,
@@ -121,7 +122,9 @@ export class Bundle {
     if (request.query === "" || (plan.slots.length === 0 && plan.required.length === 0)) return results;
     await this.loadTerms(planStems(plan));
     const wanted = request.offset + request.limit;
-    const { ranked, total, matched } = this.scorer.rank(plan, this.depth(request, wanted));
+    const scored = this.scorer.rank(plan, this.depth(request, wanted));
+    const { total, matched } = scored;
+    const ranked = answersFirst(scored.ranked, this.docs);
     results.total = total;
     results.facets = this.facets(matched);
     const snippets = this.snippetMaker(plan.notes.highlight);
@@ -444,6 +447,15 @@ function planStems(plan) {
   plan.required.forEach((r) => phrase(r.phrase));
   plan.excluded.forEach(phrase);
   return [...stems];
+}
+
+/**
+ * Sections with words in their body first, then the others (a heading alone or a
+ * reference list), each in rank order (src/search/arrange.rs, `answers_first`).
+ */
+function answersFirst(ranked, docs) {
+  const hasText = (entry) => docs.norms[entry[0] * FIELDS.length + BODY] > 0;
+  return ranked.filter(hasText).concat(ranked.filter((entry) => !hasText(entry)));
 }
 
 /** The first page holds at most `cap` sections of one article (0: no cap). */
