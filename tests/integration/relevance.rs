@@ -155,6 +155,22 @@ fn is_reference_list(heading: &str) -> bool {
 }
 
 #[test]
+fn everyday_words_the_corpus_lacks_are_not_corrected() {
+    let engine = shared_index(&repo_corpus());
+    // Were read as "rates", "walker" and "follow", and offered as did-you-mean.
+    let results = engine
+        .search(&healthdex::SearchRequest::new("my son hates walked fellow"))
+        .unwrap();
+    assert!(results.corrections.is_empty(), "{:?}", results.corrections);
+    assert_eq!(results.did_you_mean, None);
+    // Misspellings of the corpus's words are still corrected.
+    let typo = engine
+        .search(&healthdex::SearchRequest::new("psorasis"))
+        .unwrap();
+    assert_eq!(typo.did_you_mean.as_deref(), Some("psoriasis"));
+}
+
+#[test]
 fn a_message_quoting_words_no_article_has_still_gets_answers() {
     let engine = shared_index(&repo_corpus());
     let message = "my friend said \"leaky gut is caused by phones\" and that probiotics fix it, is that true?";

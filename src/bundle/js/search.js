@@ -218,7 +218,7 @@ export class Bundle {
     if (!entry) {
       entry = { data: null, loading: null };
       entry.loading = fetchData(new URL(file, this.root)).then((bytes) => {
-        entry.data = file.includes("/v-")
+        entry.data = file.includes("/v-") || file.includes("/w-")
           ? decodeVocabulary(bytes)
           : file.includes("/c-")
             ? decodeVocabulary(bytes, "HXC1")
@@ -368,6 +368,18 @@ class Vocabulary {
     // otherwise look for corrections (and their chunks) of a word it may have.
     const chunks = this.loaded([list[i][2]]);
     return chunks ? (chunks[0].get(word) ?? 0) : 1;
+  }
+
+  /** Whether `word` is an everyday English word the corpus lacks (the bundle ships
+   * those words, by length, as the `words` chunks). */
+  isWord(word) {
+    const list = this.bundle.meta.words;
+    const i = lastAtMost(list, [[...word].length, word], (entry, key) => entry[0] - key[0] || compareText(entry[1], key[1]));
+    if (i < 0) return false;
+    // Until its chunk is here, a word counts as real: no corrections are looked
+    // for (nor their chunks loaded) before the next round of planning.
+    const chunks = this.loaded([list[i][2]]);
+    return chunks ? chunks[0].has(word) : true;
   }
 
   near(word, edits) {
