@@ -424,6 +424,7 @@ impl Engine {
         results.total = total;
         results.facets = facets;
         let candidates = arrange::answers_first(candidates);
+        let candidates = hits::without_repeats(&searcher, &self.fields, candidates)?;
         let mut snippets = SnippetMaker::new(
             crate::text::english_analyzer(),
             hits::term_weights(&searcher, &self.fields, &compiled.highlight),

@@ -124,7 +124,7 @@ export class Bundle {
     const wanted = request.offset + request.limit;
     const scored = this.scorer.rank(plan, this.depth(request, wanted));
     const { total, matched } = scored;
-    const ranked = answersFirst(scored.ranked, this.docs);
+    const ranked = await this.withoutRepeats(answersFirst(scored.ranked, this.docs));
     results.total = total;
     results.facets = this.facets(matched);
     const snippets = this.snippetMaker(plan.notes.highlight);
@@ -271,6 +271,33 @@ export class Bundle {
       }),
     );
     return new Map(articles.map((article, i) => [article, loaded[i]]));
+  }
+
+  /**
+   * The ranked sections without those repeating an earlier-ranked section of their
+   * article word for word (src/search/hits.rs, `without_repeats`): only articles
+   * with two sections of one score have their fragment read.
+   */
+  async withoutRepeats(ranked) {
+    const counts = new Map();
+    const suspects = [];
+    for (const entry of ranked) {
+      const key = `${this.docs.articleOf[entry[0]]}|${entry[1]}`;
+      counts.set(key, (counts.get(key) || 0) + 1);
+      if (counts.get(key) === 2) suspects.push(entry);
+    }
+    if (suspects.length === 0) return ranked;
+    const shown = await this.loadFragments(suspects);
+    const texts = new Set();
+    return ranked.filter(([section, score]) => {
+      const article = this.docs.articleOf[section];
+      if (counts.get(`${article}|${score}`) < 2) return true;
+      const s = shown.get(article).sections[section - this.docs.firstSection[article]];
+      const key = `${article}|${score}|${s.heading ?? ""}\u0000${s.body ?? ""}`;
+      if (texts.has(key)) return false;
+      texts.add(key);
+      return true;
+    });
   }
 
   snippetMaker(highlight) {
