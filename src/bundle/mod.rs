@@ -14,6 +14,8 @@
 //! - `index/t-HASH.hx`: the stems and their postings, in chunks; a query loads
 //!   those holding its words. `index/v-HASH.hx`: the vocabulary by word length, for
 //!   typo correction; loaded only for words the corpus does not have.
+//!   `index/w-HASH.hx`: the everyday English words the corpus lacks, by length, in
+//!   the vocabulary's format; loaded only for a word that would be corrected.
 //!   `index/c-HASH.hx`: title and heading words in order, for completions.
 //! - `index/synonyms-HASH.hx`, `index/text-HASH.hx`: the synonym table and the
 //!   analyzers' word lists and folding, as the planner reads them.
@@ -112,6 +114,13 @@ pub fn build(articles: &[Article], settings: &BundleSettings) -> Bundle {
                 (chars, word, add_data(&mut files, "v", chunk.bytes))
             })
             .collect();
+    let words: Vec<(usize, String, String)> = everyday_words(&inverted.vocabulary, settings.fuzzy)
+        .into_iter()
+        .map(|chunk| {
+            let (chars, word) = chunk.first;
+            (chars, word, add_data(&mut files, "w", chunk.bytes))
+        })
+        .collect();
     let completions: Vec<(String, String)> = chunks::completion_chunks(inverted.completions.iter())
         .into_iter()
         .map(|chunk| (chunk.first, add_data(&mut files, "c", chunk.bytes)))
@@ -135,6 +144,7 @@ pub fn build(articles: &[Article], settings: &BundleSettings) -> Bundle {
         "text": text,
         "terms": terms,
         "vocabulary": vocabulary,
+        "words": words,
         "completions": completions,
     });
     let meta = add_data(
@@ -145,6 +155,23 @@ pub fn build(articles: &[Article], settings: &BundleSettings) -> Bundle {
     let mut files = compress(files);
     assets::add_code(&mut files, &meta);
     Bundle { files }
+}
+
+/// The everyday English words the corpus lacks, in vocabulary chunks (a count of
+/// 0 each), so the browser's planner leaves them uncorrected as the server's does
+/// ([`crate::text::is_english_word`]); none when typo correction is off.
+fn everyday_words(
+    vocabulary: &BTreeMap<String, u32>,
+    fuzzy: bool,
+) -> Vec<chunks::Chunk<(usize, String)>> {
+    if !fuzzy {
+        return Vec::new();
+    }
+    let lacking: Vec<(String, u32)> = crate::text::english_words()
+        .filter(|word| !vocabulary.contains_key(*word))
+        .map(|word| (word.to_string(), 0))
+        .collect();
+    chunks::vocabulary_chunks(lacking.iter().map(|(w, n)| (w, n)))
 }
 
 /// The articles sorted by path, each with its section records.

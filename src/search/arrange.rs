@@ -1,5 +1,6 @@
 //! Arranging ranked sections into a page, as pure functions over anything that
-//! knows its article: the per-article cap on the first page, and grouping per
+//! knows its article: sections with text before those that are only a heading or
+//! a reference list, the per-article cap on the first page, and grouping per
 //! article. No index is needed to test them.
 
 use std::collections::HashMap;
@@ -8,6 +9,20 @@ use std::collections::HashMap;
 pub trait OfArticle {
     /// The article's key.
     fn article(&self) -> u64;
+    /// Whether it has text of its own to answer with (not only a heading, or only
+    /// a list of references).
+    fn answers(&self) -> bool {
+        true
+    }
+}
+
+/// The items with text of their own in rank order, then the others in rank order:
+/// a heading with nothing under it, or a reference list, is not an answer, but it
+/// stays findable (a search for "references" still lists them).
+pub fn answers_first<T: OfArticle>(ranked: Vec<T>) -> Vec<T> {
+    let (mut answers, rest): (Vec<T>, Vec<T>) = ranked.into_iter().partition(T::answers);
+    answers.extend(rest);
+    answers
 }
 
 /// Fills the first `first_page` ranks with at most `cap` items of any one article,
@@ -71,6 +86,31 @@ mod tests {
         fn article(&self) -> u64 {
             self.0
         }
+    }
+
+    /// A rank and whether the item has text.
+    struct Text(usize, bool);
+
+    impl OfArticle for Text {
+        fn article(&self) -> u64 {
+            0
+        }
+
+        fn answers(&self) -> bool {
+            self.1
+        }
+    }
+
+    #[test]
+    fn headings_and_reference_lists_follow_every_section_with_text() {
+        let ranked = vec![Text(0, false), Text(1, true), Text(2, false), Text(3, true)];
+        let order: Vec<usize> = answers_first(ranked).iter().map(|t| t.0).collect();
+        assert_eq!(order, [1, 3, 0, 2]);
+        let none: Vec<usize> = answers_first(vec![Text(0, false), Text(1, false)])
+            .iter()
+            .map(|t| t.0)
+            .collect();
+        assert_eq!(none, [0, 1], "with nothing else they keep their order");
     }
 
     fn ranked(articles: &[u64]) -> Vec<Item> {

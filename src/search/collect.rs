@@ -1,12 +1,12 @@
-//! Running a compiled query: the best sections (with their article keys, for
-//! arranging), the total, and when asked for, tag counts (in articles, by
+//! Running a compiled query: the best sections (with their article keys and
+//! whether they have text of their own, for arranging), the total, and when asked for, tag counts (in articles, by
 //! [`super::tag_counts`]) and evidence counts (in sections).
 
 use std::collections::HashMap;
 
 use tantivy::collector::{Count, FacetCollector, FacetCounts, TopDocs};
 use tantivy::query::{Bm25StatisticsProvider, Query};
-use tantivy::schema::Facet;
+use tantivy::schema::{Facet, Field};
 use tantivy::{DocAddress, Score, Searcher};
 
 use super::tag_counts::{self, ArticlesPerTag};
@@ -14,12 +14,14 @@ use super::{Candidate, EvidenceCount, Facets};
 use crate::{Error, Result};
 
 /// Runs a query: the best `depth` sections, the total, and tag and evidence counts.
+/// `body` is the field whose length tells whether a section has text of its own.
 pub(super) fn run(
     searcher: &Searcher,
     statistics: &dyn Bm25StatisticsProvider,
     query: &dyn Query,
     depth: usize,
     facets: bool,
+    body: Field,
 ) -> Result<(Vec<Candidate>, usize, Facets)> {
     let top = TopDocs::with_limit(depth).order_by_score();
     let evidence_counter = facets.then(|| {
@@ -35,7 +37,7 @@ pub(super) fn run(
             statistics,
         )
         .map_err(|e| Error::tantivy("search failed", e))?;
-    let mut candidates = with_articles(searcher, ranked)?;
+    let mut candidates = with_articles(searcher, ranked, body)?;
     settle_ties(&mut candidates);
     let tags = tag_counts
         .map(|counted| tag_counts::ranked(counted, usize::MAX))
@@ -73,12 +75,18 @@ fn settle_ties(candidates: &mut [Candidate]) {
 }
 
 /// Looks up each ranked section's article key and position in its article (u64
-/// fast fields), reading each segment's columns once.
-fn with_articles(searcher: &Searcher, ranked: Vec<(Score, DocAddress)>) -> Result<Vec<Candidate>> {
+/// fast fields) and whether its body has any words (the field's length norm: a
+/// section that is only a heading, or only lists references, has none), reading
+/// each segment's columns once.
+fn with_articles(
+    searcher: &Searcher,
+    ranked: Vec<(Score, DocAddress)>,
+    body: Field,
+) -> Result<Vec<Candidate>> {
     let mut columns = HashMap::new();
     let mut out = Vec::with_capacity(ranked.len());
     for (score, address) in ranked {
-        let (articles, ordinals) = match columns.entry(address.segment_ord) {
+        let (articles, ordinals, lengths) = match columns.entry(address.segment_ord) {
             std::collections::hash_map::Entry::Occupied(entry) => entry.into_mut(),
             std::collections::hash_map::Entry::Vacant(entry) => {
                 let fast = searcher.segment_reader(address.segment_ord).fast_fields();
@@ -86,7 +94,11 @@ fn with_articles(searcher: &Searcher, ranked: Vec<(Score, DocAddress)>) -> Resul
                     fast.u64(name)
                         .map_err(|e| Error::tantivy(format!("cannot read the `{name}` column"), e))
                 };
-                entry.insert((read("article")?, read("ordinal")?))
+                let segment = searcher.segment_reader(address.segment_ord);
+                let lengths = segment
+                    .get_fieldnorms_reader(body)
+                    .map_err(|e| Error::tantivy("cannot read the body lengths", e))?;
+                entry.insert((read("article")?, read("ordinal")?, lengths))
             }
         };
         out.push(Candidate {
@@ -94,6 +106,7 @@ fn with_articles(searcher: &Searcher, ranked: Vec<(Score, DocAddress)>) -> Resul
             address,
             article: articles.first(address.doc_id).unwrap_or_default(),
             ordinal: ordinals.first(address.doc_id).unwrap_or_default(),
+            answers: lengths.fieldnorm_id(address.doc_id) > 0,
         });
     }
     Ok(out)
@@ -109,6 +122,7 @@ mod tests {
             address: DocAddress::new(0, doc),
             article,
             ordinal,
+            answers: true,
         }
     }
 

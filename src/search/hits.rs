@@ -1,6 +1,9 @@
 //! Reading hits back: a ranked section's stored fields become a [`Hit`] with
 //! breadcrumbs, its URL, a snippet and (when asked) what each part of the query added
-//! to its score. Only the sections on the returned page are read.
+//! to its score. Only the sections on the returned page are read, and those that
+//! may repeat an earlier section word for word ([`without_repeats`]).
+
+use std::collections::{HashMap, HashSet};
 
 use tantivy::query::{EnableScoring, Query, Scorer as _};
 use tantivy::schema::{Facet, Value};
@@ -29,6 +32,50 @@ pub(super) fn term_weights(
             (term.clone(), 1.0 / (1.0 + df as f32).ln_1p())
         })
         .collect()
+}
+
+/// The ranked sections without those that repeat an earlier-ranked section of
+/// their article word for word (heading and text): some MedQuAD files give one
+/// answer twice (NIDDK's Acromegaly lists its treatments twice), and the reader
+/// saw two hits with one snippet. Identical sections score alike, so only a
+/// section with the score of an earlier one of its article is read back.
+pub(super) fn without_repeats(
+    searcher: &Searcher,
+    fields: &Fields,
+    ranked: Vec<Candidate>,
+) -> Result<Vec<Candidate>> {
+    let mut scores: HashMap<(u64, u32), Vec<DocAddress>> = HashMap::new();
+    let mut texts: HashSet<(u64, u32, blake3::Hash)> = HashSet::new();
+    let mut kept = Vec::with_capacity(ranked.len());
+    for candidate in ranked {
+        let key = (candidate.article, candidate.score.to_bits());
+        let earlier = scores.entry(key).or_default();
+        earlier.push(candidate.address);
+        if earlier.len() > 1 {
+            if earlier.len() == 2 {
+                // The first of this score is read only now that another has it.
+                texts.insert((key.0, key.1, section_text(searcher, fields, earlier[0])?));
+            }
+            let text = section_text(searcher, fields, candidate.address)?;
+            if !texts.insert((key.0, key.1, text)) {
+                continue;
+            }
+        }
+        kept.push(candidate);
+    }
+    Ok(kept)
+}
+
+/// A hash of a section's heading and text.
+fn section_text(searcher: &Searcher, fields: &Fields, address: DocAddress) -> Result<blake3::Hash> {
+    let doc: TantivyDocument = searcher
+        .doc(address)
+        .map_err(|e| Error::tantivy("cannot read a matching section", e))?;
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(first_text(&doc, fields.heading).as_bytes());
+    hasher.update(&[0]);
+    hasher.update(first_text(&doc, fields.body).as_bytes());
+    Ok(hasher.finalize())
 }
 
 pub(super) fn hit(

@@ -247,6 +247,10 @@ impl arrange::OfArticle for Candidate {
     fn article(&self) -> u64 {
         self.article
     }
+
+    fn answers(&self) -> bool {
+        self.answers
+    }
 }
 
 /// A candidate section before it is read back.
@@ -258,6 +262,9 @@ struct Candidate {
     article: u64,
     /// Position of the section in its article.
     ordinal: u64,
+    /// Whether the section has text of its own (not only a heading, or only a
+    /// list of references).
+    answers: bool,
 }
 
 /// A searchable index. Searches take `&self` and may run in parallel.
@@ -386,18 +393,26 @@ impl Engine {
         let wanted = request.offset + request.limit;
         let depth = self.candidate_depth(request, wanted);
         let statistics = stats::Statistics::new(&searcher, &self.fields, compiled.scoring);
+        let body = self.fields.body;
         let (mut candidates, mut total, mut facets) = collect::run(
             &searcher,
             &statistics,
             &*compiled.query,
             depth,
             request.facets,
+            body,
         )?;
         if total < depth
             && let Some(relaxed) = &compiled.relaxed
         {
-            let (more, relaxed_total, relaxed_facets) =
-                collect::run(&searcher, &statistics, &**relaxed, depth, request.facets)?;
+            let (more, relaxed_total, relaxed_facets) = collect::run(
+                &searcher,
+                &statistics,
+                &**relaxed,
+                depth,
+                request.facets,
+                body,
+            )?;
             let strict: HashSet<DocAddress> = candidates.iter().map(|c| c.address).collect();
             candidates.extend(
                 more.into_iter()
@@ -408,6 +423,8 @@ impl Engine {
         }
         results.total = total;
         results.facets = facets;
+        let candidates = arrange::answers_first(candidates);
+        let candidates = hits::without_repeats(&searcher, &self.fields, candidates)?;
         let mut snippets = SnippetMaker::new(
             crate::text::english_analyzer(),
             hits::term_weights(&searcher, &self.fields, &compiled.highlight),

@@ -1,6 +1,7 @@
 //! The index's vocabulary: the `spell` field's term dictionary (every title,
 //! heading and body word, unstemmed) as the planner's [`Vocabulary`], and the
-//! stemmed fields for telling which of the reader's words no section has.
+//! stemmed fields for telling which of the reader's words no section has; everyday
+//! English words come from [`crate::text::is_english_word`].
 
 use tantivy::collector::Count;
 use tantivy::query::{FuzzyTermQuery, PhraseQuery};
@@ -43,6 +44,10 @@ impl Vocabulary for IndexVocabulary<'_> {
                 .search(&phrase, &Count)
                 .is_ok_and(|found| found > 0)
         })
+    }
+
+    fn is_word(&self, word: &str) -> bool {
+        crate::text::is_english_word(word)
     }
 
     fn has_stem(&self, stem: &str) -> bool {

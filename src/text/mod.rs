@@ -2,12 +2,14 @@
 //! the index stores (stems) and the words a reader's query is matched with. It owns
 //! the analyzers (built once and reused, so the stem cache helps every query), the
 //! stop words, the question filler a query drops, the plural keys synonyms are
-//! looked up by, and the stemmer's identity recorded in every commit.
+//! looked up by, the everyday English words typo correction leaves alone, and the
+//! stemmer's identity recorded in every commit.
 //!
 //! Everything above this module sees plain words ([`Word`], `(position, text)`
 //! pairs); only the analyzers themselves are tantivy token filters, because the
 //! index runs them while it writes.
 
+mod english;
 mod plural;
 mod portable;
 mod stem;
@@ -17,6 +19,7 @@ use tantivy::tokenizer::{
     AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, StopWordFilter, TextAnalyzer,
 };
 
+pub use english::{english_words, is_english_word};
 pub use plural::key_word;
 pub use portable::PortableText;
 pub use stem::STEMMER;

@@ -630,3 +630,23 @@ fn searches_running_at_the_same_time_keep_their_own_results() {
         assert_eq!(at_once[i]["query"], *query);
     }
 }
+
+#[test]
+fn a_section_repeated_word_for_word_is_one_hit_in_the_bundle_as_on_the_server() {
+    let repeated = "## What are the treatments for acromegaly?\n\nSurgery to remove the pituitary tumour, medicines that lower growth hormone, and radiation therapy.\n\n";
+    let text = format!(
+        "---\ntitle: Acromegaly\n---\nAcromegaly is a hormonal disorder.\n\n{repeated}{repeated}## How is it diagnosed?\n\nBlood tests measure growth hormone after a glucose drink.\n"
+    );
+    let dir = crate::util::corpus_of(&[("acromegaly.md", &text)]);
+    let corpus = dir.path().join("corpus");
+    let engine = shared_index(&corpus);
+    let server = server_ids(engine, "acromegaly treatments surgery");
+    let treatments = server.iter().filter(|id| id.contains("treatments")).count();
+    assert_eq!(treatments, 1, "{server:?}");
+    let bundle = bundle_of(&corpus);
+    let (_, answers) = drive(
+        bundle.path(),
+        &[("acromegaly treatments surgery".into(), json!({}))],
+    );
+    assert_eq!(ids(&answers[0].results), server);
+}

@@ -115,6 +115,62 @@ fn an_everyday_word_in_a_heading_does_not_outrank_the_topic() {
 }
 
 #[test]
+fn headings_without_text_and_reference_lists_come_after_every_answer() {
+    let engine = shared_index(&repo_corpus());
+    // "omega-3" put the heading-only "Food sources" (an empty snippet) third, and a
+    // "Further reading" list seventh; "further reading" listed every such list
+    // before the prose that mentions a reading.
+    for query in ["omega-3", "skin disorders and the gut", "further reading"] {
+        let results = engine
+            .search(&healthdex::SearchRequest::new(query))
+            .unwrap();
+        let empty: Vec<bool> = results
+            .hits
+            .iter()
+            .map(|h| h.snippet.text.is_empty() || is_reference_list(&h.heading))
+            .collect();
+        let first_empty = empty.iter().position(|e| *e).unwrap_or(empty.len());
+        assert!(
+            empty[first_empty..].iter().all(|e| *e),
+            "{query}: {:?}",
+            results
+                .hits
+                .iter()
+                .map(|h| &h.breadcrumbs)
+                .collect::<Vec<_>>()
+        );
+        assert!(first_empty >= 3, "{query}: answers come first");
+    }
+    let lists = engine
+        .search(&healthdex::SearchRequest::new("references"))
+        .unwrap();
+    assert!(
+        lists.hits.iter().any(|h| h.heading == "References"),
+        "a reference list is still found when nothing else matches"
+    );
+}
+
+fn is_reference_list(heading: &str) -> bool {
+    ["References", "Further reading", "Sources"].contains(&heading)
+}
+
+#[test]
+fn everyday_words_the_corpus_lacks_are_not_corrected() {
+    let engine = shared_index(&repo_corpus());
+    // Were read as "rates", "walker" and "follow", and offered as did-you-mean.
+    let results = engine
+        .search(&healthdex::SearchRequest::new("my son hates walked fellow"))
+        .unwrap();
+    assert!(results.corrections.is_empty(), "{:?}", results.corrections);
+    assert_eq!(results.did_you_mean, None);
+    // Misspellings of the corpus's words are still corrected.
+    let typo = engine
+        .search(&healthdex::SearchRequest::new("psorasis"))
+        .unwrap();
+    assert_eq!(typo.did_you_mean.as_deref(), Some("psoriasis"));
+}
+
+#[test]
 fn a_message_quoting_words_no_article_has_still_gets_answers() {
     let engine = shared_index(&repo_corpus());
     let message = "my friend said \"leaky gut is caused by phones\" and that probiotics fix it, is that true?";

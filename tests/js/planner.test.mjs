@@ -74,6 +74,7 @@ function replay(trace) {
       near: (word, edits) => answer("near", "near", `${edits}|${word}`),
       hasStem: (stem) => answer("has_stem", "hasStem", stem),
       together: (stems, slop) => answer("together", "together", `${slop}|${stems.join(" ")}`),
+      isWord: (word) => answer("is_word", "isWord", word),
     },
     unasked: () =>
       Object.entries(trace).flatMap(([table, questions]) =>

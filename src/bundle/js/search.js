@@ -8,6 +8,7 @@
 
 import {
   BODY,
+  FIELDS,
   HEADING,
   TITLE,
   compareText,
@@ -121,7 +122,9 @@ export class Bundle {
     if (request.query === "" || (plan.slots.length === 0 && plan.required.length === 0)) return results;
     await this.loadTerms(planStems(plan));
     const wanted = request.offset + request.limit;
-    const { ranked, total, matched } = this.scorer.rank(plan, this.depth(request, wanted));
+    const scored = this.scorer.rank(plan, this.depth(request, wanted));
+    const { total, matched } = scored;
+    const ranked = await this.withoutRepeats(answersFirst(scored.ranked, this.docs));
     results.total = total;
     results.facets = this.facets(matched);
     const snippets = this.snippetMaker(plan.notes.highlight);
@@ -215,7 +218,7 @@ export class Bundle {
     if (!entry) {
       entry = { data: null, loading: null };
       entry.loading = fetchData(new URL(file, this.root)).then((bytes) => {
-        entry.data = file.includes("/v-")
+        entry.data = file.includes("/v-") || file.includes("/w-")
           ? decodeVocabulary(bytes)
           : file.includes("/c-")
             ? decodeVocabulary(bytes, "HXC1")
@@ -268,6 +271,33 @@ export class Bundle {
       }),
     );
     return new Map(articles.map((article, i) => [article, loaded[i]]));
+  }
+
+  /**
+   * The ranked sections without those repeating an earlier-ranked section of their
+   * article word for word (src/search/hits.rs, `without_repeats`): only articles
+   * with two sections of one score have their fragment read.
+   */
+  async withoutRepeats(ranked) {
+    const counts = new Map();
+    const suspects = [];
+    for (const entry of ranked) {
+      const key = `${this.docs.articleOf[entry[0]]}|${entry[1]}`;
+      counts.set(key, (counts.get(key) || 0) + 1);
+      if (counts.get(key) === 2) suspects.push(entry);
+    }
+    if (suspects.length === 0) return ranked;
+    const shown = await this.loadFragments(suspects);
+    const texts = new Set();
+    return ranked.filter(([section, score]) => {
+      const article = this.docs.articleOf[section];
+      if (counts.get(`${article}|${score}`) < 2) return true;
+      const s = shown.get(article).sections[section - this.docs.firstSection[article]];
+      const key = `${article}|${score}|${s.heading ?? ""}\u0000${s.body ?? ""}`;
+      if (texts.has(key)) return false;
+      texts.add(key);
+      return true;
+    });
   }
 
   snippetMaker(highlight) {
@@ -367,6 +397,18 @@ class Vocabulary {
     return chunks ? (chunks[0].get(word) ?? 0) : 1;
   }
 
+  /** Whether `word` is an everyday English word the corpus lacks (the bundle ships
+   * those words, by length, as the `words` chunks). */
+  isWord(word) {
+    const list = this.bundle.meta.words;
+    const i = lastAtMost(list, [[...word].length, word], (entry, key) => entry[0] - key[0] || compareText(entry[1], key[1]));
+    if (i < 0) return false;
+    // Until its chunk is here, a word counts as real: no corrections are looked
+    // for (nor their chunks loaded) before the next round of planning.
+    const chunks = this.loaded([list[i][2]]);
+    return chunks ? chunks[0].has(word) : true;
+  }
+
   near(word, edits) {
     const chars = [...word].length;
     const files = [];
@@ -444,6 +486,15 @@ function planStems(plan) {
   plan.required.forEach((r) => phrase(r.phrase));
   plan.excluded.forEach(phrase);
   return [...stems];
+}
+
+/**
+ * Sections with words in their body first, then the others (a heading alone or a
+ * reference list), each in rank order (src/search/arrange.rs, `answers_first`).
+ */
+function answersFirst(ranked, docs) {
+  const hasText = (entry) => docs.norms[entry[0] * FIELDS.length + BODY] > 0;
+  return ranked.filter(hasText).concat(ranked.filter((entry) => !hasText(entry)));
 }
 
 /** The first page holds at most `cap` sections of one article (0: no cap). */

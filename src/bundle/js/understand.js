@@ -236,7 +236,8 @@ export function allowedEdits(word) {
   return n >= 9 ? 2 : n >= 5 ? 1 : 0;
 }
 
-function needsCorrection(vocabulary, word) {
+// Long enough, without digits, and not in the corpus (it may still be a real word).
+function unknown(vocabulary, word) {
   return allowedEdits(word) > 0 && !/[0-9]/.test(word) && vocabulary.docFreq(word) === 0;
 }
 
@@ -251,33 +252,55 @@ function compareCodePoints(a, b) {
   return x.length - y.length;
 }
 
-// Close vocabulary words, most frequent first.
-function candidates(vocabulary, word) {
-  if (!needsCorrection(vocabulary, word)) return [];
+// Close vocabulary words, most frequent first (spelling.rs, `close_words`).
+function closeWords(vocabulary, word) {
   const found = vocabulary.near(word, allowedEdits(word)).map(([w, n]) => ({ word: w, docFreq: n }));
   found.sort((a, b) => b.docFreq - a.docFreq || compareCodePoints(a.word, b.word));
   return found.slice(0, CORRECTIONS_PER_WORD);
 }
 
-// Adds typo corrections to single-word slots whose word the vocabulary lacks.
+// Adds typo corrections to single-word slots whose word the vocabulary lacks: first
+// the words that are not real words, then real words the corpus lacks, read as a
+// close corpus word only when it makes a phrase the corpus has with a neighbour.
 function correct(slots, vocabulary, analyzer) {
   const corrections = [];
   let lookups = 0;
-  for (const slot of slots.filter((s) => s.words.length === 1 && s.synonyms.length === 0)) {
-    const word = slot.words[0];
-    if (!needsCorrection(vocabulary, word.surface)) continue;
-    if (lookups === MAX_CORRECTED_WORDS) break;
-    lookups += 1;
-    const found = candidates(vocabulary, word.surface);
-    if (found.length === 0) continue;
-    for (const candidate of found) {
-      for (const [, stem] of analyzer.stems(candidate.word)) {
-        if (stem !== word.stem && !slot.corrections.includes(stem)) slot.corrections.push(stem);
+  for (const real of [false, true]) {
+    for (let at = 0; at < slots.length; at++) {
+      const slot = slots[at];
+      if (slot.words.length !== 1 || slot.synonyms.length !== 0) continue;
+      const word = slot.words[0];
+      if (!unknown(vocabulary, word.surface) || vocabulary.isWord(word.surface) !== real) continue;
+      if (lookups === MAX_CORRECTED_WORDS) return corrections;
+      lookups += 1;
+      let found = closeWords(vocabulary, word.surface);
+      if (real) found = found.filter((c) => makesAPhrase(slots, at, c.word, vocabulary, analyzer));
+      if (found.length === 0) continue;
+      for (const candidate of found) {
+        for (const [, stem] of analyzer.stems(candidate.word)) {
+          if (stem !== word.stem && !slot.corrections.includes(stem)) slot.corrections.push(stem);
+        }
       }
+      corrections.push({ typed: word.surface, read_as: found.map((c) => c.word) });
     }
-    corrections.push({ typed: word.surface, read_as: found.map((c) => c.word) });
   }
   return corrections;
+}
+
+// Whether `word` in place of slot `at` makes a phrase some section has with the
+// last word of the slot before or the first word of the slot after.
+function makesAPhrase(slots, at, word, vocabulary, analyzer) {
+  const stems = analyzer.stems(word);
+  if (stems.length === 0) return false;
+  const stem = stems[0][1];
+  // A number is no context: "type 2 scared" is not "type 2 shared".
+  const context = (w) => w !== undefined && !/[0-9]/.test(w.stem);
+  const before = at > 0 ? slots[at - 1].words.at(-1) : undefined;
+  const after = at + 1 < slots.length ? slots[at + 1].words[0] : undefined;
+  const pairs = [];
+  if (context(before)) pairs.push([before.stem, stem]);
+  if (context(after)) pairs.push([stem, after.stem]);
+  return pairs.some((pair) => vocabulary.together(pair, 0));
 }
 
 // The reader's single words no section has, when no synonym or correction can stand in.

@@ -28,7 +28,9 @@ mod trace;
 use serde::{Deserialize, Serialize};
 
 pub use parse::{Filters, Item, MAX_QUERY_CHARS, ParsedQuery, Scope, clip, parse};
-pub use spelling::{Candidate, Vocabulary, allowed_edits, candidates, needs_correction};
+pub use spelling::{
+    Candidate, Vocabulary, allowed_edits, candidates, close_words, needs_correction, unknown,
+};
 pub use synonyms::{MAX_EXPANSIONS, Match, PortableSynonyms, SynonymError, Synonyms, Term};
 pub use trace::{RecordingVocabulary, VocabularyTrace};
 
@@ -553,7 +555,12 @@ fn names_another_thing(
     false
 }
 
-/// Adds typo corrections to single-word slots whose word the vocabulary lacks.
+/// Adds typo corrections to single-word slots whose word the vocabulary lacks:
+/// first the words that are not real words, then real words the corpus lacks,
+/// which are read as a close corpus word only when that word makes a phrase the
+/// corpus has with a neighbouring slot ("tay sacks" is "tay sachs", but "my son
+/// hates" is not "my son rates"). Each word looked up counts against
+/// [`MAX_CORRECTED_WORDS`].
 fn correct(
     slots: &mut [Building],
     vocabulary: &dyn Vocabulary,
@@ -561,35 +568,73 @@ fn correct(
 ) -> Vec<Correction> {
     let mut corrections = Vec::new();
     let mut lookups = 0;
-    for slot in slots
-        .iter_mut()
-        .filter(|s| s.words.len() == 1 && s.synonyms.is_empty())
-    {
-        let word = &slot.words[0];
-        if !needs_correction(vocabulary, &word.surface) {
-            continue;
-        }
-        if lookups == MAX_CORRECTED_WORDS {
-            break;
-        }
-        lookups += 1;
-        let candidates = candidates(vocabulary, &word.surface);
-        if candidates.is_empty() {
-            continue;
-        }
-        for candidate in &candidates {
-            for (_, stem) in analyzer.stems(&candidate.word) {
-                if stem != word.stem && !slot.corrections.contains(&stem) {
-                    slot.corrections.push(stem);
+    for real in [false, true] {
+        for at in 0..slots.len() {
+            let slot = &slots[at];
+            if slot.words.len() != 1 || !slot.synonyms.is_empty() {
+                continue;
+            }
+            let surface = slot.words[0].surface.clone();
+            if !unknown(vocabulary, &surface) || vocabulary.is_word(&surface) != real {
+                continue;
+            }
+            if lookups == MAX_CORRECTED_WORDS {
+                return corrections;
+            }
+            lookups += 1;
+            let mut found = close_words(vocabulary, &surface);
+            if real {
+                found.retain(|c| makes_a_phrase(slots, at, &c.word, vocabulary, analyzer));
+            }
+            if found.is_empty() {
+                continue;
+            }
+            let slot = &mut slots[at];
+            for candidate in &found {
+                for (_, stem) in analyzer.stems(&candidate.word) {
+                    if stem != slot.words[0].stem && !slot.corrections.contains(&stem) {
+                        slot.corrections.push(stem);
+                    }
                 }
             }
+            corrections.push(Correction {
+                typed: surface,
+                read_as: found.into_iter().map(|c| c.word).collect(),
+            });
         }
-        corrections.push(Correction {
-            typed: word.surface.clone(),
-            read_as: candidates.into_iter().map(|c| c.word).collect(),
-        });
     }
     corrections
+}
+
+/// Whether `word`, in place of slot `at`, makes a phrase some section has with the
+/// last word of the slot before or the first word of the slot after (neither a
+/// number).
+fn makes_a_phrase(
+    slots: &[Building],
+    at: usize,
+    word: &str,
+    vocabulary: &dyn Vocabulary,
+    analyzer: &mut Analyzer,
+) -> bool {
+    let Some((_, stem)) = analyzer.stems(word).into_iter().next() else {
+        return false;
+    };
+    // A number is no context: "type 2 scared" is not "type 2 shared".
+    let context = |w: &&Word| !w.stem.chars().any(|c| c.is_ascii_digit());
+    let before = at
+        .checked_sub(1)
+        .and_then(|i| slots[i].words.last())
+        .filter(context)
+        .map(|w| vec![w.stem.clone(), stem.clone()]);
+    let after = slots
+        .get(at + 1)
+        .and_then(|s| s.words.first())
+        .filter(context)
+        .map(|w| vec![stem.clone(), w.stem.clone()]);
+    [before, after]
+        .into_iter()
+        .flatten()
+        .any(|pair| vocabulary.together(&pair, 0))
 }
 
 /// The reader's single words that no section has, when none of their synonyms can

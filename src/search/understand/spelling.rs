@@ -1,7 +1,9 @@
 //! Typo tolerance. A query word that is not in the corpus vocabulary (every title,
 //! heading and body word, unstemmed) is compared with the vocabulary by edit
 //! distance (insertions, deletions, substitutions and transpositions): one edit for
-//! words of 5+ characters, two for 9+. Shorter words are never corrected, and there
+//! words of 5+ characters, two for 9+. Shorter words are never corrected, nor are
+//! everyday English words the corpus happens not to use ("hates" is not a
+//! misspelling of "rates"; the vocabulary says which words are English), and there
 //! is no prefix matching, so nonsense such as "sdafadsf" finds nothing rather than
 //! everything starting "sd". The most frequent close words become lower-weighted
 //! alternatives in the query, marks in the snippets, and the "did you mean".
@@ -35,6 +37,12 @@ pub trait Vocabulary {
     fn together(&self, _stems: &[String], _slop: u32) -> bool {
         false
     }
+    /// Whether `word` (lower-cased, unstemmed) is a real word of the language even
+    /// though the corpus lacks it, so it is not a typo (a vocabulary that cannot
+    /// tell says no).
+    fn is_word(&self, _word: &str) -> bool {
+        false
+    }
 }
 
 /// A word of the vocabulary close to what was typed, with its document frequency.
@@ -55,9 +63,16 @@ pub fn allowed_edits(word: &str) -> u8 {
     }
 }
 
-/// Whether `word` is a candidate for correction: long enough, without digits, and
-/// not in the vocabulary. (Only such words cost a walk of the vocabulary.)
+/// Whether `word` is a candidate for correction: long enough, without digits, not
+/// in the vocabulary, and not a real word the corpus merely lacks. (Only such words
+/// cost a walk of the vocabulary.)
 pub fn needs_correction(vocabulary: &dyn Vocabulary, word: &str) -> bool {
+    unknown(vocabulary, word) && !vocabulary.is_word(word)
+}
+
+/// Whether `word` is long enough to correct, has no digits and is not in the
+/// vocabulary (it may still be a real word: [`Vocabulary::is_word`]).
+pub fn unknown(vocabulary: &dyn Vocabulary, word: &str) -> bool {
     allowed_edits(word) > 0
         && !word.chars().any(|c| c.is_ascii_digit())
         && vocabulary.doc_freq(word) == 0
@@ -69,6 +84,12 @@ pub fn candidates(vocabulary: &dyn Vocabulary, word: &str) -> Vec<Candidate> {
     if !needs_correction(vocabulary, word) {
         return Vec::new();
     }
+    close_words(vocabulary, word)
+}
+
+/// The vocabulary words within the allowed edits of `word`, most frequent first
+/// (at most [`CORRECTIONS_PER_WORD`]), whether or not `word` needs correcting.
+pub fn close_words(vocabulary: &dyn Vocabulary, word: &str) -> Vec<Candidate> {
     let edits = allowed_edits(word);
     let mut found: Vec<Candidate> = vocabulary
         .near(word, edits)
@@ -92,6 +113,9 @@ pub(crate) mod tests {
     /// A vocabulary in memory, for planner tests: words with their counts, and the
     /// stemmed word sequences found together.
     pub(crate) struct MapVocabulary(pub BTreeMap<String, u64>, pub Vec<Vec<String>>);
+
+    /// Real words the in-memory vocabularies know, though no section has them.
+    const REAL_WORDS: &[&str] = &["hates", "walked", "sacks"];
 
     impl MapVocabulary {
         pub(crate) fn of(words: &[(&str, u64)]) -> MapVocabulary {
@@ -127,6 +151,10 @@ pub(crate) mod tests {
 
         fn together(&self, stems: &[String], _slop: u32) -> bool {
             self.1.iter().any(|phrase| phrase.as_slice() == stems)
+        }
+
+        fn is_word(&self, word: &str) -> bool {
+            REAL_WORDS.contains(&word)
         }
 
         fn has_stem(&self, stem: &str) -> bool {
@@ -182,6 +210,14 @@ pub(crate) mod tests {
                 doc_freq: 9
             }]
         );
+    }
+
+    #[test]
+    fn a_real_word_the_corpus_lacks_is_not_a_typo() {
+        let vocabulary = MapVocabulary::of(&[("rates", 12), ("walker", 2), ("eczema", 9)]);
+        assert!(candidates(&vocabulary, "hates").is_empty());
+        assert!(candidates(&vocabulary, "walked").is_empty());
+        assert_eq!(candidates(&vocabulary, "eczemo")[0].word, "eczema");
     }
 
     #[test]

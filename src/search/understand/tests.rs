@@ -105,6 +105,22 @@ fn unknown_words_are_corrected_from_the_vocabulary() {
 }
 
 #[test]
+fn a_real_word_is_corrected_only_into_a_phrase_the_corpus_has() {
+    let vocabulary = MapVocabulary::of(&[("tay", 4), ("sachs", 4), ("rates", 9), ("son", 3)])
+        .with_phrases(&["tay sachs"]);
+    let plan = plan_with("tay sacks disease", &Synonyms::default(), Some(&vocabulary));
+    assert_eq!(
+        plan.notes.corrections,
+        [Correction {
+            typed: "sacks".into(),
+            read_as: vec!["sachs".into()],
+        }]
+    );
+    let plan = plan_with("my son hates it", &Synonyms::default(), Some(&vocabulary));
+    assert!(plan.notes.corrections.is_empty(), "{:?}", plan.notes);
+}
+
+#[test]
 fn without_a_vocabulary_nothing_is_corrected() {
     let plan = plan("probiotcs for eczema");
     assert!(plan.notes.corrections.is_empty());

@@ -23,6 +23,9 @@ pub struct VocabularyTrace {
     pub has_stem: BTreeMap<String, bool>,
     /// `together(stems, slop)`.
     pub together: BTreeMap<String, bool>,
+    /// `is_word(word)`.
+    #[serde(default)]
+    pub is_word: BTreeMap<String, bool>,
 }
 
 impl VocabularyTrace {
@@ -94,6 +97,15 @@ impl Vocabulary for RecordingVocabulary<'_> {
             .insert(VocabularyTrace::together_key(stems, slop), answer);
         answer
     }
+
+    fn is_word(&self, word: &str) -> bool {
+        let answer = self.inner.is_word(word);
+        self.trace
+            .borrow_mut()
+            .is_word
+            .insert(word.to_string(), answer);
+        answer
+    }
 }
 
 #[cfg(test)]
@@ -114,6 +126,7 @@ mod tests {
         assert!(!recording.together(&reversed, 3));
         assert!(recording.has_stem("eczema"));
         assert!(!recording.has_stem("acn"));
+        assert!(recording.is_word("hates"));
         let trace = recording.into_trace();
         assert_eq!(trace.doc_freq["eczema"], 9);
         assert_eq!(trace.near["1|eczma"], [("eczema".to_string(), 9)]);
@@ -121,5 +134,6 @@ mod tests {
         assert!(!trace.together["3|pregnanc molar"]);
         assert!(trace.has_stem["eczema"]);
         assert!(!trace.has_stem["acn"]);
+        assert!(trace.is_word["hates"]);
     }
 }
