@@ -94,6 +94,7 @@ fn with_articles(searcher: &Searcher, ranked: Vec<(Score, DocAddress)>) -> Resul
             address,
             article: articles.first(address.doc_id).unwrap_or_default(),
             ordinal: ordinals.first(address.doc_id).unwrap_or_default(),
+            notes: Vec::new(),
         });
     }
     Ok(out)
@@ -109,6 +110,7 @@ mod tests {
             address: DocAddress::new(0, doc),
             article,
             ordinal,
+            notes: Vec::new(),
         }
     }
 

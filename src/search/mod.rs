@@ -17,6 +17,8 @@ mod collect;
 mod compile;
 pub mod eval;
 mod hits;
+#[cfg(feature = "semantic")]
+mod hybrid;
 pub mod limits;
 mod options;
 mod request;
@@ -258,6 +260,9 @@ struct Candidate {
     article: u64,
     /// Position of the section in its article.
     ordinal: u64,
+    /// What `--explain` shows beside the query's parts (the contributions of a
+    /// hybrid ranking); empty for a lexical ranking.
+    notes: Vec<ExplainPart>,
 }
 
 /// A searchable index. Searches take `&self` and may run in parallel.
@@ -269,6 +274,9 @@ pub struct Engine {
     options_digest: std::sync::OnceLock<blake3::Hash>,
     /// Analyzers lent to searches, so each is built once and its stem cache kept.
     analyzers: Mutex<Vec<Analyzer>>,
+    /// The model and vectors of hybrid ranking, when the index has vectors.
+    #[cfg(feature = "semantic")]
+    hybrid: Option<std::sync::Arc<crate::semantic::Hybrid>>,
 }
 
 impl Engine {
@@ -296,6 +304,8 @@ impl Engine {
             options_digest: std::sync::OnceLock::new(),
             options,
             analyzers: Mutex::default(),
+            #[cfg(feature = "semantic")]
+            hybrid: None,
         })
     }
 
@@ -307,6 +317,8 @@ impl Engine {
             options_digest: std::sync::OnceLock::new(),
             options,
             analyzers: Mutex::default(),
+            #[cfg(feature = "semantic")]
+            hybrid: self.hybrid.clone(),
         }
     }
 
@@ -343,6 +355,10 @@ impl Engine {
         hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
         let options = self.options_digest.get_or_init(|| self.options.digest());
         hasher.update(options.as_bytes());
+        #[cfg(feature = "semantic")]
+        if let Some(hybrid) = &self.hybrid {
+            hasher.update(format!("hybrid {:?}", hybrid.fusion()).as_bytes());
+        }
         for (segment, deletes) in searcher.generation().segments() {
             hasher.update(segment.uuid_string().as_bytes());
             hasher.update(&deletes.unwrap_or(u64::MAX).to_le_bytes());
@@ -406,6 +422,8 @@ impl Engine {
             );
             (total, facets) = (relaxed_total, relaxed_facets);
         }
+        #[cfg(feature = "semantic")]
+        let candidates = self.fuse(&searcher, request, &plan, candidates)?;
         results.total = total;
         results.facets = facets;
         let mut snippets = SnippetMaker::new(
@@ -513,6 +531,8 @@ impl Engine {
         } else {
             wanted
         };
+        #[cfg(feature = "semantic")]
+        let depth = self.hybrid_depth(request, depth);
         depth.clamp(1, MAX_ARRANGED_SECTIONS.max(wanted))
     }
 
