@@ -122,9 +122,10 @@ pub struct IndexReport {
     pub rebuilt: Option<String>,
     /// Time the run took.
     pub elapsed: Duration,
-    /// What happened to the section vectors.
+    /// What happened to the section vectors (boxed: a report travels inside
+    /// enums whose other variants are small).
     #[cfg(feature = "semantic")]
-    pub vectors: VectorReport,
+    pub vectors: Box<VectorReport>,
 }
 
 impl IndexReport {
@@ -370,13 +371,13 @@ fn sync(
     #[cfg(feature = "semantic")]
     let (vectors_file, must_commit) = {
         let must_commit = vectors.changes_anything();
-        report.vectors = vectors.finish(dir, &|done, total| {
+        report.vectors = Box::new(vectors.finish(dir, &|done, total| {
             (job.progress)(Progress {
                 done,
                 total,
                 embedding: true,
             })
-        })?;
+        })?);
         (report.vectors.file.clone(), must_commit)
     };
     #[cfg(not(feature = "semantic"))]

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use tantivy::Searcher;
 
-use super::{Candidate, Engine, ExplainPart, QueryPlan, SearchRequest};
+use super::{Candidate, Engine, ExplainPart, QueryPlan, SearchRequest, understand};
 use crate::Result;
 use crate::semantic::{DENSE_DEPTH, FusedSection, Hybrid};
 
@@ -72,8 +72,6 @@ impl Engine {
         Ok(fused.into_iter().map(candidate).collect())
     }
 }
-
-use super::understand;
 
 /// Whether sections the lexical search did not find may join: not when the
 /// query has filters or words every result must have or must not have.

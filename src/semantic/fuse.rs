@@ -178,7 +178,9 @@ mod tests {
             },
             &[both(10.0, 0.2), both(2.0, 0.6), both(6.0, 0.4)],
         );
-        let scores: Vec<f32> = fused.iter().map(|f| f.score).collect();
-        assert_eq!(scores, [0.25, 0.75, 0.125 + 0.375]);
+        let expected = [0.25, 0.75, 0.125 + 0.375];
+        for (f, want) in fused.iter().zip(expected) {
+            assert!((f.score - want).abs() < 1e-6, "{fused:?}");
+        }
     }
 }

@@ -79,7 +79,11 @@ fn bundled() -> Option<&'static (tempfile::TempDir, PathBuf)> {
     let model = model_dir()?;
     Some(BUILT.get_or_init(|| {
         let (dir, _) = temp_corpus(&repo_corpus());
-        let built = run(dir.path(), Some(&model), &["index", "corpus", "--semantic"]);
+        let built = run(
+            dir.path(),
+            Some(model.as_path()),
+            &["index", "corpus", "--semantic"],
+        );
         assert_eq!(built.code, 0, "{}\n{}", built.stdout, built.stderr);
         assert!(built.stdout.contains("with vectors"), "{}", built.stdout);
         let index = dir.path().join(".healthdex");
@@ -93,7 +97,7 @@ fn a_missing_model_folder_is_named_with_what_to_do() {
     let missing = dir.path().join("no-such-model");
     let failed = run(
         dir.path(),
-        Some(&missing),
+        Some(missing.as_path()),
         &["index", "corpus", "--semantic"],
     );
     assert_ne!(failed.code, 0);
@@ -191,7 +195,7 @@ fn a_semantic_index_is_searched_hybrid_and_explains_both_parts() {
     let query = "my skin gets itchy red patches when I am stressed";
     let hybrid = json(&run(
         dir.path(),
-        Some(&model),
+        Some(model.as_path()),
         &[
             "search",
             "--format",
@@ -209,7 +213,7 @@ fn a_semantic_index_is_searched_hybrid_and_explains_both_parts() {
 
     let lexical = json(&run(
         dir.path(),
-        Some(&model),
+        Some(model.as_path()),
         &[
             "search",
             "--format",
@@ -244,7 +248,7 @@ fn filters_keep_hybrid_results_to_matching_sections() {
             ..Default::default()
         },
         limit: 20,
-        ..SearchRequest::new("what should I eat")
+        ..SearchRequest::new("foods that help")
     };
     let filtered = engine.search(&request).unwrap();
     let lexical = engine
@@ -262,17 +266,24 @@ fn filters_keep_hybrid_results_to_matching_sections() {
         p.sort();
         p
     };
-    assert_eq!(
-        paths(&filtered),
-        paths(&lexical),
-        "same sections, other order"
-    );
+    assert!(!filtered.hits.is_empty());
+    let tagged = |h: &healthdex::Hit| h.tags.iter().any(|t| t == "skin");
+    assert!(filtered.hits.iter().all(tagged));
+    // Every matching section, by words alone: the hybrid page takes only from them.
+    let everything = engine
+        .search(&SearchRequest {
+            lexical_only: true,
+            limit: 100,
+            ..request.clone()
+        })
+        .unwrap();
+    assert!(everything.total <= 100, "{}", everything.total);
+    let matching = paths(&everything);
     assert!(
-        filtered
-            .hits
-            .iter()
-            .all(|h| h.tags.iter().any(|t| t == "skin"))
+        paths(&filtered).iter().all(|p| matching.contains(p)),
+        "a section joined from the vectors"
     );
+    assert_eq!(filtered.total, lexical.total);
 }
 
 #[test]
@@ -311,7 +322,11 @@ fn vectors_that_are_not_the_commits_are_refused() {
 fn changing_one_article_re_embeds_only_its_sections() {
     let Some(model) = model_dir() else { return };
     let (dir, corpus) = temp_corpus(&fixtures().join("site"));
-    let first = run(dir.path(), Some(&model), &["index", "corpus", "--semantic"]);
+    let first = run(
+        dir.path(),
+        Some(model.as_path()),
+        &["index", "corpus", "--semantic"],
+    );
     assert_eq!(first.code, 0, "{}", first.stderr);
     assert!(
         first.stdout.contains("8 sections embedded, 8 with vectors"),
@@ -321,7 +336,7 @@ fn changing_one_article_re_embeds_only_its_sections() {
     let index = dir.path().join(".healthdex");
     let before = vectors_file(&index).unwrap();
 
-    let again = run(dir.path(), Some(&model), &["index", "corpus"]);
+    let again = run(dir.path(), Some(model.as_path()), &["index", "corpus"]);
     assert!(
         again.stdout.contains("0 sections embedded"),
         "{}",
@@ -336,7 +351,7 @@ fn changing_one_article_re_embeds_only_its_sections() {
     )
     .unwrap();
     // Without --semantic: an index with vectors keeps embedding when the model is there.
-    let changed = run(dir.path(), Some(&model), &["index", "corpus"]);
+    let changed = run(dir.path(), Some(model.as_path()), &["index", "corpus"]);
     assert!(
         changed
             .stdout
@@ -356,7 +371,11 @@ fn changing_one_article_re_embeds_only_its_sections() {
 fn an_update_without_the_model_keeps_the_vectors_of_unchanged_sections() {
     let Some(model) = model_dir() else { return };
     let (dir, corpus) = temp_corpus(&fixtures().join("site"));
-    let first = run(dir.path(), Some(&model), &["index", "corpus", "--semantic"]);
+    let first = run(
+        dir.path(),
+        Some(model.as_path()),
+        &["index", "corpus", "--semantic"],
+    );
     assert_eq!(first.code, 0, "{}", first.stderr);
     fs::write(
         corpus.join("new.md"),
@@ -371,7 +390,11 @@ fn an_update_without_the_model_keeps_the_vectors_of_unchanged_sections() {
         without.stdout
     );
     // The missing vector is filled in by the next run with the model.
-    let filled = run(dir.path(), Some(&model), &["index", "corpus", "--semantic"]);
+    let filled = run(
+        dir.path(),
+        Some(model.as_path()),
+        &["index", "corpus", "--semantic"],
+    );
     assert!(
         filled
             .stdout
