@@ -23,7 +23,7 @@ const MAGIC: &[u8; 8] = b"HXVEC001";
 /// Which section a vector belongs to and what text it was made from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Key {
-    /// The article's key ([`article_key`](crate::index::schema::article_key)).
+    /// The article's key (a hash of its path, as the index's `article` field holds it).
     pub article: u64,
     /// Position of the section in its article.
     pub ordinal: u32,
