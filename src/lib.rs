@@ -47,6 +47,8 @@ pub mod index;
 pub(crate) mod pipeline;
 pub mod refs;
 pub mod search;
+#[cfg(feature = "semantic")]
+pub mod semantic;
 #[cfg(feature = "server")]
 pub mod serve;
 pub mod text;

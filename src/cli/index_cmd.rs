@@ -13,14 +13,19 @@ pub fn run(args: IndexArgs) -> anyhow::Result<ExitCode> {
         return check(&args);
     }
     let options = IndexOptions {
-        root: args.dir.clone(),
-        index_dir: args.index.clone(),
         settings: settings(&args.build, args.config.as_deref())?,
         wait: args.wait,
         allow_mass_removal: args.allow_mass_removal,
+        #[cfg(feature = "semantic")]
+        encoder: encoder(&args)?,
+        ..IndexOptions::new(&args.dir, &args.index)
     };
     let bar = progress_bar(args.quiet);
     let report = index::update_with_progress(&options, &|p| {
+        #[cfg(feature = "semantic")]
+        if p.embedding {
+            bar.set_message("word pieces embedded");
+        }
         bar.set_length(p.total as u64);
         bar.set_position(p.done as u64);
     });
@@ -41,6 +46,29 @@ pub fn run(args: IndexArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The model for `--semantic`, or for an index that has vectors when the model is
+/// configured (so changed sections get theirs).
+#[cfg(feature = "semantic")]
+fn encoder(
+    args: &IndexArgs,
+) -> anyhow::Result<Option<std::sync::Arc<healthdex::semantic::Encoder>>> {
+    let loaded = healthdex::config::load(args.config.as_deref())?;
+    let has_vectors = index::open(&args.index).is_ok_and(|open| open.vectors_file().is_some());
+    let dir = match (loaded.model_dir(), args.semantic) {
+        (Some(dir), _) => dir,
+        (None, true) => anyhow::bail!(
+            "--semantic needs the sentence-embedding model: set HEALTHDEX_MODEL_DIR to its folder (or `[semantic] model` in healthdex.toml); see the README, Hybrid ranking"
+        ),
+        (None, false) => return Ok(None),
+    };
+    if !args.semantic && !has_vectors {
+        return Ok(None);
+    }
+    Ok(Some(std::sync::Arc::new(
+        healthdex::semantic::Encoder::load(&dir)?,
+    )))
 }
 
 /// The index settings from the flags and `healthdex.toml` (`config`, else the one
@@ -79,12 +107,41 @@ pub(super) fn summary(report: &IndexReport) -> String {
     if report.drafts > 0 {
         line.push_str(&format!(", {} left out as drafts", report.drafts));
     }
+    #[cfg(feature = "semantic")]
+    if let Some(vectors) = vectors_summary(&report.vectors) {
+        line.push_str(&format!("; {vectors}"));
+    }
     line.push_str(&format!(
         "; {} skipped, {} warnings)",
         report.skipped,
         report.warnings.len()
     ));
     line
+}
+
+/// What happened to the vectors, for the summary line (`None` for a lexical index).
+#[cfg(feature = "semantic")]
+fn vectors_summary(vectors: &healthdex::semantic::VectorReport) -> Option<String> {
+    vectors.file.as_ref()?;
+    let mut line = format!(
+        "{} sections embedded, {} with vectors",
+        vectors.embedded, vectors.with_vectors
+    );
+    let seconds = vectors.embedding.as_secs_f64();
+    if vectors.tokens > 0 && seconds > 0.0 {
+        line.push_str(&format!(
+            " ({} word pieces in {seconds:.1} s, {:.0}/s)",
+            vectors.tokens,
+            vectors.tokens as f64 / seconds
+        ));
+    }
+    if vectors.without_vectors > 0 {
+        line.push_str(&format!(
+            ", {} without (no model: set HEALTHDEX_MODEL_DIR and run `healthdex index --semantic`)",
+            vectors.without_vectors
+        ));
+    }
+    Some(line)
 }
 
 /// `--check`: parse and lint every article, print every problem, write nothing.
@@ -121,9 +178,11 @@ fn progress_bar(quiet: bool) -> indicatif::ProgressBar {
         return indicatif::ProgressBar::hidden();
     }
     let style = indicatif::ProgressStyle::with_template(
-        "{spinner} indexing {pos}/{len} files [{bar:30}] {eta}",
+        "{spinner} indexing {pos}/{len} {msg} [{bar:30}] {eta}",
     )
     .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
     .progress_chars("=> ");
-    indicatif::ProgressBar::new(0).with_style(style)
+    indicatif::ProgressBar::new(0)
+        .with_style(style)
+        .with_message("files")
 }

@@ -193,9 +193,22 @@ struct IndexChoice {
     /// Search settings (default: `healthdex.toml` in this folder, if present).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
+    /// Rank by words alone, even when the index has vectors (hybrid ranking is
+    /// automatic on an index built with `--semantic`).
+    #[cfg(feature = "semantic")]
+    #[arg(long)]
+    no_semantic: bool,
 }
 
 impl IndexChoice {
+    /// Whether the reader asked for a lexical ranking of an index with vectors.
+    fn lexical_only(&self) -> bool {
+        #[cfg(feature = "semantic")]
+        return self.no_semantic;
+        #[cfg(not(feature = "semantic"))]
+        false
+    }
+
     fn index_dir(&self) -> PathBuf {
         self.index
             .clone()
@@ -256,6 +269,12 @@ struct IndexArgs {
     /// Print only warnings and errors, not the summary.
     #[arg(long, short)]
     quiet: bool,
+    /// Give every section a vector with the sentence-embedding model (named by
+    /// HEALTHDEX_MODEL_DIR or `[semantic] model`), for hybrid ranking. An index
+    /// that has vectors keeps embedding changed sections when the model is there.
+    #[cfg(feature = "semantic")]
+    #[arg(long)]
+    semantic: bool,
     /// Settings (`[input] boilerplate`; default: `healthdex.toml` in this folder, if present).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,

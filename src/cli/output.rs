@@ -239,11 +239,21 @@ fn write_explain(out: &mut impl Write, hit: &Hit) -> std::io::Result<()> {
     let Some(parts) = &hit.explain else {
         return Ok(());
     };
-    writeln!(out, "   score {:.2}:", hit.score)?;
+    let digits = digits(hit.score);
+    writeln!(out, "   score {:.digits$}:", hit.score)?;
     for part in parts {
-        writeln!(out, "     {:>6.2}  {}", part.score, part.clause)?;
+        writeln!(out, "     {:>6.digits$}  {}", part.score, part.clause)?;
     }
     Ok(())
+}
+
+/// Decimals that show a score: two, or four for the small fused scores of a
+/// hybrid ranking (below 0.1).
+fn digits(score: f32) -> usize {
+    match score.abs() < 0.1 && score != 0.0 {
+        true => 4,
+        false => 2,
+    }
 }
 
 fn write_hit(out: &mut impl Write, rank: usize, hit: &Hit, color: bool) -> std::io::Result<()> {

@@ -24,6 +24,7 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
         group: args.group,
         explain: args.explain,
         facets: args.format == Format::Json,
+        lexical_only: args.index.lexical_only(),
     };
     request.validate(&Profile::LIBRARY)?;
     let results = search_fresh(&args.index, &request)?;
@@ -79,7 +80,7 @@ fn search_fresh(choice: &IndexChoice, request: &SearchRequest) -> anyhow::Result
     let Some(stamp) = stamp else {
         let (open, refreshed) = open_index(&refresh)?;
         report_refresh(&refreshed);
-        return search(Engine::from_index(open, options()?)?, request);
+        return search(engine(open, options()?, choice)?, request);
     };
     // rayon rather than a plain thread: the check stats files in parallel, and
     // the worker that finishes the search then takes a share of those stats.
@@ -92,7 +93,7 @@ fn search_fresh(choice: &IndexChoice, request: &SearchRequest) -> anyhow::Result
         || {
             let (open, refreshed) = open_index(&as_it_is)?;
             let options = options()?;
-            let engine = Engine::from_index(open, options.clone())?;
+            let engine = engine(open, options.clone(), choice)?;
             anyhow::Ok((engine.search(request), options, refreshed))
         },
     );
@@ -113,7 +114,7 @@ fn search_fresh(choice: &IndexChoice, request: &SearchRequest) -> anyhow::Result
                 Refreshed::Unchanged | Refreshed::Busy | Refreshed::Refused(_) => {
                     Ok(results.context("search failed")?)
                 }
-                _ => search(Engine::from_index(open, options)?, request),
+                _ => search(engine(open, options, choice)?, request),
             }
         }
     }
@@ -130,6 +131,32 @@ pub(super) fn open_engine(choice: &IndexChoice) -> anyhow::Result<Engine> {
     let (open, refreshed) = open_index(&refresh_for(choice))?;
     report_refresh(&refreshed);
     let options = loaded.search_options()?;
+    engine(open, options, choice)
+}
+
+/// The engine of an opened index: hybrid when the index has vectors, unless
+/// `--no-semantic` asked for words alone.
+pub(super) fn engine(
+    open: index::OpenIndex,
+    options: healthdex::SearchOptions,
+    choice: &IndexChoice,
+) -> anyhow::Result<Engine> {
+    #[cfg(feature = "semantic")]
+    if !choice.lexical_only() {
+        let loaded = config::load(choice.config.as_deref())?;
+        let hybrid =
+            healthdex::semantic::hybrid_for(&open, loaded.model_dir().as_deref(), loaded.fusion()?)
+                .context(
+                    "cannot search in hybrid mode (pass --no-semantic to search by words alone)",
+                )?;
+        let engine = Engine::from_index(open, options)?;
+        return Ok(match hybrid {
+            Some(hybrid) => engine.with_hybrid(hybrid),
+            None => engine,
+        });
+    }
+    #[cfg(not(feature = "semantic"))]
+    let _ = choice;
     Ok(Engine::from_index(open, options)?)
 }
 

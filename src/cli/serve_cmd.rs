@@ -81,5 +81,5 @@ fn open_read_only(args: &ServeArgs) -> anyhow::Result<Engine> {
             dir.display()
         )
     })?;
-    Ok(Engine::from_index(open, loaded.search_options()?)?)
+    super::search_cmd::engine(open, loaded.search_options()?, &args.index)
 }

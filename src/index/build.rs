@@ -27,7 +27,21 @@ use super::schema::{self, Fields};
 use super::swap;
 use crate::article::ParseOptions;
 use crate::corpus::{self, Discovered, Loaded, SourceFile};
+#[cfg(feature = "semantic")]
+use crate::semantic::{Encoder, VectorReport, VectorUpdate};
 use crate::{Error, Result, Severity, Warning};
+
+/// What the indexer tells the vectors of the `semantic` feature; without the
+/// feature, nothing.
+#[cfg(not(feature = "semantic"))]
+struct VectorUpdate;
+
+#[cfg(not(feature = "semantic"))]
+impl VectorUpdate {
+    fn forget_all(&mut self) {}
+    fn forget(&self, _path: &str) {}
+    fn article(&self, _article: &crate::article::Article) {}
+}
 
 /// Memory each indexing thread may buffer before it writes a segment.
 const WRITER_BUDGET_PER_THREAD: usize = 64 * 1024 * 1024;
@@ -58,6 +72,11 @@ pub struct IndexOptions {
     /// Let an update remove most or all of the indexed articles (see
     /// [`MASS_REMOVAL_SHARE`]); without it such an update is refused.
     pub allow_mass_removal: bool,
+    /// The sentence-embedding model: when given, every section gets a vector and
+    /// the index is searched in hybrid mode (see [`crate::semantic`]). Without it,
+    /// an index that has vectors keeps those of unchanged sections.
+    #[cfg(feature = "semantic")]
+    pub encoder: Option<std::sync::Arc<Encoder>>,
 }
 
 impl IndexOptions {
@@ -69,6 +88,8 @@ impl IndexOptions {
             settings: IndexSettings::default(),
             wait: false,
             allow_mass_removal: false,
+            #[cfg(feature = "semantic")]
+            encoder: None,
         }
     }
 }
@@ -101,12 +122,19 @@ pub struct IndexReport {
     pub rebuilt: Option<String>,
     /// Time the run took.
     pub elapsed: Duration,
+    /// What happened to the section vectors (boxed: a report travels inside
+    /// enums whose other variants are small).
+    #[cfg(feature = "semantic")]
+    pub vectors: Box<VectorReport>,
 }
 
 impl IndexReport {
     /// Whether this run changed the index.
     pub fn changed_anything(&self) -> bool {
-        self.added + self.updated + self.removed > 0 || self.rebuilt.is_some()
+        let changed = self.added + self.updated + self.removed > 0 || self.rebuilt.is_some();
+        #[cfg(feature = "semantic")]
+        let changed = changed || self.vectors.embedded > 0;
+        changed
     }
 }
 
@@ -117,6 +145,9 @@ pub struct Progress {
     pub done: usize,
     /// Files to read in all.
     pub total: usize,
+    /// Whether this is the embedding stage, counted in word pieces instead of files.
+    #[cfg(feature = "semantic")]
+    pub embedding: bool,
 }
 
 /// What one update works on.
@@ -126,6 +157,8 @@ struct Job<'a> {
     settings: &'a IndexSettings,
     allow_mass_removal: bool,
     progress: &'a (dyn Fn(Progress) + Sync),
+    #[cfg(feature = "semantic")]
+    encoder: Option<&'a Encoder>,
 }
 
 /// Brings the index in line with the corpus folder, doing as little work as possible.
@@ -155,8 +188,13 @@ pub fn update_with_progress(
         settings: &options.settings,
         allow_mass_removal: options.allow_mass_removal,
         progress,
+        #[cfg(feature = "semantic")]
+        encoder: options.encoder.as_deref(),
     };
-    let mut report = match inspect(&options.index_dir, &root, &options.settings) {
+    let state = inspect(&options.index_dir, &root, &options.settings);
+    #[cfg(feature = "semantic")]
+    let state = embed_everything(state, &options.index_dir, job.encoder);
+    let mut report = match state {
         State::Current(index, manifest) => sync(&options.index_dir, &index, manifest, false, &job)?,
         State::Reset(index, reason) => {
             let fresh = Manifest::new(root.clone(), options.settings.clone());
@@ -179,6 +217,25 @@ pub fn update_with_progress(
         .count();
     report.elapsed = started.elapsed();
     Ok(report)
+}
+
+/// An index asked for vectors that lacks some is re-indexed whole, so every section
+/// passes by the embedding (those whose text has a vector keep it).
+#[cfg(feature = "semantic")]
+fn embed_everything(state: State, dir: &Path, encoder: Option<&Encoder>) -> State {
+    let State::Current(index, manifest) = state else {
+        return state;
+    };
+    let payload = index.load_metas().ok().and_then(|m| m.payload);
+    let sections = manifest.totals().1;
+    if encoder.is_none() || crate::semantic::covers(dir, payload.as_deref(), sections) {
+        return State::Current(index, manifest);
+    }
+    State::Reset(
+        index,
+        "sections without vectors are embedded (the index had no vectors, or not for every section)"
+            .to_string(),
+    )
 }
 
 /// Builds a new index next to `target` and moves it into place when it is complete.
@@ -272,14 +329,23 @@ fn sync(
         .map_err(|e| Error::tantivy("reading the index schema", e))?;
     let expected_bytes: u64 = candidates.iter().map(|f| f.size).sum();
     let mut writer = Writer::new(dir, index, &fields, expected_bytes);
+    #[cfg(feature = "semantic")]
+    let mut vectors = {
+        let last = index.load_metas().ok().and_then(|m| m.payload);
+        VectorUpdate::start(dir, last.as_deref(), job.encoder)
+    };
+    #[cfg(not(feature = "semantic"))]
+    let mut vectors = VectorUpdate;
     if reset {
         writer
             .get()?
             .delete_all_documents()
             .map_err(|e| Error::tantivy("clearing the index", e))?;
+        vectors.forget_all();
     }
     for path in removed {
         writer.delete(path)?;
+        vectors.forget(path);
     }
     let mut done = 0;
     for batch in batches(&candidates) {
@@ -288,19 +354,36 @@ fn sync(
         (job.progress)(Progress {
             done,
             total: candidates.len(),
+            #[cfg(feature = "semantic")]
+            embedding: false,
         });
         if changed.is_empty() {
             continue;
         }
         for change in changed.iter().filter(|c| c.known) {
             writer.delete(&change.file.path)?;
+            vectors.forget(&change.file.path);
         }
-        let entries = index_changes(writer.get()?, &fields, changed, settings)
+        let entries = index_changes(writer.get()?, &fields, changed, settings, &vectors)
             .map_err(|err| writer.stopped(err))?;
         next.files.extend(entries);
     }
-    let payload = match next != previous {
-        true => Some(commit(writer.get()?, &next, dir)?),
+    #[cfg(feature = "semantic")]
+    let (vectors_file, must_commit) = {
+        let must_commit = vectors.changes_anything();
+        report.vectors = Box::new(vectors.finish(dir, &|done, total| {
+            (job.progress)(Progress {
+                done,
+                total,
+                embedding: true,
+            })
+        })?);
+        (report.vectors.file.clone(), must_commit)
+    };
+    #[cfg(not(feature = "semantic"))]
+    let (vectors_file, must_commit): (Option<String>, bool) = (None, false);
+    let payload = match next != previous || must_commit {
+        true => Some(commit(writer.get()?, &next, vectors_file.as_deref(), dir)?),
         false => None,
     };
     if let Some(open) = writer.open {
@@ -476,12 +559,17 @@ fn index_changes(
     fields: &Fields,
     changes: Vec<Change>,
     settings: &IndexSettings,
+    vectors: &VectorUpdate,
 ) -> Result<Vec<(String, FileEntry)>> {
     let options = settings.parse_options();
     changes
         .into_par_iter()
         .map(|change| {
             let entry = index_one(writer, fields, &change, &options, settings.drafts)?;
+            if let Some(article) = entry.1 {
+                vectors.article(&article);
+            }
+            let entry = entry.0;
             Ok((change.file.path, entry))
         })
         .collect()
@@ -493,7 +581,7 @@ fn index_one(
     change: &Change,
     options: &ParseOptions,
     drafts: bool,
-) -> Result<FileEntry> {
+) -> Result<(FileEntry, Option<crate::article::Article>)> {
     let mut entry = FileEntry {
         size: change.file.size,
         modified_ns: change.file.modified_ns,
@@ -508,7 +596,7 @@ fn index_one(
         Ok(loaded) => loaded,
         Err(warning) => {
             entry.warnings.push(warning.clone());
-            return Ok(entry);
+            return Ok((entry, None));
         }
     };
     let parsed = crate::pipeline::prepare_loaded(&change.file.path, loaded, options);
@@ -521,10 +609,10 @@ fn index_one(
             None,
             "has no text after the front matter; there is nothing to index",
         ));
-        return Ok(entry);
+        return Ok((entry, None));
     }
     if entry.draft && !drafts {
-        return Ok(entry);
+        return Ok((entry, None));
     }
     for doc in section_documents(fields, &parsed.article) {
         writer.add_document(doc).map_err(|e| match e {
@@ -538,13 +626,19 @@ fn index_one(
     entry.indexed = true;
     entry.sections = parsed.article.sections.len();
     entry.references = parsed.article.references().count();
-    Ok(entry)
+    Ok((entry, Some(parsed.article)))
 }
 
-/// Stores the manifest and commits with a payload naming it (returned).
-fn commit(writer: &mut IndexWriter, manifest: &Manifest, dir: &Path) -> Result<String> {
+/// Stores the manifest and commits with a payload naming it and the vectors file
+/// (already stored), if any; returns the payload.
+fn commit(
+    writer: &mut IndexWriter,
+    manifest: &Manifest,
+    vectors: Option<&str>,
+    dir: &Path,
+) -> Result<String> {
     let payload = manifest
-        .store(dir)
+        .store_with_vectors(dir, vectors)
         .map_err(|e| Error::writing_file(dir, dir, e))?;
     let mut prepared = writer
         .prepare_commit()

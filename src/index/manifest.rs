@@ -129,6 +129,12 @@ impl Manifest {
     /// Writes the manifest next to the index (durably) and returns the commit payload
     /// that names it.
     pub fn store(&self, dir: &Path) -> std::io::Result<String> {
+        self.store_with_vectors(dir, None)
+    }
+
+    /// [`Manifest::store`], the payload also naming the commit's vectors file
+    /// (already written, by the `semantic` feature), if any.
+    pub fn store_with_vectors(&self, dir: &Path, vectors: Option<&str>) -> std::io::Result<String> {
         let json = serde_json::to_vec(self).map_err(std::io::Error::other)?;
         let name = format!(
             "{MANIFEST_PREFIX}{}.json",
@@ -146,12 +152,13 @@ impl Manifest {
             root: self.root.clone(),
             files_digest: self.files_digest(),
             stemmer: STEMMER.to_string(),
+            vectors: vectors.map(str::to_string),
         };
         Ok(serde_json::to_string(&payload).expect("a payload always serializes"))
     }
 
-    /// Removes manifests other than the one named by `payload` (left by earlier
-    /// commits or by a run that crashed before committing).
+    /// Removes manifests and vectors files other than those named by `payload` (left
+    /// by earlier commits or by a run that crashed before committing).
     pub fn remove_stale(dir: &Path, payload: &str) {
         let Ok(current) = Payload::read(Some(payload)) else {
             return;
@@ -161,9 +168,11 @@ impl Manifest {
         };
         for entry in entries.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
-            let stale = name.starts_with(MANIFEST_PREFIX)
-                || name.starts_with(&format!(".{MANIFEST_PREFIX}"));
-            if stale && name != current.manifest {
+            let stale = [MANIFEST_PREFIX, VECTORS_PREFIX]
+                .iter()
+                .any(|prefix| name.starts_with(prefix) || name.starts_with(&format!(".{prefix}")));
+            let named = name == current.manifest || current.vectors.as_ref() == Some(&name);
+            if stale && !named {
                 let _ = std::fs::remove_file(entry.path());
             }
         }
@@ -205,6 +214,8 @@ pub fn files_digest<'a>(files: impl Iterator<Item = (&'a str, u64, u64)>) -> Str
 
 /// Start of the name of manifest files in the index folder.
 pub const MANIFEST_PREFIX: &str = "healthdex-manifest-";
+/// Start of the name of vectors files (the `semantic` feature) in the index folder.
+pub const VECTORS_PREFIX: &str = "healthdex-vectors-";
 
 /// The commit payload: the versions that wrote the index and its manifest file.
 #[derive(Debug, Serialize, Deserialize)]
@@ -224,6 +235,10 @@ pub struct Payload {
     /// The stemmer the words were stored with ([`STEMMER`]).
     #[serde(default)]
     pub stemmer: String,
+    /// File name of the section vectors in the index folder (an index built with
+    /// `--semantic`); absent for a lexical index.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vectors: Option<String>,
 }
 
 impl Payload {

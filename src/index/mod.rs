@@ -22,7 +22,7 @@ pub use build::{
     update_with_progress,
 };
 pub use freshness::{Refresh, Refreshed, Stamp, Verdict, bring_up_to_date, check, ensure};
-pub use manifest::{FileEntry, IndexSettings, Manifest, Payload, files_digest};
+pub use manifest::{FileEntry, IndexSettings, Manifest, Payload, VECTORS_PREFIX, files_digest};
 pub use readonly::ReadOnlyDirectory;
 pub use switch::switch;
 
@@ -52,6 +52,12 @@ impl OpenIndex {
             root: self.payload_read.root.clone(),
             files_digest: self.payload_read.files_digest.clone(),
         }
+    }
+
+    /// The file name of the commit's section vectors (an index built with
+    /// `--semantic`), if it has them.
+    pub fn vectors_file(&self) -> Option<&str> {
+        self.payload_read.vectors.as_deref()
     }
 
     /// What was indexed, from where, with which settings.

@@ -12,7 +12,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::manifest::MANIFEST_PREFIX;
+use super::manifest::{MANIFEST_PREFIX, VECTORS_PREFIX};
 use crate::{Error, Result};
 
 /// What [`claim`] found at an index path.
@@ -108,15 +108,21 @@ fn is_segment_file(name: &str) -> bool {
     hex && component
 }
 
-/// `healthdex-manifest-<hash>.json`, or its temporary `.…json.tmp`.
+/// `healthdex-manifest-<hash>.json` or `healthdex-vectors-<hash>.bin`, or its
+/// temporary `.….tmp`.
 fn is_manifest_file(name: &str) -> bool {
     let name = name
         .strip_prefix('.')
         .and_then(|n| n.strip_suffix(".tmp"))
         .unwrap_or(name);
-    name.strip_prefix(MANIFEST_PREFIX)
+    let hash = name
+        .strip_prefix(MANIFEST_PREFIX)
         .and_then(|rest| rest.strip_suffix(".json"))
-        .is_some_and(|hash| !hash.is_empty() && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+        .or_else(|| {
+            name.strip_prefix(VECTORS_PREFIX)
+                .and_then(|rest| rest.strip_suffix(".bin"))
+        });
+    hash.is_some_and(|hash| !hash.is_empty() && hash.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// tantivy's atomic writes go through `tempfile`'s default names: `.tmp` and six

@@ -107,9 +107,21 @@ fn with_articles(
             article: articles.first(address.doc_id).unwrap_or_default(),
             ordinal: ordinals.first(address.doc_id).unwrap_or_default(),
             answers: lengths.fieldnorm_id(address.doc_id) > 0,
+            notes: Vec::new(),
         });
     }
     Ok(out)
+}
+
+/// Whether a section's body has any words (see [`with_articles`]), for a section
+/// found other than by this module (the hybrid step's nearest sections).
+#[cfg(feature = "semantic")]
+pub(super) fn has_text(searcher: &Searcher, body: Field, address: DocAddress) -> Result<bool> {
+    let lengths = searcher
+        .segment_reader(address.segment_ord)
+        .get_fieldnorms_reader(body)
+        .map_err(|e| Error::tantivy("cannot read the body lengths", e))?;
+    Ok(lengths.fieldnorm_id(address.doc_id) > 0)
 }
 
 #[cfg(test)]
@@ -123,6 +135,7 @@ mod tests {
             article,
             ordinal,
             answers: true,
+            notes: Vec::new(),
         }
     }
 

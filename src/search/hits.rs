@@ -129,7 +129,11 @@ pub(super) fn hit(
         // rather than failing the search.
         sources: serde_json::from_str(&text(f.sources)).unwrap_or_default(),
         snippet: snippets.snippet(&snippet_source(&doc, f)),
-        explain: explain.map(|plan| explain_hit(searcher, fields, plan, candidate.address)),
+        explain: explain.map(|plan| {
+            let mut parts = explain_hit(searcher, fields, plan, candidate.address);
+            parts.extend(candidate.notes.iter().cloned());
+            parts
+        }),
     })
 }
 

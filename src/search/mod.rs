@@ -17,6 +17,8 @@ mod collect;
 mod compile;
 pub mod eval;
 mod hits;
+#[cfg(feature = "semantic")]
+mod hybrid;
 pub mod limits;
 mod options;
 mod request;
@@ -265,6 +267,9 @@ struct Candidate {
     /// Whether the section has text of its own (not only a heading, or only a
     /// list of references).
     answers: bool,
+    /// What `--explain` shows beside the query's parts (the contributions of a
+    /// hybrid ranking); empty for a lexical ranking.
+    notes: Vec<ExplainPart>,
 }
 
 /// A searchable index. Searches take `&self` and may run in parallel.
@@ -276,6 +281,9 @@ pub struct Engine {
     options_digest: std::sync::OnceLock<blake3::Hash>,
     /// Analyzers lent to searches, so each is built once and its stem cache kept.
     analyzers: Mutex<Vec<Analyzer>>,
+    /// The model and vectors of hybrid ranking, when the index has vectors.
+    #[cfg(feature = "semantic")]
+    hybrid: Option<std::sync::Arc<crate::semantic::Hybrid>>,
 }
 
 impl Engine {
@@ -303,6 +311,8 @@ impl Engine {
             options_digest: std::sync::OnceLock::new(),
             options,
             analyzers: Mutex::default(),
+            #[cfg(feature = "semantic")]
+            hybrid: None,
         })
     }
 
@@ -314,6 +324,8 @@ impl Engine {
             options_digest: std::sync::OnceLock::new(),
             options,
             analyzers: Mutex::default(),
+            #[cfg(feature = "semantic")]
+            hybrid: self.hybrid.clone(),
         }
     }
 
@@ -350,6 +362,10 @@ impl Engine {
         hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
         let options = self.options_digest.get_or_init(|| self.options.digest());
         hasher.update(options.as_bytes());
+        #[cfg(feature = "semantic")]
+        if let Some(hybrid) = &self.hybrid {
+            hasher.update(format!("hybrid {:?}", hybrid.fusion()).as_bytes());
+        }
         for (segment, deletes) in searcher.generation().segments() {
             hasher.update(segment.uuid_string().as_bytes());
             hasher.update(&deletes.unwrap_or(u64::MAX).to_le_bytes());
@@ -421,6 +437,8 @@ impl Engine {
             );
             (total, facets) = (relaxed_total, relaxed_facets);
         }
+        #[cfg(feature = "semantic")]
+        let candidates = self.fuse(&searcher, request, &plan, candidates)?;
         results.total = total;
         results.facets = facets;
         let candidates = arrange::answers_first(candidates);
@@ -530,6 +548,8 @@ impl Engine {
         } else {
             wanted
         };
+        #[cfg(feature = "semantic")]
+        let depth = self.hybrid_depth(request, depth);
         depth.clamp(1, MAX_ARRANGED_SECTIONS.max(wanted))
     }
 

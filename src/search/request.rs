@@ -26,6 +26,9 @@ pub struct SearchRequest {
     pub explain: bool,
     /// Count tags over all matching sections (for filter menus).
     pub facets: bool,
+    /// Rank by the words alone, even when the index has vectors for hybrid ranking
+    /// (`--no-semantic`).
+    pub lexical_only: bool,
 }
 
 impl SearchRequest {
@@ -72,7 +75,7 @@ impl SearchRequest {
 
 /// A request as text parameters, every value a string as it arrived (the HTTP
 /// query string: `q`, `limit`, `offset`, `tag` and `author` (repeatable), `since`,
-/// `until`, `group`, `explain`).
+/// `until`, `group`, `explain`, `semantic`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RawRequest {
     /// `q`: the query.
@@ -95,6 +98,8 @@ pub struct RawRequest {
     pub group: Option<String>,
     /// `explain`: the plan and each hit's score parts.
     pub explain: Option<String>,
+    /// `semantic`: `0` ranks by words alone on an index with vectors.
+    pub semantic: Option<String>,
 }
 
 impl RawRequest {
@@ -118,6 +123,7 @@ impl RawRequest {
                 "until" => raw.until = Some(value),
                 "group" => raw.group = Some(value),
                 "explain" => raw.explain = Some(value),
+                "semantic" => raw.semantic = Some(value),
                 _ => {}
             }
         }
@@ -146,6 +152,7 @@ impl RawRequest {
             group: flag("group", self.group.as_deref())?,
             explain: flag("explain", self.explain.as_deref())?,
             facets: true,
+            lexical_only: !flag("semantic", Some(self.semantic.as_deref().unwrap_or("1")))?,
         };
         request.validate(profile)?;
         Ok(request)

@@ -95,8 +95,11 @@ impl LiveIndex {
             true => index::open_read_only(dir)?,
             false => index::open(dir)?,
         };
-        let options = self.current().engine.options().clone();
-        Engine::from_index(open, options)
+        let current = self.current();
+        let engine = Engine::from_index(open, current.engine.options().clone())?;
+        #[cfg(feature = "semantic")]
+        let engine = current.engine.hybrid_like(engine, dir);
+        Ok(engine)
     }
 }
 

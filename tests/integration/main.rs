@@ -21,6 +21,8 @@ mod properties;
 mod proxy;
 mod relevance;
 mod safety;
+#[cfg(feature = "semantic")]
+mod semantic;
 mod serve;
 mod sources;
 mod util;
