@@ -17,7 +17,9 @@
 //!   `index/c-HASH.hx`: title and heading words in order, for completions.
 //! - `index/synonyms-HASH.hx`, `index/text-HASH.hx`: the synonym table and the
 //!   analyzers' word lists and folding, as the planner reads them.
-//! - `fragment/NAME.hx`: one per article, what its hits show; loaded only for
+//! - `index/n-HASH.hx`: the fragment names of a run of sections (32 bits each);
+//!   loaded only for shown results.
+//! - `fragment/NAME.hx`: one per section, what its hit shows; loaded only for
 //!   shown results.
 //!
 //! Every name but the two entry modules carries a hash of the content, so a host
@@ -30,7 +32,7 @@ mod encode;
 mod inverted;
 mod write;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use rayon::prelude::*;
 use serde_json::json;
@@ -46,7 +48,7 @@ use encode::{content_hash, gzip};
 use inverted::Field;
 
 /// Version of the bundle's layout, in its metadata; `healthdex.js` refuses others.
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
 
 /// How the bundle searches: what `healthdex.toml` sets for the server.
 #[derive(Debug, Clone)]
@@ -84,11 +86,15 @@ pub fn build(articles: &[Article], settings: &BundleSettings) -> Bundle {
     let inverted = inverted::invert(&records);
     let mut files = BTreeMap::new();
     let fragment_names = add_fragments(&mut files, &bundled);
+    let names: Vec<(usize, String)> = name_runs(&fragment_names)
+        .into_iter()
+        .map(|(first, run)| (first, add_data(&mut files, "n", docs::names_file(run))))
+        .collect();
     let tags = docs::tag_counts(&bundled);
     let docs = add_data(
         &mut files,
         "docs",
-        docs::docs_table(&bundled, &fragment_names, &tags, &inverted.norms),
+        docs::docs_table(&bundled, &tags, &inverted.norms),
     );
     let synonyms = add_data(
         &mut files,
@@ -131,6 +137,7 @@ pub fn build(articles: &[Article], settings: &BundleSettings) -> Bundle {
         "evidence": crate::article::Evidence::ALL.map(|e| e.as_str()),
         "tags": tags,
         "docs": docs,
+        "names": names,
         "synonyms": synonyms,
         "text": text,
         "terms": terms,
@@ -162,26 +169,59 @@ fn bundled_articles(articles: &[Article]) -> Vec<BundledArticle<'_>> {
         .collect()
 }
 
-/// Writes each article's fragment; returns the 32-bit names, in article order.
-/// A name is the start of the fragment's content hash; the rare article whose name
-/// another already took is named by the hash of its content and a counter.
+/// Writes each section's fragment; returns their 32-bit names, in bundle order.
+/// A name is the start of the fragment's content hash; the rare fragment whose
+/// name another (with other bytes) already took is named by the hash of its
+/// content and a counter.
 fn add_fragments(
     files: &mut BTreeMap<String, Vec<u8>>,
     bundled: &[BundledArticle<'_>],
 ) -> Vec<u32> {
-    let mut taken = std::collections::HashSet::new();
-    bundled
-        .iter()
-        .map(|article| {
-            let json = docs::fragment_json(article);
+    let jsons: Vec<Vec<u8>> = bundled
+        .par_iter()
+        .flat_map_iter(docs::fragment_jsons)
+        .collect();
+    let mut taken: HashMap<u32, blake3::Hash> = HashMap::new();
+    jsons
+        .into_iter()
+        .map(|json| {
+            let whole = blake3::hash(&json);
             let name = (0u32..)
                 .map(|salt| fragment_name(&json, salt))
-                .find(|name| taken.insert(*name))
+                .find(|name| *taken.entry(*name).or_insert(whole) == whole)
                 .expect("some salt gives a free name");
             files.insert(format!("fragment/{name:08x}.hx"), json);
             name
         })
         .collect()
+}
+
+/// Sections per file of fragment names, on average: a shown result costs its
+/// file (4 bytes a section), and the metadata lists every file.
+const NAMES_ONE_IN: u32 = 64;
+/// The fewest and most names in one file.
+const MIN_NAMES: usize = 16;
+const MAX_NAMES: usize = 256;
+
+/// The fragment names cut into runs, each with the number of its first section.
+/// A run ends before a name whose low bits say so (once it holds [`MIN_NAMES`]),
+/// so an edited section changes the run holding its name and the boundaries
+/// after it stay where they were, as with the index chunks.
+fn name_runs(names: &[u32]) -> Vec<(usize, &[u32])> {
+    let mut runs = Vec::new();
+    let mut start = 0;
+    for (at, name) in names.iter().enumerate() {
+        let held = at - start;
+        let ends = held >= MAX_NAMES || (held >= MIN_NAMES && name % NAMES_ONE_IN == 0);
+        if ends {
+            runs.push((start, &names[start..at]));
+            start = at;
+        }
+    }
+    if start < names.len() {
+        runs.push((start, &names[start..]));
+    }
+    runs
 }
 
 fn fragment_name(json: &[u8], salt: u32) -> u32 {
@@ -225,5 +265,45 @@ impl BundleSettings {
             text: serde_json::to_value(crate::text::PortableText::current())
                 .expect("the word lists serialize"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Names as blake3 gives them: spread over all 32 bits.
+    fn names(n: u32, seed: u32) -> Vec<u32> {
+        (0..n)
+            .map(|i| fragment_name(&i.to_le_bytes(), seed))
+            .collect()
+    }
+
+    #[test]
+    fn name_runs_cover_every_section_in_order_within_their_bounds() {
+        let all = names(5_000, 0);
+        let runs = name_runs(&all);
+        let mut next = 0;
+        for (i, (first, run)) in runs.iter().enumerate() {
+            assert_eq!(*first, next, "run {i} starts where the last ended");
+            assert!(run.len() <= MAX_NAMES, "run {i} holds {}", run.len());
+            if i + 1 < runs.len() {
+                assert!(run.len() >= MIN_NAMES, "run {i} holds {}", run.len());
+            }
+            next += run.len();
+        }
+        assert_eq!(next, all.len());
+        let average = all.len() / runs.len();
+        assert!((40..=100).contains(&average), "{average} names a run");
+    }
+
+    #[test]
+    fn an_edited_name_changes_only_the_runs_around_it() {
+        let before = names(5_000, 0);
+        let mut after = before.clone();
+        after[2_500] = fragment_name(b"edited", 0);
+        let (old, new) = (name_runs(&before), name_runs(&after));
+        let changed = new.iter().filter(|run| !old.contains(run)).count();
+        assert!((1..=2).contains(&changed), "{changed} runs changed");
     }
 }

@@ -141,21 +141,15 @@ export function decodeVocabulary(bytes, magic = "HXV1") {
 
 /**
  * The docs table: per section its article, norms (FIELDS order) and evidence bits;
- * per article its first section, fragment name, tag ids, date (days since 1970,
- * or null) and author words.
+ * per article its first section, tag ids, date (days since 1970, or null) and
+ * author words.
  */
 export function decodeDocs(bytes) {
-  const r = new Reader(bytes, "HXD1");
+  const r = new Reader(bytes, "HXD2");
   const articles = r.varint();
   const sections = r.varint();
   const firstSection = new Uint32Array(articles + 1);
   for (let a = 0; a < articles; a++) firstSection[a + 1] = firstSection[a] + r.varint();
-  const fragment = new Array(articles);
-  for (let a = 0; a < articles; a++) {
-    let name = 0;
-    for (let k = 0; k < 4; k++) name += r.byte() * 2 ** (8 * k);
-    fragment[a] = name.toString(16).padStart(8, "0");
-  }
   const tags = Array.from({ length: articles }, () => Array.from({ length: r.varint() }, () => r.varint()));
   const days = Array.from({ length: articles }, () => {
     const date = r.varint();
@@ -170,7 +164,19 @@ export function decodeDocs(bytes) {
   }
   const evidence = new Uint8Array(sections);
   for (let s = 0; s < sections; s++) evidence[s] = r.byte();
-  return { articles, sections, firstSection, articleOf, fragment, tags, days, authors, norms, evidence };
+  return { articles, sections, firstSection, articleOf, tags, days, authors, norms, evidence };
+}
+
+/** A file of fragment names (`HXN1`): each section's name, as hex. */
+export function decodeNames(bytes) {
+  const r = new Reader(bytes, "HXN1");
+  const names = [];
+  while (!r.done()) {
+    let name = 0;
+    for (let k = 0; k < 4; k++) name += r.byte() * 2 ** (8 * k);
+    names.push(name.toString(16).padStart(8, "0"));
+  }
+  return names;
 }
 
 function unzigzag(value) {

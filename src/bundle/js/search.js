@@ -3,8 +3,9 @@
 // the server's `/api/search`. A search plans the query with the planner the server
 // uses (ported to plan/, proved equal to it by tests/js), fetching only the chunks
 // of the vocabulary and of the index the plan's words live in; ranks sections
-// (score.js); and fetches the fragments of the articles it shows, for titles,
-// links and snippets (snippet.js).
+// (score.js); and fetches the fragments of the sections it shows (one file each,
+// found through the files of fragment names), for titles, links and snippets
+// (snippet.js).
 
 import {
   BODY,
@@ -12,6 +13,7 @@ import {
   TITLE,
   compareText,
   decodeDocs,
+  decodeNames,
   decodeTerms,
   decodeVocabulary,
   fetchData,
@@ -25,7 +27,7 @@ import { analyzerFor } from "./plan/analyzer.js";
 import { trim } from "./plan/parse.js";
 
 /** The bundle layout this code reads. */
-const FORMAT = 1;
+const FORMAT = 2;
 /** As the server's HTTP API (src/search/limits.rs, `Profile::HTTP`). */
 const LIMITS = { maxQueryChars: 512, maxLimit: 100, maxOffset: 10_000, clipChars: 1_000 };
 const DEFAULT_LIMIT = 10;
@@ -219,7 +221,9 @@ export class Bundle {
           ? decodeVocabulary(bytes)
           : file.includes("/c-")
             ? decodeVocabulary(bytes, "HXC1")
-            : decodeTerms(bytes);
+            : file.includes("/n-")
+              ? decodeNames(bytes)
+              : decodeTerms(bytes);
         return entry.data;
       });
       // A failed fetch is forgotten, so a later search tries again.
@@ -251,14 +255,17 @@ export class Bundle {
     await Promise.all([...files].map((file) => this.chunk(file)));
   }
 
-  /** The fragments of the articles of `entries`, by article (each fetched once;
-   * a failed fetch is forgotten, so a later search tries again). Returned, not
-   * kept, so searches running at the same time never see each other's. */
+  /** The fragments of the sections of `entries`, by section: first the files
+   * naming them, then the fragments (each fetched once; a failed fetch is
+   * forgotten, so a later search tries again). Returned, not kept, so searches
+   * running at the same time never see each other's. */
   async loadFragments(entries) {
-    const articles = [...new Set(entries.map(([section]) => this.docs.articleOf[section]))];
+    const sections = [...new Set(entries.map(([section]) => section))];
+    const runs = this.meta.names;
+    const runOf = sections.map((s) => runs[lastAtMost(runs, s, (run, key) => run[0] - key)]);
+    const names = await Promise.all(runOf.map(([first, file], i) => this.chunk(file).then((n) => n[sections[i] - first])));
     const loaded = await Promise.all(
-      articles.map((article) => {
-        const name = this.docs.fragment[article];
+      names.map((name) => {
         if (!this.fragments.has(name)) {
           const loading = fetchJson(new URL(`fragment/${name}.hx`, this.root));
           loading.catch(() => this.fragments.delete(name));
@@ -267,7 +274,7 @@ export class Bundle {
         return this.fragments.get(name);
       }),
     );
-    return new Map(articles.map((article, i) => [article, loaded[i]]));
+    return new Map(sections.map((section, i) => [section, loaded[i]]));
   }
 
   snippetMaker(highlight) {
@@ -279,9 +286,8 @@ export class Bundle {
   }
 
   hit([section, score], snippets, shown) {
-    const article = this.docs.articleOf[section];
-    const fragment = shown.get(article);
-    const s = fragment.sections[section - this.docs.firstSection[article]];
+    const fragment = shown.get(section);
+    const s = fragment.section;
     const hit = {
       path: fragment.path,
       title: fragment.title,
