@@ -110,13 +110,10 @@ pub fn build(articles: &[Article], settings: &BundleSettings) -> Bundle {
         .into_iter()
         .map(|chunk| (chunk.first, add_data(&mut files, "t", chunk.bytes)))
         .collect();
-    let vocabulary: Vec<(usize, String, String)> =
+    let vocabulary: Vec<((usize, String), String)> =
         chunks::vocabulary_chunks(inverted.vocabulary.iter())
             .into_iter()
-            .map(|chunk| {
-                let (chars, word) = chunk.first;
-                (chars, word, add_data(&mut files, "v", chunk.bytes))
-            })
+            .map(|chunk| (chunk.first, add_data(&mut files, "v", chunk.bytes)))
             .collect();
     let completions: Vec<(String, String)> = chunks::completion_chunks(inverted.completions.iter())
         .into_iter()
@@ -137,12 +134,12 @@ pub fn build(articles: &[Article], settings: &BundleSettings) -> Bundle {
         "evidence": crate::article::Evidence::ALL.map(|e| e.as_str()),
         "tags": tags,
         "docs": docs,
-        "names": names,
+        "names": directory("n", names),
         "synonyms": synonyms,
         "text": text,
-        "terms": terms,
-        "vocabulary": vocabulary,
-        "completions": completions,
+        "terms": directory("t", terms),
+        "vocabulary": directory("v", vocabulary),
+        "completions": directory("c", completions),
     });
     let meta = add_data(
         &mut files,
@@ -243,6 +240,25 @@ fn compress(raw: BTreeMap<String, Vec<u8>>) -> BTreeMap<String, Vec<u8>> {
             (name, compressed)
         })
         .collect()
+}
+
+/// The metadata's list of the data files of `kind` (`index/{kind}-HASH.hx`): the
+/// key of each (where its part of the sorted entries starts) and, in one string,
+/// their hashes; `js/search.js` rebuilds the paths. Listing whole paths cost the
+/// metadata a quarter of its size.
+fn directory<K: serde::Serialize>(kind: &str, files: Vec<(K, String)>) -> serde_json::Value {
+    let prefix = format!("index/{kind}-");
+    let (keys, paths): (Vec<K>, Vec<String>) = files.into_iter().unzip();
+    let hashes: String = paths
+        .iter()
+        .map(|path| {
+            let hash = path
+                .strip_prefix(&prefix)
+                .and_then(|p| p.strip_suffix(".hx"));
+            hash.expect("a data file's path is index/KIND-HASH.hx")
+        })
+        .collect();
+    json!({ "kind": kind, "keys": keys, "hashes": hashes })
 }
 
 /// Adds a data file of `kind` named by its content (compressed later, with the

@@ -54,7 +54,15 @@ export async function openBundle(base, metaPath) {
     fetchJson(new URL(meta.synonyms, top)),
     fetchJson(new URL(meta.text, top)),
   ]);
+  for (const list of ["terms", "vocabulary", "completions", "names"]) meta[list] = filesOf(meta[list]);
   return new Bundle(top, meta, docs, synonyms, text);
+}
+
+/** A directory of data files from the metadata (`{kind, keys, hashes}`, the
+ * hashes in one string) as entries `[...key, path]`, in key order. */
+function filesOf({ kind, keys, hashes }) {
+  const digits = keys.length > 0 ? hashes.length / keys.length : 0;
+  return keys.map((key, i) => [...(Array.isArray(key) ? key : [key]), `index/${kind}-${hashes.slice(i * digits, (i + 1) * digits)}.hx`]);
 }
 
 function withSlash(base) {
