@@ -15,7 +15,8 @@ use crate::export::SectionRecord;
 use crate::search::Source;
 use crate::text::Analyzer;
 
-/// Magic of the docs table, format 2 (format 1 also held the fragment names).
+/// Magic of the docs table, format 2 (format 1 also held the fragment names, and
+/// a title norm per section).
 pub const DOCS_MAGIC: &[u8; 4] = b"HXD2";
 /// Magic of a file of fragment names (32 bits per section), format 1.
 pub const NAMES_MAGIC: &[u8; 4] = b"HXN1";
@@ -198,7 +199,19 @@ pub fn docs_table(
     for bundled in articles {
         write_authors(&mut w, bundled, &mut analyzer);
     }
-    for field in 0..5 {
+    // Every section of an article has the article's title, so its title norm is
+    // the article's: one byte per article, not per section.
+    let mut first = 0;
+    for bundled in articles {
+        let own = &norms[first..first + bundled.sections.len()];
+        debug_assert!(
+            own.windows(2).all(|n| n[0][0] == n[1][0]),
+            "one title norm per article"
+        );
+        w.byte(own.first().map_or(0, |n| n[0]));
+        first += own.len();
+    }
+    for field in 1..5 {
         for norm in norms {
             w.byte(norm[field]);
         }

@@ -159,7 +159,11 @@ export function decodeDocs(bytes) {
   const articleOf = new Uint32Array(sections);
   for (let a = 0; a < articles; a++) articleOf.fill(a, firstSection[a], firstSection[a + 1]);
   const norms = new Uint8Array(sections * FIELDS.length);
-  for (let f = 0; f < FIELDS.length; f++) {
+  for (let a = 0; a < articles; a++) {
+    const title = r.byte(); // one per article: its sections share its title
+    for (let s = firstSection[a]; s < firstSection[a + 1]; s++) norms[s * FIELDS.length + TITLE] = title;
+  }
+  for (let f = TITLE + 1; f < FIELDS.length; f++) {
     for (let s = 0; s < sections; s++) norms[s * FIELDS.length + f] = r.byte();
   }
   const evidence = new Uint8Array(sections);
