@@ -15,7 +15,8 @@
 //!   those holding its words. `index/v-HASH.hx`: the vocabulary by word length, for
 //!   typo correction; loaded only for words the corpus does not have.
 //!   `index/c-HASH.hx`: title and heading words in order, for completions.
-//! - `index/synonyms-HASH.hx`, `index/text-HASH.hx`: the synonym table and the
+//! - `index/s-HASH.hx`: the synonym table in shards by the first word of each
+//!   lookup key; a query loads those of its words. `index/text-HASH.hx`: the
 //!   analyzers' word lists and folding, as the planner reads them.
 //! - `index/n-HASH.hx`: the fragment names of a run of sections (32 bits each);
 //!   loaded only for shown results.
@@ -30,6 +31,7 @@ mod chunks;
 mod docs;
 mod encode;
 mod inverted;
+mod synonyms;
 mod write;
 
 use std::collections::{BTreeMap, HashMap};
@@ -42,6 +44,7 @@ pub use write::{WriteReport, write};
 use crate::article::Article;
 use crate::export::{SectionRecord, section_records};
 use crate::index::schema::article_key;
+use crate::search::understand::PortableSynonyms;
 use crate::search::{FIELD_TIE_BREAKER, FieldWeights, PROSE_SHARE};
 use docs::BundledArticle;
 use encode::{content_hash, gzip};
@@ -60,7 +63,7 @@ pub struct BundleSettings {
     /// Whether words missing from the corpus are corrected.
     pub fuzzy: bool,
     /// The synonym table, in the planner's portable form.
-    pub synonyms: serde_json::Value,
+    pub synonyms: PortableSynonyms,
     /// The analyzers' word lists and folding, in the planner's portable form.
     pub text: serde_json::Value,
 }
@@ -96,11 +99,14 @@ pub fn build(articles: &[Article], settings: &BundleSettings) -> Bundle {
         "docs",
         docs::docs_table(&bundled, &tags, &inverted.norms),
     );
-    let synonyms = add_data(
-        &mut files,
-        "synonyms",
-        serde_json::to_vec(&settings.synonyms).expect("json serializes"),
-    );
+    let synonym_shards: Vec<(usize, String)> = synonyms::shards(&settings.synonyms)
+        .iter()
+        .enumerate()
+        .map(|(number, shard)| {
+            let json = serde_json::to_vec(shard).expect("json serializes");
+            (number, add_data(&mut files, "s", json))
+        })
+        .collect();
     let text = add_data(
         &mut files,
         "text",
@@ -135,7 +141,7 @@ pub fn build(articles: &[Article], settings: &BundleSettings) -> Bundle {
         "tags": tags,
         "docs": docs,
         "names": directory("n", names),
-        "synonyms": synonyms,
+        "synonyms": directory("s", synonym_shards),
         "text": text,
         "terms": directory("t", terms),
         "vocabulary": directory("v", vocabulary),
@@ -276,8 +282,7 @@ impl BundleSettings {
             weights: options.weights,
             per_article: options.per_article,
             fuzzy: options.fuzzy,
-            synonyms: serde_json::to_value(options.synonyms.portable())
-                .expect("the synonym table serializes"),
+            synonyms: options.synonyms.portable(),
             text: serde_json::to_value(crate::text::PortableText::current())
                 .expect("the word lists serialize"),
         }

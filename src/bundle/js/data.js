@@ -5,6 +5,7 @@
 // cache per opened bundle, so a file is downloaded and decoded at most once.
 
 const decoder = new TextDecoder();
+const encoder = new TextEncoder();
 
 /** Fetches `url` and inflates it. */
 export async function fetchData(url) {
@@ -21,6 +22,52 @@ export async function fetchData(url) {
 /** Fetches a gzip JSON file. */
 export async function fetchJson(url) {
   return JSON.parse(decoder.decode(await fetchData(url)));
+}
+
+/** A JSON data file's inflated bytes, parsed. */
+export function decodeJson(bytes) {
+  return JSON.parse(decoder.decode(bytes));
+}
+
+/** The synonym shard of a key's first word: FNV-1a (32 bits) of its UTF-8
+ * bytes, modulo the number of shards (as src/bundle/synonyms.rs). */
+export function synonymShard(word, shards) {
+  let hash = 0x811c9dc5;
+  for (const byte of encoder.encode(word)) hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
+  return hash % shards;
+}
+
+/**
+ * Synonym shards (src/bundle/synonyms.rs) merged into the planner's table
+ * (`PortableSynonyms`): their terms renumbered in the whole table's order, its
+ * groups as runs, its one-way entries in its order. For the words whose shards
+ * these are, the planner finds in it what it would find in the whole table.
+ */
+export function mergeSynonymShards(shards) {
+  const display = new Map();
+  const groupAt = new Map();
+  const entries = new Map();
+  const keys = new Map();
+  for (const shard of shards) {
+    shard.ids.forEach((id, i) => display.set(id, shard.terms[i]));
+    for (const [first, length] of shard.groups) groupAt.set(first, length);
+    for (const [place, ...entry] of shard.expansions) entries.set(place, entry);
+    for (const [id, key] of shard.keys ?? []) keys.set(id, key);
+  }
+  const ids = [...display.keys()].sort((a, b) => a - b);
+  const number = new Map(ids.map((id, i) => [id, i]));
+  const groups = [];
+  for (let i = 0; i < ids.length; ) {
+    const length = groupAt.get(ids[i]) ?? 1;
+    groups.push(length);
+    i += length;
+  }
+  return {
+    terms: ids.map((id) => display.get(id)),
+    groups,
+    expansions: [...entries].sort((a, b) => a[0] - b[0]).map(([, entry]) => entry.map((id) => number.get(id))),
+    keys: Object.fromEntries([...keys].map(([id, key]) => [number.get(id), key])),
+  };
 }
 
 /** A cursor over a binary file. */

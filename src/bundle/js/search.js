@@ -1,8 +1,9 @@
 // healthdex static search: `openBundle(base, meta)` opens a bundle written by
 // `healthdex bundle`, and `bundle.search(query, options)` answers with the JSON of
 // the server's `/api/search`. A search plans the query with the planner the server
-// uses (ported to plan/, proved equal to it by tests/js), fetching only the chunks
-// of the vocabulary and of the index the plan's words live in; ranks sections
+// uses (ported to plan/, proved equal to it by tests/js), fetching only the
+// synonym shards of its words and the chunks of the vocabulary and of the index
+// the plan's words live in; ranks sections
 // (score.js); and fetches the fragments of the sections it shows (one file each,
 // found through the files of fragment names), for titles, links and snippets
 // (snippet.js).
@@ -13,17 +14,21 @@ import {
   TITLE,
   compareText,
   decodeDocs,
+  decodeJson,
   decodeNames,
   decodeTerms,
   decodeVocabulary,
   fetchData,
   fetchJson,
   lastAtMost,
+  mergeSynonymShards,
+  synonymShard,
 } from "./data.js";
 import { Scorer } from "./score.js";
 import { SnippetMaker } from "./snippet.js";
 import { understand } from "./understand.js";
 import { analyzerFor } from "./plan/analyzer.js";
+import { keyWord } from "./plan/keys.js";
 import { trim } from "./plan/parse.js";
 
 /** The bundle layout this code reads. */
@@ -40,6 +45,8 @@ const MAX_PREFIX_CHARS = 64;
 const MAX_COMPLETION_CHUNKS = 4;
 /** Rounds of planning: each may ask for vocabulary chunks the last one did not. */
 const MAX_PLANNING_ROUNDS = 6;
+/** Merged synonym tables kept for reuse (one per set of shards). */
+const MAX_MERGED_SYNONYMS = 32;
 
 /** Opens the bundle whose metadata is `metaPath`, relative to `base`. */
 export async function openBundle(base, metaPath) {
@@ -49,13 +56,12 @@ export async function openBundle(base, metaPath) {
   if (meta.format !== FORMAT) {
     throw new Error(`healthdex: this bundle has format ${meta.format}; this code reads format ${FORMAT}. Rebuild it with the same healthdex`);
   }
-  const [docs, synonyms, text] = await Promise.all([
+  const [docs, text] = await Promise.all([
     fetchData(new URL(meta.docs, top)).then(decodeDocs),
-    fetchJson(new URL(meta.synonyms, top)),
     fetchJson(new URL(meta.text, top)),
   ]);
-  for (const list of ["terms", "vocabulary", "completions", "names"]) meta[list] = filesOf(meta[list]);
-  return new Bundle(top, meta, docs, synonyms, text);
+  for (const list of ["terms", "vocabulary", "completions", "names", "synonyms"]) meta[list] = filesOf(meta[list]);
+  return new Bundle(top, meta, docs, text);
 }
 
 /** A directory of data files from the metadata (`{kind, keys, hashes}`, the
@@ -73,13 +79,13 @@ function withSlash(base) {
 
 /** An opened bundle. */
 export class Bundle {
-  constructor(root, meta, docs, synonyms, text) {
+  constructor(root, meta, docs, text) {
     this.root = root;
     this.meta = meta;
     meta.tagIds = new Map(Object.keys(meta.tags).map((tag, i) => [tag, i]));
     this.tagNames = Object.keys(meta.tags);
     this.docs = docs;
-    this.synonyms = synonyms;
+    this.merged = new Map();
     this.text = text;
     this.analyzer = analyzerFor(text);
     this.chunks = new Map();
@@ -197,7 +203,7 @@ export class Bundle {
   async plan(request) {
     const context = {
       text: this.text,
-      synonyms: this.synonyms,
+      synonyms: await this.synonymsFor(request.query),
       vocabulary: this.meta.fuzzy ? new Vocabulary(this) : null,
     };
     for (let round = 0; ; round++) {
@@ -207,6 +213,28 @@ export class Bundle {
       if (missing.size === 0 || round + 1 >= MAX_PLANNING_ROUNDS) return plan;
       await Promise.all([...missing].map((file) => this.chunk(file)));
     }
+  }
+
+  /** The synonym table the planner needs for `query`: the shards of its words'
+   * keys (and of each key without a final `s`, which the lookup also tries),
+   * merged. Every word of the query text counts, a superset of the words the
+   * planner looks up. */
+  async synonymsFor(query) {
+    const shards = this.meta.synonyms;
+    const wanted = new Set();
+    for (const [, name] of this.analyzer.names(query)) {
+      const key = keyWord(name);
+      wanted.add(synonymShard(key, shards.length));
+      if (key.endsWith("s")) wanted.add(synonymShard(key.slice(0, -1), shards.length));
+    }
+    const files = [...new Set([...wanted].sort((a, b) => a - b).map((n) => shards[n][1]))];
+    const name = files.join(" ");
+    if (!this.merged.has(name)) {
+      const merged = mergeSynonymShards(await Promise.all(files.map((file) => this.chunk(file))));
+      if (this.merged.size >= MAX_MERGED_SYNONYMS) this.merged.clear();
+      this.merged.set(name, merged);
+    }
+    return this.merged.get(name);
   }
 
   /** How many ranked sections to arrange the requested page from (as the server). */
@@ -231,7 +259,9 @@ export class Bundle {
             ? decodeVocabulary(bytes, "HXC1")
             : file.includes("/n-")
               ? decodeNames(bytes)
-              : decodeTerms(bytes);
+              : file.includes("/s-")
+                ? decodeJson(bytes)
+                : decodeTerms(bytes);
         return entry.data;
       });
       // A failed fetch is forgotten, so a later search tries again.
