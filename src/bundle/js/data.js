@@ -1,8 +1,9 @@
 // healthdex static search: reading the bundle's data files. Every data file is
 // gzip (inflated with the platform's DecompressionStream); the binary ones are
 // varints and length-prefixed UTF-8, written by src/bundle/encode.rs, chunks.rs
-// and docs.rs, which change together with this module. Fetches go through one
-// cache per opened bundle, so a file is downloaded and decoded at most once.
+// and docs.rs, and the synonym shards JSON, written by synonyms.rs; they change
+// together with this module. Fetches go through one cache per opened bundle, so
+// a file is downloaded and decoded at most once.
 
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
