@@ -1,6 +1,7 @@
 //! The bundle's code: the ES modules of `src/bundle/js/` (compiled into healthdex,
 //! so a bundle always carries the code of the binary that wrote its data) under
-//! `code/HASH/`, named by a hash of all of them; the search UI (`src/ui/`, the one
+//! `code/HASH/`, named by a hash of all of them, without their comments and
+//! indentation ([`compact`]: a reader downloads the code on every first visit); the search UI (`src/ui/`, the one
 //! `serve` shows) under `code/`, content-named; and the two entry modules with
 //! fixed names that point at that code and at the current metadata.
 
@@ -26,7 +27,9 @@ const CODE: &[(&str, &str)] = &[
 pub fn add_code(files: &mut BTreeMap<String, Vec<u8>>, meta: &str) {
     let folder = format!("code/{}", code_hash());
     for (name, text) in CODE {
-        files.insert(format!("{folder}/{name}"), text.as_bytes().to_vec());
+        let shipped =
+            compact(text).map_or_else(|| text.to_string(), |code| shipped_module(name, &code));
+        files.insert(format!("{folder}/{name}"), shipped.into_bytes());
     }
     files.insert(
         "healthdex.js".into(),
@@ -43,6 +46,50 @@ pub fn add_code(files: &mut BTreeMap<String, Vec<u8>>, meta: &str) {
         "healthdex-ui.js".into(),
         ui_entry_module(&ui_module).into_bytes(),
     );
+}
+
+/// A compacted module, with one line saying where its commented source is.
+fn shipped_module(name: &str, code: &str) -> String {
+    format!("// healthdex: src/bundle/js/{name} without comments\n{code}")
+}
+
+/// `module` without its whole-line comments (`//` lines, and `/* … */` blocks
+/// that start a line and end one), blank lines and indentation: the shipped code
+/// was a third comments. Works line by line, so it relies on what our modules
+/// hold: no template literal or string spanning lines, and no code on a line
+/// after a block comment ends. Where a module breaks that (a block comment
+/// ending mid-line), it answers `None` and the module ships as written.
+fn compact(module: &str) -> Option<String> {
+    let mut out = String::with_capacity(module.len() / 2);
+    let mut in_block = false;
+    for line in module.lines() {
+        let line = line.trim();
+        if in_block {
+            match line.find("*/") {
+                Some(end) if end + 2 == line.len() => in_block = false,
+                Some(_) => return None,
+                None => {}
+            }
+            continue;
+        }
+        if line.is_empty() || line.starts_with("//") {
+            continue;
+        }
+        if let Some(rest) = line.strip_prefix("/*") {
+            match rest.find("*/") {
+                Some(end) if end + 2 == rest.len() => {}
+                Some(_) => return None,
+                None => in_block = true,
+            }
+            continue;
+        }
+        if line.contains('`') && line.matches('`').count() % 2 == 1 {
+            return None;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    (!in_block).then_some(out)
 }
 
 /// A hash over every module's path and text.
@@ -99,4 +146,38 @@ fn entry_module(folder: &str, meta: &str) -> String {
          \x20 return openBundle(base, META);\n\
          }}\n"
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compacting_drops_comments_and_indentation_and_keeps_code() {
+        let module = "// what it owns\n\n/** A doc\n * comment. */\nexport function f(a) {\n  /* one line */\n  return a + \"//\" + /\\/\\*/.source; // kept: not a whole line\n}\n";
+        assert_eq!(
+            compact(module).unwrap(),
+            "export function f(a) {\nreturn a + \"//\" + /\\/\\*/.source; // kept: not a whole line\n}\n"
+        );
+    }
+
+    #[test]
+    fn what_it_cannot_compact_line_by_line_ships_as_written() {
+        for module in [
+            "/* a */ code();\n",
+            "/* a\n */ code();\n",
+            "const t = `a\n  b`;\n",
+            "/* open\n",
+        ] {
+            assert_eq!(compact(module), None, "{module:?}");
+        }
+    }
+
+    #[test]
+    fn every_module_compacts() {
+        for (name, text) in CODE {
+            let code = compact(text).unwrap_or_else(|| panic!("{name} ships uncompacted"));
+            assert!(code.len() < text.len(), "{name}");
+        }
+    }
 }

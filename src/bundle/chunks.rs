@@ -3,7 +3,9 @@
 //! the words within a few edits of a typo lie in a few neighbouring chunks).
 //!
 //! A chunk ends before a word whose hash says so once the chunk holds
-//! [`MIN_CHUNK_BYTES`], and at [`MAX_CHUNK_BYTES`] regardless. Boundaries so depend
+//! [`MIN_CHUNK_BYTES`], and at [`MAX_CHUNK_BYTES`] regardless; an entry of
+//! [`ALONE_BYTES`] or more (a common stem's postings) is a chunk of its own, so a
+//! query for it does not also pay for its neighbours. Boundaries so depend
 //! on the words more than on the sizes: an article edited changes the chunks that
 //! hold its words, and its neighbours' boundaries fall back into step at the next
 //! word that ends a chunk, rather than every later chunk shifting.
@@ -15,6 +17,8 @@ use super::inverted::{Field, Posting, TermPostings};
 pub const MIN_CHUNK_BYTES: usize = 4 * 1024;
 /// Raw bytes at which a chunk ends whatever the next word is.
 pub const MAX_CHUNK_BYTES: usize = 32 * 1024;
+/// An entry this large (raw) gets a chunk to itself.
+pub const ALONE_BYTES: usize = 4 * 1024;
 /// One word in this many may end a chunk (past the minimum).
 const BOUNDARY_ONE_IN: u64 = 8;
 
@@ -80,17 +84,20 @@ fn cut<T, K: KeyText>(
 ) -> Vec<Chunk<K>> {
     let mut chunks = Vec::new();
     let mut current: Option<(K, Writer)> = None;
+    let mut last_alone = false;
     for entry in entries {
         let mut one = Writer::default();
         let key = write(&mut one, entry);
+        let alone = one.len() >= ALONE_BYTES;
         let ends = current
             .as_ref()
-            .is_some_and(|(_, w)| ends_before(w.len(), &key.key_text()));
+            .is_some_and(|(_, w)| alone || last_alone || ends_before(w.len(), &key.key_text()));
         if ends && let Some((first, w)) = current.take() {
             chunks.push(finish(first, w));
         }
         let (_, w) = current.get_or_insert_with(|| (key, Writer::with_magic(magic)));
         w.append(one);
+        last_alone = alone;
     }
     if let Some((first, w)) = current {
         chunks.push(finish(first, w));
@@ -180,5 +187,46 @@ fn write_postings(w: &mut Writer, list: &[Posting], positions: bool) {
                 at = position;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    fn postings(sections: u32) -> TermPostings {
+        let mut postings = TermPostings::default();
+        postings.fields[2] = (0..sections)
+            .map(|section| Posting {
+                section,
+                tf: 1,
+                positions: vec![3],
+            })
+            .collect();
+        postings
+    }
+
+    #[test]
+    fn a_large_entry_is_a_chunk_of_its_own() {
+        let mut terms: BTreeMap<String, TermPostings> = (0..400)
+            .map(|i| (format!("w{i:03}"), postings(3)))
+            .collect();
+        terms.insert("w200".into(), postings(3_000));
+        let chunks = term_chunks(terms.iter());
+        let alone = chunks
+            .iter()
+            .position(|c| c.first == "w200")
+            .expect("w200 starts a chunk");
+        assert!(chunks[alone].bytes.len() >= ALONE_BYTES);
+        assert!(
+            chunks[alone + 1].first == "w201",
+            "the next word starts the next chunk"
+        );
+        assert!(
+            chunks
+                .iter()
+                .all(|c| c.bytes.len() < MAX_CHUNK_BYTES + ALONE_BYTES)
+        );
     }
 }

@@ -2,7 +2,8 @@
 //! any of them (the docs table: which article each section belongs to, its norms,
 //! tags, date, authors and evidence, for scoring, filters and the per-article
 //! cap), and what it fetches only for the results it shows (one fragment per
-//! article: titles, breadcrumbs, URLs, texts for snippets, sources, metadata).
+//! section: its article's title, URL and metadata, and its own heading,
+//! breadcrumbs, text for the snippet and sources).
 
 use std::collections::BTreeMap;
 
@@ -14,8 +15,11 @@ use crate::export::SectionRecord;
 use crate::search::Source;
 use crate::text::Analyzer;
 
-/// Magic of the docs table, format 1.
-pub const DOCS_MAGIC: &[u8; 4] = b"HXD1";
+/// Magic of the docs table, format 2 (format 1 also held the fragment names, and
+/// a title norm per section).
+pub const DOCS_MAGIC: &[u8; 4] = b"HXD2";
+/// Magic of a file of fragment names (32 bits per section), format 1.
+pub const NAMES_MAGIC: &[u8; 4] = b"HXN1";
 
 /// One article of the bundle, with its sections' records (bundle order).
 pub struct BundledArticle<'a> {
@@ -23,9 +27,20 @@ pub struct BundledArticle<'a> {
     pub sections: Vec<SectionRecord>,
 }
 
-/// An article's fragment: what hits show, fetched only for shown results.
+/// A section's fragment: what its hit shows, fetched only when it is shown. One
+/// file per section, not per article: a hit shows one section, and an article's
+/// other sections were most of what a shown result cost.
 #[derive(Debug, Serialize)]
 pub struct Fragment<'a> {
+    #[serde(flatten)]
+    pub article: &'a ArticleHead<'a>,
+    pub section: FragmentSection<'a>,
+}
+
+/// What every fragment of one article repeats: the article's title, URL and
+/// metadata.
+#[derive(Debug, Serialize)]
+pub struct ArticleHead<'a> {
     pub path: &'a str,
     pub title: &'a str,
     pub url: &'a str,
@@ -42,7 +57,6 @@ pub struct Fragment<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reviewed: Option<Date>,
     pub tags: &'a [String],
-    pub sections: Vec<FragmentSection<'a>>,
 }
 
 /// One section of a fragment. Its URL and breadcrumbs are left out when they are
@@ -66,12 +80,28 @@ pub struct FragmentSection<'a> {
     pub sources: &'a [Source],
 }
 
-/// The fragment of one article, as JSON.
-pub fn fragment_json(bundled: &BundledArticle<'_>) -> Vec<u8> {
+/// The fragments of one article's sections, as JSON, in section order.
+pub fn fragment_jsons(bundled: &BundledArticle<'_>) -> Vec<Vec<u8>> {
+    let head = article_head(bundled);
+    let url = &bundled.article.url;
+    bundled
+        .sections
+        .iter()
+        .map(|s| {
+            let fragment = Fragment {
+                article: &head,
+                section: fragment_section(s, url),
+            };
+            serde_json::to_vec(&fragment).expect("a fragment serializes")
+        })
+        .collect()
+}
+
+fn article_head<'a>(bundled: &'a BundledArticle<'a>) -> ArticleHead<'a> {
     let article = bundled.article;
     let meta = &article.meta;
     let first = bundled.sections.first();
-    let fragment = Fragment {
+    ArticleHead {
         path: &article.path,
         title: &article.title,
         url: &article.url,
@@ -82,25 +112,34 @@ pub fn fragment_json(bundled: &BundledArticle<'_>) -> Vec<u8> {
         reviewers: &meta.reviewers,
         reviewed: meta.reviewed,
         tags: first.map_or(&[][..], |s| &s.tags),
-        sections: bundled
-            .sections
-            .iter()
-            .map(|s| FragmentSection {
-                anchor: &s.anchor,
-                heading: &s.heading,
-                body: &s.body,
-                parents: &s.parents,
-                url: (s.url != section_url(&article.url, &s.anchor)).then_some(s.url.as_str()),
-                breadcrumbs: (s.breadcrumbs != usual_breadcrumbs(s)).then_some(&s.breadcrumbs[..]),
-                citations: match s.body.is_empty() {
-                    true => s.citations.iter().map(|c| c.raw.as_str()).collect(),
-                    false => Vec::new(),
-                },
-                sources: &s.sources,
-            })
-            .collect(),
-    };
-    serde_json::to_vec(&fragment).expect("a fragment serializes")
+    }
+}
+
+fn fragment_section<'a>(s: &'a SectionRecord, article_url: &str) -> FragmentSection<'a> {
+    FragmentSection {
+        anchor: &s.anchor,
+        heading: &s.heading,
+        body: &s.body,
+        parents: &s.parents,
+        url: (s.url != section_url(article_url, &s.anchor)).then_some(s.url.as_str()),
+        breadcrumbs: (s.breadcrumbs != usual_breadcrumbs(s)).then_some(&s.breadcrumbs[..]),
+        citations: match s.body.is_empty() {
+            true => s.citations.iter().map(|c| c.raw.as_str()).collect(),
+            false => Vec::new(),
+        },
+        sources: &s.sources,
+    }
+}
+
+/// A file of fragment names: each section's 32-bit name, in bundle order.
+pub fn names_file(names: &[u32]) -> Vec<u8> {
+    let mut w = Writer::with_magic(NAMES_MAGIC);
+    for name in names {
+        for byte in name.to_le_bytes() {
+            w.byte(byte);
+        }
+    }
+    w.into_bytes()
 }
 
 /// Title, enclosing headings, then the heading (none for the intro).
@@ -127,12 +166,11 @@ pub fn tag_counts(articles: &[BundledArticle<'_>]) -> BTreeMap<String, u32> {
 }
 
 /// The docs table, column by column (so gzip finds the runs: most sections have
-/// no enclosing headings, references or evidence). `fragment_names[i]` is the
-/// 32-bit name of article `i`'s fragment; `norms` are the sections' norm ids
-/// (bundle order).
+/// no enclosing headings, references or evidence). `norms` are the sections'
+/// norm ids (bundle order). Fragment names are not here: only shown results
+/// need them, so they are in files of their own (`names_file`).
 pub fn docs_table(
     articles: &[BundledArticle<'_>],
-    fragment_names: &[u32],
     tags: &BTreeMap<String, u32>,
     norms: &[[u8; 5]],
 ) -> Vec<u8> {
@@ -146,11 +184,6 @@ pub fn docs_table(
     w.count(norms.len());
     for bundled in articles {
         w.count(bundled.sections.len());
-    }
-    for name in fragment_names {
-        for byte in name.to_le_bytes() {
-            w.byte(byte);
-        }
     }
     for bundled in articles {
         let tags = first_tags(bundled);
@@ -166,7 +199,19 @@ pub fn docs_table(
     for bundled in articles {
         write_authors(&mut w, bundled, &mut analyzer);
     }
-    for field in 0..5 {
+    // Every section of an article has the article's title, so its title norm is
+    // the article's: one byte per article, not per section.
+    let mut first = 0;
+    for bundled in articles {
+        let own = &norms[first..first + bundled.sections.len()];
+        debug_assert!(
+            own.windows(2).all(|n| n[0][0] == n[1][0]),
+            "one title norm per article"
+        );
+        w.byte(own.first().map_or(0, |n| n[0]));
+        first += own.len();
+    }
+    for field in 1..5 {
         for norm in norms {
             w.byte(norm[field]);
         }

@@ -17,9 +17,12 @@
 //!   `index/w-HASH.hx`: the everyday English words the corpus lacks, by length, in
 //!   the vocabulary's format; loaded only for a word that would be corrected.
 //!   `index/c-HASH.hx`: title and heading words in order, for completions.
-//! - `index/synonyms-HASH.hx`, `index/text-HASH.hx`: the synonym table and the
+//! - `index/s-HASH.hx`: the synonym table in shards by the first word of each
+//!   lookup key; a query loads those of its words. `index/text-HASH.hx`: the
 //!   analyzers' word lists and folding, as the planner reads them.
-//! - `fragment/NAME.hx`: one per article, what its hits show; loaded only for
+//! - `index/n-HASH.hx`: the fragment names of a run of sections (32 bits each);
+//!   loaded only for shown results.
+//! - `fragment/NAME.hx`: one per section, what its hit shows; loaded only for
 //!   shown results.
 //!
 //! Every name but the two entry modules carries a hash of the content, so a host
@@ -30,9 +33,10 @@ mod chunks;
 mod docs;
 mod encode;
 mod inverted;
+mod synonyms;
 mod write;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use rayon::prelude::*;
 use serde_json::json;
@@ -42,13 +46,14 @@ pub use write::{WriteReport, write};
 use crate::article::Article;
 use crate::export::{SectionRecord, section_records};
 use crate::index::schema::article_key;
+use crate::search::understand::PortableSynonyms;
 use crate::search::{FIELD_TIE_BREAKER, FieldWeights, PROSE_SHARE};
 use docs::BundledArticle;
 use encode::{content_hash, gzip};
 use inverted::Field;
 
 /// Version of the bundle's layout, in its metadata; `healthdex.js` refuses others.
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
 
 /// How the bundle searches: what `healthdex.toml` sets for the server.
 #[derive(Debug, Clone)]
@@ -60,7 +65,7 @@ pub struct BundleSettings {
     /// Whether words missing from the corpus are corrected.
     pub fuzzy: bool,
     /// The synonym table, in the planner's portable form.
-    pub synonyms: serde_json::Value,
+    pub synonyms: PortableSynonyms,
     /// The analyzers' word lists and folding, in the planner's portable form.
     pub text: serde_json::Value,
 }
@@ -86,17 +91,24 @@ pub fn build(articles: &[Article], settings: &BundleSettings) -> Bundle {
     let inverted = inverted::invert(&records);
     let mut files = BTreeMap::new();
     let fragment_names = add_fragments(&mut files, &bundled);
+    let names: Vec<(usize, String)> = name_runs(&fragment_names)
+        .into_iter()
+        .map(|(first, run)| (first, add_data(&mut files, "n", docs::names_file(run))))
+        .collect();
     let tags = docs::tag_counts(&bundled);
     let docs = add_data(
         &mut files,
         "docs",
-        docs::docs_table(&bundled, &fragment_names, &tags, &inverted.norms),
+        docs::docs_table(&bundled, &tags, &inverted.norms),
     );
-    let synonyms = add_data(
-        &mut files,
-        "synonyms",
-        serde_json::to_vec(&settings.synonyms).expect("json serializes"),
-    );
+    let synonym_shards: Vec<(usize, String)> = synonyms::shards(&settings.synonyms)
+        .iter()
+        .enumerate()
+        .map(|(number, shard)| {
+            let json = serde_json::to_vec(shard).expect("json serializes");
+            (number, add_data(&mut files, "s", json))
+        })
+        .collect();
     let text = add_data(
         &mut files,
         "text",
@@ -106,20 +118,14 @@ pub fn build(articles: &[Article], settings: &BundleSettings) -> Bundle {
         .into_iter()
         .map(|chunk| (chunk.first, add_data(&mut files, "t", chunk.bytes)))
         .collect();
-    let vocabulary: Vec<(usize, String, String)> =
+    let vocabulary: Vec<((usize, String), String)> =
         chunks::vocabulary_chunks(inverted.vocabulary.iter())
             .into_iter()
-            .map(|chunk| {
-                let (chars, word) = chunk.first;
-                (chars, word, add_data(&mut files, "v", chunk.bytes))
-            })
+            .map(|chunk| (chunk.first, add_data(&mut files, "v", chunk.bytes)))
             .collect();
-    let words: Vec<(usize, String, String)> = everyday_words(&inverted.vocabulary, settings.fuzzy)
+    let words: Vec<((usize, String), String)> = everyday_words(&inverted.vocabulary, settings.fuzzy)
         .into_iter()
-        .map(|chunk| {
-            let (chars, word) = chunk.first;
-            (chars, word, add_data(&mut files, "w", chunk.bytes))
-        })
+        .map(|chunk| (chunk.first, add_data(&mut files, "w", chunk.bytes)))
         .collect();
     let completions: Vec<(String, String)> = chunks::completion_chunks(inverted.completions.iter())
         .into_iter()
@@ -140,12 +146,13 @@ pub fn build(articles: &[Article], settings: &BundleSettings) -> Bundle {
         "evidence": crate::article::Evidence::ALL.map(|e| e.as_str()),
         "tags": tags,
         "docs": docs,
-        "synonyms": synonyms,
+        "names": directory("n", names),
+        "synonyms": directory("s", synonym_shards),
         "text": text,
-        "terms": terms,
-        "vocabulary": vocabulary,
-        "words": words,
-        "completions": completions,
+        "terms": directory("t", terms),
+        "vocabulary": directory("v", vocabulary),
+        "words": directory("w", words),
+        "completions": directory("c", completions),
     });
     let meta = add_data(
         &mut files,
@@ -189,26 +196,59 @@ fn bundled_articles(articles: &[Article]) -> Vec<BundledArticle<'_>> {
         .collect()
 }
 
-/// Writes each article's fragment; returns the 32-bit names, in article order.
-/// A name is the start of the fragment's content hash; the rare article whose name
-/// another already took is named by the hash of its content and a counter.
+/// Writes each section's fragment; returns their 32-bit names, in bundle order.
+/// A name is the start of the fragment's content hash; the rare fragment whose
+/// name another (with other bytes) already took is named by the hash of its
+/// content and a counter.
 fn add_fragments(
     files: &mut BTreeMap<String, Vec<u8>>,
     bundled: &[BundledArticle<'_>],
 ) -> Vec<u32> {
-    let mut taken = std::collections::HashSet::new();
-    bundled
-        .iter()
-        .map(|article| {
-            let json = docs::fragment_json(article);
+    let jsons: Vec<Vec<u8>> = bundled
+        .par_iter()
+        .flat_map_iter(docs::fragment_jsons)
+        .collect();
+    let mut taken: HashMap<u32, blake3::Hash> = HashMap::new();
+    jsons
+        .into_iter()
+        .map(|json| {
+            let whole = blake3::hash(&json);
             let name = (0u32..)
                 .map(|salt| fragment_name(&json, salt))
-                .find(|name| taken.insert(*name))
+                .find(|name| *taken.entry(*name).or_insert(whole) == whole)
                 .expect("some salt gives a free name");
             files.insert(format!("fragment/{name:08x}.hx"), json);
             name
         })
         .collect()
+}
+
+/// Sections per file of fragment names, on average: a shown result costs its
+/// file (4 bytes a section), and the metadata lists every file.
+const NAMES_ONE_IN: u32 = 64;
+/// The fewest and most names in one file.
+const MIN_NAMES: usize = 16;
+const MAX_NAMES: usize = 256;
+
+/// The fragment names cut into runs, each with the number of its first section.
+/// A run ends before a name whose low bits say so (once it holds [`MIN_NAMES`]),
+/// so an edited section changes the run holding its name and the boundaries
+/// after it stay where they were, as with the index chunks.
+fn name_runs(names: &[u32]) -> Vec<(usize, &[u32])> {
+    let mut runs = Vec::new();
+    let mut start = 0;
+    for (at, name) in names.iter().enumerate() {
+        let held = at - start;
+        let ends = held >= MAX_NAMES || (held >= MIN_NAMES && name % NAMES_ONE_IN == 0);
+        if ends {
+            runs.push((start, &names[start..at]));
+            start = at;
+        }
+    }
+    if start < names.len() {
+        runs.push((start, &names[start..]));
+    }
+    runs
 }
 
 fn fragment_name(json: &[u8], salt: u32) -> u32 {
@@ -232,6 +272,25 @@ fn compress(raw: BTreeMap<String, Vec<u8>>) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
+/// The metadata's list of the data files of `kind` (`index/{kind}-HASH.hx`): the
+/// key of each (where its part of the sorted entries starts) and, in one string,
+/// their hashes; `js/search.js` rebuilds the paths. Listing whole paths cost the
+/// metadata a quarter of its size.
+fn directory<K: serde::Serialize>(kind: &str, files: Vec<(K, String)>) -> serde_json::Value {
+    let prefix = format!("index/{kind}-");
+    let (keys, paths): (Vec<K>, Vec<String>) = files.into_iter().unzip();
+    let hashes: String = paths
+        .iter()
+        .map(|path| {
+            let hash = path
+                .strip_prefix(&prefix)
+                .and_then(|p| p.strip_suffix(".hx"));
+            hash.expect("a data file's path is index/KIND-HASH.hx")
+        })
+        .collect();
+    json!({ "kind": kind, "keys": keys, "hashes": hashes })
+}
+
 /// Adds a data file of `kind` named by its content (compressed later, with the
 /// rest); returns its path inside the folder.
 fn add_data(files: &mut BTreeMap<String, Vec<u8>>, kind: &str, raw: Vec<u8>) -> String {
@@ -247,10 +306,49 @@ impl BundleSettings {
             weights: options.weights,
             per_article: options.per_article,
             fuzzy: options.fuzzy,
-            synonyms: serde_json::to_value(options.synonyms.portable())
-                .expect("the synonym table serializes"),
+            synonyms: options.synonyms.portable(),
             text: serde_json::to_value(crate::text::PortableText::current())
                 .expect("the word lists serialize"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Names as blake3 gives them: spread over all 32 bits.
+    fn names(n: u32, seed: u32) -> Vec<u32> {
+        (0..n)
+            .map(|i| fragment_name(&i.to_le_bytes(), seed))
+            .collect()
+    }
+
+    #[test]
+    fn name_runs_cover_every_section_in_order_within_their_bounds() {
+        let all = names(5_000, 0);
+        let runs = name_runs(&all);
+        let mut next = 0;
+        for (i, (first, run)) in runs.iter().enumerate() {
+            assert_eq!(*first, next, "run {i} starts where the last ended");
+            assert!(run.len() <= MAX_NAMES, "run {i} holds {}", run.len());
+            if i + 1 < runs.len() {
+                assert!(run.len() >= MIN_NAMES, "run {i} holds {}", run.len());
+            }
+            next += run.len();
+        }
+        assert_eq!(next, all.len());
+        let average = all.len() / runs.len();
+        assert!((40..=100).contains(&average), "{average} names a run");
+    }
+
+    #[test]
+    fn an_edited_name_changes_only_the_runs_around_it() {
+        let before = names(5_000, 0);
+        let mut after = before.clone();
+        after[2_500] = fragment_name(b"edited", 0);
+        let (old, new) = (name_runs(&before), name_runs(&after));
+        let changed = new.iter().filter(|run| !old.contains(run)).count();
+        assert!((1..=2).contains(&changed), "{changed} runs changed");
     }
 }

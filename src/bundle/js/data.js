@@ -1,10 +1,12 @@
 // healthdex static search: reading the bundle's data files. Every data file is
 // gzip (inflated with the platform's DecompressionStream); the binary ones are
 // varints and length-prefixed UTF-8, written by src/bundle/encode.rs, chunks.rs
-// and docs.rs, which change together with this module. Fetches go through one
-// cache per opened bundle, so a file is downloaded and decoded at most once.
+// and docs.rs, and the synonym shards JSON, written by synonyms.rs; they change
+// together with this module. Fetches go through one cache per opened bundle, so
+// a file is downloaded and decoded at most once.
 
 const decoder = new TextDecoder();
+const encoder = new TextEncoder();
 
 /** Fetches `url` and inflates it. */
 export async function fetchData(url) {
@@ -21,6 +23,52 @@ export async function fetchData(url) {
 /** Fetches a gzip JSON file. */
 export async function fetchJson(url) {
   return JSON.parse(decoder.decode(await fetchData(url)));
+}
+
+/** A JSON data file's inflated bytes, parsed. */
+export function decodeJson(bytes) {
+  return JSON.parse(decoder.decode(bytes));
+}
+
+/** The synonym shard of a key's first word: FNV-1a (32 bits) of its UTF-8
+ * bytes, modulo the number of shards (as src/bundle/synonyms.rs). */
+export function synonymShard(word, shards) {
+  let hash = 0x811c9dc5;
+  for (const byte of encoder.encode(word)) hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
+  return hash % shards;
+}
+
+/**
+ * Synonym shards (src/bundle/synonyms.rs) merged into the planner's table
+ * (`PortableSynonyms`): their terms renumbered in the whole table's order, its
+ * groups as runs, its one-way entries in its order. For the words whose shards
+ * these are, the planner finds in it what it would find in the whole table.
+ */
+export function mergeSynonymShards(shards) {
+  const display = new Map();
+  const groupAt = new Map();
+  const entries = new Map();
+  const keys = new Map();
+  for (const shard of shards) {
+    shard.ids.forEach((id, i) => display.set(id, shard.terms[i]));
+    for (const [first, length] of shard.groups) groupAt.set(first, length);
+    for (const [place, ...entry] of shard.expansions) entries.set(place, entry);
+    for (const [id, key] of shard.keys ?? []) keys.set(id, key);
+  }
+  const ids = [...display.keys()].sort((a, b) => a - b);
+  const number = new Map(ids.map((id, i) => [id, i]));
+  const groups = [];
+  for (let i = 0; i < ids.length; ) {
+    const length = groupAt.get(ids[i]) ?? 1;
+    groups.push(length);
+    i += length;
+  }
+  return {
+    terms: ids.map((id) => display.get(id)),
+    groups,
+    expansions: [...entries].sort((a, b) => a[0] - b[0]).map(([, entry]) => entry.map((id) => number.get(id))),
+    keys: Object.fromEntries([...keys].map(([id, key]) => [number.get(id), key])),
+  };
 }
 
 /** A cursor over a binary file. */
@@ -141,21 +189,15 @@ export function decodeVocabulary(bytes, magic = "HXV1") {
 
 /**
  * The docs table: per section its article, norms (FIELDS order) and evidence bits;
- * per article its first section, fragment name, tag ids, date (days since 1970,
- * or null) and author words.
+ * per article its first section, tag ids, date (days since 1970, or null) and
+ * author words.
  */
 export function decodeDocs(bytes) {
-  const r = new Reader(bytes, "HXD1");
+  const r = new Reader(bytes, "HXD2");
   const articles = r.varint();
   const sections = r.varint();
   const firstSection = new Uint32Array(articles + 1);
   for (let a = 0; a < articles; a++) firstSection[a + 1] = firstSection[a] + r.varint();
-  const fragment = new Array(articles);
-  for (let a = 0; a < articles; a++) {
-    let name = 0;
-    for (let k = 0; k < 4; k++) name += r.byte() * 2 ** (8 * k);
-    fragment[a] = name.toString(16).padStart(8, "0");
-  }
   const tags = Array.from({ length: articles }, () => Array.from({ length: r.varint() }, () => r.varint()));
   const days = Array.from({ length: articles }, () => {
     const date = r.varint();
@@ -165,12 +207,28 @@ export function decodeDocs(bytes) {
   const articleOf = new Uint32Array(sections);
   for (let a = 0; a < articles; a++) articleOf.fill(a, firstSection[a], firstSection[a + 1]);
   const norms = new Uint8Array(sections * FIELDS.length);
-  for (let f = 0; f < FIELDS.length; f++) {
+  for (let a = 0; a < articles; a++) {
+    const title = r.byte(); // one per article: its sections share its title
+    for (let s = firstSection[a]; s < firstSection[a + 1]; s++) norms[s * FIELDS.length + TITLE] = title;
+  }
+  for (let f = TITLE + 1; f < FIELDS.length; f++) {
     for (let s = 0; s < sections; s++) norms[s * FIELDS.length + f] = r.byte();
   }
   const evidence = new Uint8Array(sections);
   for (let s = 0; s < sections; s++) evidence[s] = r.byte();
-  return { articles, sections, firstSection, articleOf, fragment, tags, days, authors, norms, evidence };
+  return { articles, sections, firstSection, articleOf, tags, days, authors, norms, evidence };
+}
+
+/** A file of fragment names (`HXN1`): each section's name, as hex. */
+export function decodeNames(bytes) {
+  const r = new Reader(bytes, "HXN1");
+  const names = [];
+  while (!r.done()) {
+    let name = 0;
+    for (let k = 0; k < 4; k++) name += r.byte() * 2 ** (8 * k);
+    names.push(name.toString(16).padStart(8, "0"));
+  }
+  return names;
 }
 
 function unzigzag(value) {

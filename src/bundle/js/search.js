@@ -1,10 +1,12 @@
 // healthdex static search: `openBundle(base, meta)` opens a bundle written by
 // `healthdex bundle`, and `bundle.search(query, options)` answers with the JSON of
 // the server's `/api/search`. A search plans the query with the planner the server
-// uses (ported to plan/, proved equal to it by tests/js), fetching only the chunks
-// of the vocabulary and of the index the plan's words live in; ranks sections
-// (score.js); and fetches the fragments of the articles it shows, for titles,
-// links and snippets (snippet.js).
+// uses (ported to plan/, proved equal to it by tests/js), fetching only the
+// synonym shards of its words and the chunks of the vocabulary and of the index
+// the plan's words live in; ranks sections
+// (score.js); and fetches the fragments of the sections it shows (one file each,
+// found through the files of fragment names), for titles, links and snippets
+// (snippet.js).
 
 import {
   BODY,
@@ -13,20 +15,25 @@ import {
   TITLE,
   compareText,
   decodeDocs,
+  decodeJson,
+  decodeNames,
   decodeTerms,
   decodeVocabulary,
   fetchData,
   fetchJson,
   lastAtMost,
+  mergeSynonymShards,
+  synonymShard,
 } from "./data.js";
 import { Scorer } from "./score.js";
 import { SnippetMaker } from "./snippet.js";
 import { understand } from "./understand.js";
 import { analyzerFor } from "./plan/analyzer.js";
+import { keyWord } from "./plan/keys.js";
 import { trim } from "./plan/parse.js";
 
 /** The bundle layout this code reads. */
-const FORMAT = 1;
+const FORMAT = 2;
 /** As the server's HTTP API (src/search/limits.rs, `Profile::HTTP`). */
 const LIMITS = { maxQueryChars: 512, maxLimit: 100, maxOffset: 10_000, clipChars: 1_000 };
 const DEFAULT_LIMIT = 10;
@@ -39,6 +46,8 @@ const MAX_PREFIX_CHARS = 64;
 const MAX_COMPLETION_CHUNKS = 4;
 /** Rounds of planning: each may ask for vocabulary chunks the last one did not. */
 const MAX_PLANNING_ROUNDS = 6;
+/** Merged synonym tables kept for reuse (one per set of shards). */
+const MAX_MERGED_SYNONYMS = 32;
 
 /** Opens the bundle whose metadata is `metaPath`, relative to `base`. */
 export async function openBundle(base, metaPath) {
@@ -48,12 +57,19 @@ export async function openBundle(base, metaPath) {
   if (meta.format !== FORMAT) {
     throw new Error(`healthdex: this bundle has format ${meta.format}; this code reads format ${FORMAT}. Rebuild it with the same healthdex`);
   }
-  const [docs, synonyms, text] = await Promise.all([
+  const [docs, text] = await Promise.all([
     fetchData(new URL(meta.docs, top)).then(decodeDocs),
-    fetchJson(new URL(meta.synonyms, top)),
     fetchJson(new URL(meta.text, top)),
   ]);
-  return new Bundle(top, meta, docs, synonyms, text);
+  for (const list of ["terms", "vocabulary", "words", "completions", "names", "synonyms"]) meta[list] = filesOf(meta[list]);
+  return new Bundle(top, meta, docs, text);
+}
+
+/** A directory of data files from the metadata (`{kind, keys, hashes}`, the
+ * hashes in one string) as entries `[...key, path]`, in key order. */
+function filesOf({ kind, keys, hashes }) {
+  const digits = keys.length > 0 ? hashes.length / keys.length : 0;
+  return keys.map((key, i) => [...(Array.isArray(key) ? key : [key]), `index/${kind}-${hashes.slice(i * digits, (i + 1) * digits)}.hx`]);
 }
 
 function withSlash(base) {
@@ -64,13 +80,13 @@ function withSlash(base) {
 
 /** An opened bundle. */
 export class Bundle {
-  constructor(root, meta, docs, synonyms, text) {
+  constructor(root, meta, docs, text) {
     this.root = root;
     this.meta = meta;
     meta.tagIds = new Map(Object.keys(meta.tags).map((tag, i) => [tag, i]));
     this.tagNames = Object.keys(meta.tags);
     this.docs = docs;
-    this.synonyms = synonyms;
+    this.merged = new Map();
     this.text = text;
     this.analyzer = analyzerFor(text);
     this.chunks = new Map();
@@ -190,7 +206,7 @@ export class Bundle {
   async plan(request) {
     const context = {
       text: this.text,
-      synonyms: this.synonyms,
+      synonyms: await this.synonymsFor(request.query),
       vocabulary: this.meta.fuzzy ? new Vocabulary(this) : null,
     };
     for (let round = 0; ; round++) {
@@ -200,6 +216,28 @@ export class Bundle {
       if (missing.size === 0 || round + 1 >= MAX_PLANNING_ROUNDS) return plan;
       await Promise.all([...missing].map((file) => this.chunk(file)));
     }
+  }
+
+  /** The synonym table the planner needs for `query`: the shards of its words'
+   * keys (and of each key without a final `s`, which the lookup also tries),
+   * merged. Every word of the query text counts, a superset of the words the
+   * planner looks up. */
+  async synonymsFor(query) {
+    const shards = this.meta.synonyms;
+    const wanted = new Set();
+    for (const [, name] of this.analyzer.names(query)) {
+      const key = keyWord(name);
+      wanted.add(synonymShard(key, shards.length));
+      if (key.endsWith("s")) wanted.add(synonymShard(key.slice(0, -1), shards.length));
+    }
+    const files = [...new Set([...wanted].sort((a, b) => a - b).map((n) => shards[n][1]))];
+    const name = files.join(" ");
+    if (!this.merged.has(name)) {
+      const merged = mergeSynonymShards(await Promise.all(files.map((file) => this.chunk(file))));
+      if (this.merged.size >= MAX_MERGED_SYNONYMS) this.merged.clear();
+      this.merged.set(name, merged);
+    }
+    return this.merged.get(name);
   }
 
   /** How many ranked sections to arrange the requested page from (as the server). */
@@ -222,7 +260,11 @@ export class Bundle {
           ? decodeVocabulary(bytes)
           : file.includes("/c-")
             ? decodeVocabulary(bytes, "HXC1")
-            : decodeTerms(bytes);
+            : file.includes("/n-")
+              ? decodeNames(bytes)
+              : file.includes("/s-")
+                ? decodeJson(bytes)
+                : decodeTerms(bytes);
         return entry.data;
       });
       // A failed fetch is forgotten, so a later search tries again.
@@ -254,14 +296,17 @@ export class Bundle {
     await Promise.all([...files].map((file) => this.chunk(file)));
   }
 
-  /** The fragments of the articles of `entries`, by article (each fetched once;
-   * a failed fetch is forgotten, so a later search tries again). Returned, not
-   * kept, so searches running at the same time never see each other's. */
+  /** The fragments of the sections of `entries`, by section: first the files
+   * naming them, then the fragments (each fetched once; a failed fetch is
+   * forgotten, so a later search tries again). Returned, not kept, so searches
+   * running at the same time never see each other's. */
   async loadFragments(entries) {
-    const articles = [...new Set(entries.map(([section]) => this.docs.articleOf[section]))];
+    const sections = [...new Set(entries.map(([section]) => section))];
+    const runs = this.meta.names;
+    const runOf = sections.map((s) => runs[lastAtMost(runs, s, (run, key) => run[0] - key)]);
+    const names = await Promise.all(runOf.map(([first, file], i) => this.chunk(file).then((n) => n[sections[i] - first])));
     const loaded = await Promise.all(
-      articles.map((article) => {
-        const name = this.docs.fragment[article];
+      names.map((name) => {
         if (!this.fragments.has(name)) {
           const loading = fetchJson(new URL(`fragment/${name}.hx`, this.root));
           loading.catch(() => this.fragments.delete(name));
@@ -270,32 +315,28 @@ export class Bundle {
         return this.fragments.get(name);
       }),
     );
-    return new Map(articles.map((article, i) => [article, loaded[i]]));
+    return new Map(sections.map((section, i) => [section, loaded[i]]));
   }
 
   /**
    * The ranked sections without those repeating an earlier-ranked section of their
-   * article word for word (src/search/hits.rs, `without_repeats`): only articles
-   * with two sections of one score have their fragment read.
+   * article word for word (src/search/hits.rs, `without_repeats`): only sections
+   * sharing their score with another of their article have their fragment read.
    */
   async withoutRepeats(ranked) {
+    const keyOf = ([section, score]) => `${this.docs.articleOf[section]}|${score}`;
     const counts = new Map();
-    const suspects = [];
-    for (const entry of ranked) {
-      const key = `${this.docs.articleOf[entry[0]]}|${entry[1]}`;
-      counts.set(key, (counts.get(key) || 0) + 1);
-      if (counts.get(key) === 2) suspects.push(entry);
-    }
+    for (const entry of ranked) counts.set(keyOf(entry), (counts.get(keyOf(entry)) || 0) + 1);
+    const suspects = ranked.filter((entry) => counts.get(keyOf(entry)) > 1);
     if (suspects.length === 0) return ranked;
     const shown = await this.loadFragments(suspects);
     const texts = new Set();
-    return ranked.filter(([section, score]) => {
-      const article = this.docs.articleOf[section];
-      if (counts.get(`${article}|${score}`) < 2) return true;
-      const s = shown.get(article).sections[section - this.docs.firstSection[article]];
-      const key = `${article}|${score}|${s.heading ?? ""}\u0000${s.body ?? ""}`;
-      if (texts.has(key)) return false;
-      texts.add(key);
+    return ranked.filter((entry) => {
+      if (counts.get(keyOf(entry)) < 2) return true;
+      const s = shown.get(entry[0]).section;
+      const text = `${keyOf(entry)}|${s.heading ?? ""}\u0000${s.body ?? ""}`;
+      if (texts.has(text)) return false;
+      texts.add(text);
       return true;
     });
   }
@@ -309,9 +350,8 @@ export class Bundle {
   }
 
   hit([section, score], snippets, shown) {
-    const article = this.docs.articleOf[section];
-    const fragment = shown.get(article);
-    const s = fragment.sections[section - this.docs.firstSection[article]];
+    const fragment = shown.get(section);
+    const s = fragment.section;
     const hit = {
       path: fragment.path,
       title: fragment.title,
