@@ -275,8 +275,10 @@ fn a_query_loads_only_the_chunks_and_fragments_it_needs() {
         .unwrap()
         .count();
     let fetched_fragments = files.iter().filter(|f| f.starts_with("fragment/")).count();
+    // Ten shown sections, and the few read to tell whether a section of the same
+    // score and lengths as another of its article repeats it word for word.
     assert!(
-        fetched_fragments > 0 && fetched_fragments <= 10,
+        fetched_fragments > 0 && fetched_fragments <= 12,
         "{files:?}"
     );
     assert!(fetched_fragments < all_fragments);

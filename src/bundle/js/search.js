@@ -321,10 +321,14 @@ export class Bundle {
   /**
    * The ranked sections without those repeating an earlier-ranked section of their
    * article word for word (src/search/hits.rs, `without_repeats`): only sections
-   * sharing their score with another of their article have their fragment read.
+   * sharing their score and their heading and body lengths (one-byte norms, equal
+   * for equal texts) with another of their article have their fragment read.
    */
   async withoutRepeats(ranked) {
-    const keyOf = ([section, score]) => `${this.docs.articleOf[section]}|${score}`;
+    const d = this.docs;
+    const norm = (section, field) => d.norms[section * FIELDS.length + field];
+    const keyOf = ([section, score]) =>
+      `${d.articleOf[section]}|${score}|${norm(section, HEADING)}|${norm(section, BODY)}`;
     const counts = new Map();
     for (const entry of ranked) counts.set(keyOf(entry), (counts.get(keyOf(entry)) || 0) + 1);
     const suspects = ranked.filter((entry) => counts.get(keyOf(entry)) > 1);
