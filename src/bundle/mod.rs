@@ -123,10 +123,11 @@ pub fn build(articles: &[Article], settings: &BundleSettings) -> Bundle {
             .into_iter()
             .map(|chunk| (chunk.first, add_data(&mut files, "v", chunk.bytes)))
             .collect();
-    let words: Vec<((usize, String), String)> = everyday_words(&inverted.vocabulary, settings.fuzzy)
-        .into_iter()
-        .map(|chunk| (chunk.first, add_data(&mut files, "w", chunk.bytes)))
-        .collect();
+    let words: Vec<((usize, String), String)> =
+        everyday_words(&inverted.vocabulary, settings.fuzzy)
+            .into_iter()
+            .map(|chunk| (chunk.first, add_data(&mut files, "w", chunk.bytes)))
+            .collect();
     let completions: Vec<(String, String)> = chunks::completion_chunks(inverted.completions.iter())
         .into_iter()
         .map(|chunk| (chunk.first, add_data(&mut files, "c", chunk.bytes)))
