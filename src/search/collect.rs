@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use tantivy::collector::{Count, FacetCollector, FacetCounts, TopDocs};
 use tantivy::query::{Bm25StatisticsProvider, Query};
 use tantivy::schema::{Facet, Field};
+use tantivy::fieldnorm::FieldNormReader;
 use tantivy::{DocAddress, Score, Searcher};
 
 use super::tag_counts::{self, ArticlesPerTag};
@@ -94,10 +95,7 @@ fn with_articles(
                     fast.u64(name)
                         .map_err(|e| Error::tantivy(format!("cannot read the `{name}` column"), e))
                 };
-                let segment = searcher.segment_reader(address.segment_ord);
-                let lengths = segment
-                    .get_fieldnorms_reader(body)
-                    .map_err(|e| Error::tantivy("cannot read the body lengths", e))?;
+                let lengths = body_lengths(searcher, address.segment_ord, body)?;
                 entry.insert((read("article")?, read("ordinal")?, lengths))
             }
         };
@@ -117,11 +115,16 @@ fn with_articles(
 /// found other than by this module (the hybrid step's nearest sections).
 #[cfg(feature = "semantic")]
 pub(super) fn has_text(searcher: &Searcher, body: Field, address: DocAddress) -> Result<bool> {
-    let lengths = searcher
-        .segment_reader(address.segment_ord)
-        .get_fieldnorms_reader(body)
-        .map_err(|e| Error::tantivy("cannot read the body lengths", e))?;
+    let lengths = body_lengths(searcher, address.segment_ord, body)?;
     Ok(lengths.fieldnorm_id(address.doc_id) > 0)
+}
+
+/// A segment's body length norms (0: no words).
+fn body_lengths(searcher: &Searcher, segment: u32, body: Field) -> Result<FieldNormReader> {
+    searcher
+        .segment_reader(segment)
+        .get_fieldnorms_reader(body)
+        .map_err(|e| Error::tantivy("cannot read the body lengths", e))
 }
 
 #[cfg(test)]
