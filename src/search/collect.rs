@@ -5,9 +5,9 @@
 use std::collections::HashMap;
 
 use tantivy::collector::{Count, FacetCollector, FacetCounts, TopDocs};
+use tantivy::fieldnorm::FieldNormReader;
 use tantivy::query::{Bm25StatisticsProvider, Query};
 use tantivy::schema::{Facet, Field};
-use tantivy::fieldnorm::FieldNormReader;
 use tantivy::{DocAddress, Score, Searcher};
 
 use super::tag_counts::{self, ArticlesPerTag};
