@@ -361,6 +361,12 @@ fn generated(count: usize, seed: u64, words: &[String], terms: &[String]) -> Vec
     lines.push(json!({ "query": "a".repeat(5_000) }).to_string());
     let long_question: Vec<String> = (0..120).map(|i| words[i % words.len()].clone()).collect();
     lines.push(json!({ "query": long_question.join(" ") }).to_string());
+    // As many distinct words as the planner makes slots (MAX_SLOTS), none of them
+    // filler, so the cap itself is compared.
+    let distinct: Vec<String> = (0..64u8)
+        .map(|i| format!("zq{}{}k", (b'a' + i / 26) as char, (b'a' + i % 26) as char))
+        .collect();
+    lines.push(json!({ "query": distinct.join(" ") }).to_string());
     lines.extend(EDGE_CASES.iter().map(|q| json!({ "query": q }).to_string()));
     lines
 }

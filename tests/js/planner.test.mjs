@@ -24,7 +24,7 @@ import { fileURLToPath } from "node:url";
 import path from "node:path";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const { understand, Analyzer } = await import(path.join(root, "src/bundle/js/understand.js"));
+const { understand, Analyzer, MAX_SLOTS } = await import(path.join(root, "src/bundle/js/understand.js"));
 
 const [mode, ...files] = process.argv.slice(2);
 const readJson = (file) => JSON.parse(readFileSync(file, "utf8"));
@@ -94,7 +94,7 @@ function features(line) {
     vocabulary !== null && Object.values(vocabulary[table]).some((a) => answer === undefined || a === answer);
   return {
     empty: plan.slots.length === 0 && plan.required.length === 0,
-    all_slots: plan.slots.length === 32,
+    all_slots: plan.slots.length === MAX_SLOTS,
     synonym: options.some((o) => o.source === "synonym"),
     correction: options.some((o) => o.source === "correction"),
     either: options.some((o) => o.source === "either"),

@@ -26,7 +26,7 @@ export { stem } from "./plan/porter2.js";
 export { keyWord } from "./plan/keys.js";
 
 /** Distinct word slots scored per query; later ones are ignored. */
-export const MAX_SLOTS = 32;
+export const MAX_SLOTS = 64;
 /** Longest query, in slots, whose absent words are named. */
 export const MAX_SLOTS_NAMING_MISSING = 4;
 /** Neighbouring word pairs given a proximity boost, per run of words. */

@@ -39,7 +39,7 @@ use crate::search::limits::MAX_CORRECTED_WORDS;
 use crate::text::{Analyzer, STOP_WORDS, Word, is_filler, key_word};
 
 /// Distinct word slots scored per query; later ones are ignored.
-pub const MAX_SLOTS: usize = 32;
+pub const MAX_SLOTS: usize = 64;
 /// Longest query, in slots, whose absent words are named ([`Notes::missing`]).
 pub const MAX_SLOTS_NAMING_MISSING: usize = 4;
 /// Neighbouring word pairs given a proximity boost, per run of words.
