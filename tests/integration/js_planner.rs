@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use healthdex::search::Synonyms;
+use healthdex::search::understand::MAX_SLOTS;
 use healthdex::text::{Analyzer, PortableText};
 use serde_json::json;
 
@@ -363,12 +364,17 @@ fn generated(count: usize, seed: u64, words: &[String], terms: &[String]) -> Vec
     lines.push(json!({ "query": long_question.join(" ") }).to_string());
     // As many distinct words as the planner makes slots (MAX_SLOTS), none of them
     // filler, so the cap itself is compared.
-    let distinct: Vec<String> = (0..64u8)
-        .map(|i| format!("zq{}{}k", (b'a' + i / 26) as char, (b'a' + i % 26) as char))
+    let distinct: Vec<String> = (0..MAX_SLOTS)
+        .map(|i| format!("zq{}{}k", letter(i / 26), letter(i % 26)))
         .collect();
     lines.push(json!({ "query": distinct.join(" ") }).to_string());
     lines.extend(EDGE_CASES.iter().map(|q| json!({ "query": q }).to_string()));
     lines
+}
+
+/// The `i`th lower-case letter (`i` below 26).
+fn letter(i: usize) -> char {
+    char::from(b'a' + u8::try_from(i).expect("a letter index"))
 }
 
 /// Distinct words of queries (split at spaces) and synonym terms, for generating.
