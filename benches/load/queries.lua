@@ -8,7 +8,29 @@ local queries = {
   "my+father+keeps+forgetting+names+and+getting+lost+is+this+alzheimers+or+just+old+age",
   "gut&group=1", "migraine&tag=symptoms", "shingles+vaccine&limit=20", "%28%28%28%22unbalanced", "sdafadsf",
 }
+-- With HX_QUERIES set (run.sh --stream distinct), the queries are that file's
+-- lines (URL-encoded, one per line) instead, each thread starting at its own place.
+local path = os.getenv("HX_QUERIES")
+if path then
+  local file = io.open(path, "r")
+  if file then
+    queries = {}
+    for line in file:lines() do
+      if line ~= "" then queries[#queries + 1] = line end
+    end
+    file:close()
+  end
+end
 local counter = 0
+-- Each thread starts at its own share of the list (wrk sets `id` from setup).
+local threads = 0
+function setup(thread)
+  thread:set("id", threads)
+  threads = threads + 1
+end
+function init(args)
+  counter = (id or 0) * math.floor(#queries / 2)
+end
 -- The URL's path is a prefix to the API ("/search/" behind the README's proxy).
 local prefix = nil
 request = function()

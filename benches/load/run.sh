@@ -5,11 +5,16 @@
 #
 #   benches/load/run.sh [DATA_DIR] [--seconds N] [--connections N]
 #   benches/load/run.sh [DATA_DIR] --baseline OTHER_HEALTHDEX [--rounds N] [--seconds N]
+#                       [--stream repeat|distinct]
 #
 # DATA_DIR defaults to ../shared/data/medquad (skipped with a message if absent).
 # With --baseline (a build of another commit, e.g. main), the two servers are
 # measured in alternating steady-state rounds of the same query stream on the same
 # index, with no re-index, and the medians and the requests/s ratio are printed.
+# --stream repeat (the default) sends the 20-query mix of queries.lua over and over,
+# as a site's search box sees its popular queries; --stream distinct sends every
+# heading of the corpus once as a question (shuffled, 16,000 on MedQuAD) and turns
+# off the servers' answer cache, so each request is a search that was not asked before.
 # Needs wrk (Debian package `wrk`; installed if missing and apt-get is usable).
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -18,12 +23,14 @@ seconds=20
 connections=64
 baseline=""
 rounds=3
+stream=repeat
 while [ $# -gt 0 ]; do
     case "$1" in
         --seconds) seconds="$2"; shift 2 ;;
         --connections) connections="$2"; shift 2 ;;
         --baseline) baseline="$2"; shift 2 ;;
         --rounds) rounds="$2"; shift 2 ;;
+        --stream) stream="$2"; shift 2 ;;
         *) data="$1"; shift ;;
     esac
 done
@@ -47,9 +54,35 @@ cp -r "$data" "$work/corpus"
 "$healthdex" index "$work/corpus" --index "$work/index" -q 2>/dev/null
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 
-# Starts `$1 serve` on the index $2 and waits until it answers.
+case "$stream" in
+    repeat) ;;
+    distinct)
+        # Every heading once, as a reader would type it, in a fixed shuffled order.
+        python3 - "$work/corpus" "$work/distinct.txt" <<'PY'
+import pathlib, random, sys, urllib.parse
+seen, out = set(), []
+for path in sorted(pathlib.Path(sys.argv[1]).rglob("*.md")):
+    for line in path.read_text(errors="replace").splitlines():
+        if line.startswith("#"):
+            q = line.lstrip("#").strip()
+            if q and q.lower() not in seen:
+                seen.add(q.lower()); out.append(urllib.parse.quote_plus(q[:200]))
+random.Random(7).shuffle(out)
+pathlib.Path(sys.argv[2]).write_text("\n".join(out) + "\n")
+PY
+        export HX_QUERIES="$work/distinct.txt"
+        echo "distinct stream: $(wc -l <"$work/distinct.txt") queries, answer cache off" ;;
+    *) echo "--stream is repeat or distinct, not $stream"; exit 2 ;;
+esac
+
+# Starts `$1 serve` on the index $2 and waits until it answers. With the distinct
+# stream, a server that keeps answers (--answer-cache) keeps none.
 start_server() {
-    "$1" serve --index "$2" --port "$port" --no-refresh 2>"$work/serve.log" &
+    local extra=()
+    if [ "$stream" = distinct ] && "$1" serve --help 2>/dev/null | grep -q -- --answer-cache; then
+        extra=(--answer-cache 0)
+    fi
+    "$1" serve --index "$2" --port "$port" --no-refresh "${extra[@]}" 2>"$work/serve.log" &
     server=$!
     for _ in $(seq 50); do
         curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break

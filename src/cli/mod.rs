@@ -112,6 +112,10 @@ struct ServeArgs {
     /// refresh, no rebuild; an index that is missing or from another version is an error.
     #[arg(long)]
     read_only: bool,
+    /// Memory for answers kept for repeated search, suggest and tag requests, in
+    /// MiB (answers of an older commit are dropped); 0 keeps none.
+    #[arg(long, value_name = "MIB", default_value_t = 64, value_parser = clap::value_parser!(u64).range(0..=65_536))]
+    answer_cache: u64,
 }
 
 #[cfg(feature = "server")]

@@ -30,10 +30,11 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         }
         None => (None, None),
     };
-    let state = Arc::new(AppState::new(
-        live,
-        Policy::new(options.trusted_proxies.clone(), log),
-    ));
+    let budget = usize::try_from(args.answer_cache << 20).unwrap_or(usize::MAX);
+    let state = Arc::new(
+        AppState::new(live, Policy::new(options.trusted_proxies.clone(), log))
+            .with_answer_budget(budget),
+    );
     let address = SocketAddr::new(args.bind, args.port);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -10,14 +10,13 @@
 //! at most [`PARSES_AT_ONCE`] articles are parsed at any moment. A request that
 //! times out while waiting for its turn starts no work.
 
-use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 
 use axum::body::Bytes;
 use axum::http::StatusCode;
-use rustc_hash::FxHashMap;
 use tokio::sync::Semaphore;
 
+use super::answers::{AnswerCache, Key};
 use super::{ApiError, AppState};
 use crate::corpus;
 use crate::index::{self, Manifest};
@@ -31,7 +30,7 @@ pub const PARSES_AT_ONCE: usize = 2;
 /// The state of the articles route.
 pub struct Articles {
     manifest: Mutex<Option<(u64, Arc<Manifest>)>>,
-    cache: Mutex<Cache>,
+    cache: AnswerCache,
     parses: Semaphore,
 }
 
@@ -39,55 +38,9 @@ impl Default for Articles {
     fn default() -> Articles {
         Articles {
             manifest: Mutex::new(None),
-            cache: Mutex::new(Cache::default()),
+            cache: AnswerCache::with_largest(CACHE_BYTES, CACHE_BYTES / 2),
             parses: Semaphore::new(PARSES_AT_ONCE),
         }
-    }
-}
-
-/// Answers of one commit, least recently used first in `order`.
-#[derive(Default)]
-struct Cache {
-    opstamp: u64,
-    answers: FxHashMap<String, Bytes>,
-    order: VecDeque<String>,
-    bytes: usize,
-}
-
-impl Cache {
-    fn get(&mut self, opstamp: u64, path: &str) -> Option<Bytes> {
-        if opstamp != self.opstamp {
-            return None;
-        }
-        let found = self.answers.get(path)?.clone();
-        if let Some(at) = self.order.iter().position(|p| p == path) {
-            let path = self.order.remove(at).unwrap_or_default();
-            self.order.push_back(path);
-        }
-        Some(found)
-    }
-
-    fn put(&mut self, opstamp: u64, path: String, answer: Bytes) {
-        if opstamp != self.opstamp {
-            *self = Cache {
-                opstamp,
-                ..Cache::default()
-            };
-        }
-        if answer.len() > CACHE_BYTES / 2 || self.answers.contains_key(&path) {
-            return;
-        }
-        while self.bytes + answer.len() > CACHE_BYTES {
-            let Some(oldest) = self.order.pop_front() else {
-                break;
-            };
-            if let Some(gone) = self.answers.remove(&oldest) {
-                self.bytes -= gone.len();
-            }
-        }
-        self.bytes += answer.len();
-        self.order.push_back(path.clone());
-        self.answers.insert(path, answer);
     }
 }
 
@@ -97,7 +50,12 @@ pub(super) async fn answer(state: &Arc<AppState>, path: String) -> Result<Bytes,
         let state = Arc::clone(state);
         super::blocking(move || current_manifest(&state)).await?
     };
-    let cached = || lock(&state.articles.cache).get(opstamp, &path);
+    let commit = opstamp.to_string();
+    let key = Key {
+        route: "articles".to_string(),
+        query: path.clone(),
+    };
+    let cached = || state.articles.cache.get(&commit, &key);
     if let Some(answer) = cached() {
         return Ok(answer);
     }
@@ -115,7 +73,7 @@ pub(super) async fn answer(state: &Arc<AppState>, path: String) -> Result<Bytes,
         let path = path.clone();
         super::blocking(move || read_article(&manifest, &path)).await?
     };
-    lock(&state.articles.cache).put(opstamp, path, answer.clone());
+    state.articles.cache.put(&commit, key, answer.clone());
     Ok(answer)
 }
 
@@ -185,30 +143,4 @@ pub(super) fn current_manifest(state: &AppState) -> Result<(u64, Arc<Manifest>),
     let manifest = Arc::new(open.manifest().map_err(ApiError::internal)?);
     *cache = Some((opstamp, Arc::clone(&manifest)));
     Ok((opstamp, manifest))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_cache_keeps_one_commit_and_drops_the_least_recently_used() {
-        let mut cache = Cache::default();
-        let answer = |n: usize| Bytes::from(vec![b'x'; n]);
-        cache.put(1, "a.md".into(), answer(CACHE_BYTES / 3));
-        cache.put(1, "b.md".into(), answer(CACHE_BYTES / 3));
-        assert!(cache.get(1, "a.md").is_some());
-        cache.put(1, "c.md".into(), answer(CACHE_BYTES / 3 + 10));
-        assert!(
-            cache.get(1, "b.md").is_none(),
-            "b was the least recently used"
-        );
-        assert!(cache.get(1, "a.md").is_some() && cache.get(1, "c.md").is_some());
-        assert!(cache.bytes <= CACHE_BYTES);
-        assert!(cache.get(2, "a.md").is_none(), "another commit");
-        cache.put(2, "d.md".into(), answer(10));
-        assert_eq!((cache.answers.len(), cache.bytes), (1, 10));
-        cache.put(2, "huge.md".into(), answer(CACHE_BYTES / 2 + 1));
-        assert!(cache.get(2, "huge.md").is_none());
-    }
 }

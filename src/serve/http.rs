@@ -21,8 +21,8 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use super::AppState;
 use super::access_log::{AccessLog, Entry};
+use super::{AppState, answers};
 
 /// The connection's peer, put in each request's extensions by the accept loop.
 #[derive(Debug, Clone, Copy)]
@@ -245,6 +245,10 @@ fn text_header(headers: &HeaderMap, name: header::HeaderName) -> Option<String> 
 /// unchanged answer costs no search at all, and again after, so an answer is
 /// never labelled with a commit it was not computed from (a reload in between
 /// leaves it without a tag).
+///
+/// The same rule keeps answers in the server's [`AnswerCache`](super::answers):
+/// a request asked before at the same commit is answered from it (`X-Cache: hit`),
+/// and an answer is kept only if the commit did not change while it was computed.
 pub async fn commit_validators(
     State(state): State<Arc<AppState>>,
     request: Request,
@@ -255,15 +259,52 @@ pub async fn commit_validators(
     if matches(request.headers(), &before) {
         return not_modified(&before);
     }
-    let mut response = next.run(request).await;
-    if response.status() == StatusCode::OK {
-        let after = tag(&state);
-        set_validators(response.headers_mut(), (after == before).then_some(&before));
-    } else {
+    // Only GET answers are kept: a HEAD answer has no body to keep.
+    let key = (request.method() == Method::GET).then(|| answers::Key {
+        route: request.uri().path().to_string(),
+        query: request.uri().query().unwrap_or_default().to_string(),
+    });
+    if let Some(body) = key.as_ref().and_then(|key| state.answers.get(&before, key)) {
+        return kept_answer(body, &before);
+    }
+    let response = next.run(request).await;
+    if response.status() != StatusCode::OK {
+        let mut response = response;
         response
             .headers_mut()
             .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        return response;
     }
+    let after = tag(&state);
+    let (mut parts, body) = response.into_parts();
+    let same_commit = after == before;
+    let body = match (same_commit, key) {
+        (true, Some(key)) => match axum::body::to_bytes(body, usize::MAX).await {
+            Ok(bytes) => {
+                state.answers.put(&before, key, bytes.clone());
+                axum::body::Body::from(bytes)
+            }
+            Err(error) => return super::ApiError::internal(error).into_response(),
+        },
+        _ => body,
+    };
+    set_validators(&mut parts.headers, same_commit.then_some(&before));
+    parts
+        .headers
+        .insert(X_CACHE.clone(), HeaderValue::from_static("miss"));
+    Response::from_parts(parts, body)
+}
+
+/// Says whether an answer came from the [`AnswerCache`](super::answers).
+pub static X_CACHE: header::HeaderName = header::HeaderName::from_static("x-cache");
+
+/// A kept JSON answer, with the validators of its commit.
+fn kept_answer(body: axum::body::Bytes, tag: &str) -> Response {
+    let mut response = ([(header::CONTENT_TYPE, "application/json")], body).into_response();
+    set_validators(response.headers_mut(), Some(&tag.to_string()));
+    response
+        .headers_mut()
+        .insert(X_CACHE.clone(), HeaderValue::from_static("hit"));
     response
 }
 

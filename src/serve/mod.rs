@@ -23,6 +23,7 @@
 //! (see [`live`]).
 
 pub mod access_log;
+pub mod answers;
 mod articles;
 pub mod http;
 pub mod listen;
@@ -123,6 +124,8 @@ pub struct AppState {
     articles: articles::Articles,
     /// The works of the last commit asked about.
     refs: refs::RefsCache,
+    /// Search, suggest and tag answers of the current commit.
+    answers: answers::AnswerCache,
 }
 
 impl AppState {
@@ -134,7 +137,14 @@ impl AppState {
             http,
             articles: articles::Articles::default(),
             refs: refs::RefsCache::default(),
+            answers: answers::AnswerCache::default(),
         }
+    }
+
+    /// The same state with `budget` bytes for kept answers (0 keeps none).
+    pub fn with_answer_budget(mut self, budget: usize) -> AppState {
+        self.answers = answers::AnswerCache::new(budget);
+        self
     }
 }
 

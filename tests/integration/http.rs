@@ -1,4 +1,4 @@
-//! `serve` as a public endpoint: cache validators, `nosniff` and request IDs on
+//! `serve` as a public endpoint: cache validators, kept answers, `nosniff` and request IDs on
 //! every answer, CORS only when asked for, the access log and whom it believes,
 //! `--read-only`, and switching the index under a running server.
 
@@ -72,6 +72,57 @@ fn api_answers_carry_an_etag_and_an_unchanged_one_gets_304() {
     assert_eq!(missing.status, 404);
     assert_eq!(missing.header("cache-control"), Some("no-store"));
     assert_eq!(missing.header("etag"), None);
+}
+
+#[test]
+fn a_repeated_request_is_answered_from_the_kept_answer_until_the_commit_changes() {
+    let (dir, corpus) = temp_corpus(&fixtures().join("site"));
+    let server = Server::start(dir.path(), &[]);
+    let get = |target: &str| http_exchange(&server.base, "GET", target, "");
+    let first = get("/api/search?q=leaky+gut");
+    assert_eq!(first.header("x-cache"), Some("miss"));
+    let again = get("/api/search?q=leaky+gut");
+    assert_eq!(again.header("x-cache"), Some("hit"));
+    assert_eq!(again.body, first.body, "the same bytes");
+    assert_eq!(again.header("etag"), first.header("etag"));
+    assert_eq!(again.header("content-type"), Some("application/json"));
+    // Another query string is another answer; a HEAD is never answered from it.
+    assert_eq!(
+        get("/api/search?q=leaky+gut&limit=1").header("x-cache"),
+        Some("miss")
+    );
+    let head = http_exchange(&server.base, "HEAD", "/api/search?q=leaky+gut", "");
+    assert_eq!((head.status, head.header("x-cache")), (200, Some("miss")));
+    assert_eq!(get("/api/suggest?q=leak").header("x-cache"), Some("miss"));
+    assert_eq!(get("/api/suggest?q=leak").header("x-cache"), Some("hit"));
+    // Errors are not kept.
+    assert_eq!(get("/api/search?q=").status, 400);
+    assert_eq!(get("/api/search?q=").header("x-cache"), None);
+
+    // A new commit: the next answer is computed again, and finds the new article.
+    fs::write(
+        corpus.join("zinc.md"),
+        "---\ntitle: Zinc\n---\n## Zinc and the gut\n\nZinc and leaky gut.\n",
+    )
+    .unwrap();
+    assert_eq!(healthdex(dir.path(), &["index"]).code, 0);
+    let after = wait_for(|| {
+        let answer = get("/api/search?q=leaky+gut");
+        (answer.header("etag") != first.header("etag")).then_some(answer)
+    });
+    assert_eq!(after.header("x-cache"), Some("miss"));
+    assert!(after.body.contains("zinc.md"), "{}", after.body);
+    assert_eq!(
+        get("/api/search?q=leaky+gut").header("x-cache"),
+        Some("hit")
+    );
+
+    // --answer-cache 0 keeps nothing.
+    let uncached = Server::start(dir.path(), &["--answer-cache", "0"]);
+    for _ in 0..2 {
+        let answer = http_exchange(&uncached.base, "GET", "/api/search?q=leaky+gut", "");
+        assert_eq!(answer.header("x-cache"), Some("miss"));
+    }
 }
 
 #[test]
