@@ -52,7 +52,7 @@ use compile::{Compiled, compile, compile_baseline};
 use limits::{FIRST_PAGE, MAX_ARRANGED_SECTIONS, SECTIONS_PER_GROUP};
 use snippet::SnippetMaker;
 pub(crate) use stats::PROSE_SHARE;
-use understand::{Context, RecordingVocabulary, VocabularyTrace, understand};
+use understand::{Context, RecordingVocabulary, Vocabulary, VocabularyTrace, understand};
 use vocabulary::IndexVocabulary;
 
 /// A plan and what its understanding asked the vocabulary ([`Engine::traced_plan`]).
@@ -337,8 +337,27 @@ impl Engine {
     /// Completions of the last word of `typed`, from titles and headings.
     pub fn suggest(&self, typed: &str, limit: usize) -> Result<Vec<suggest::Suggestion>> {
         let searcher = self.reader.searcher();
-        suggest::suggest(&searcher, self.fields.suggest, typed, limit)
-            .map_err(|e| Error::tantivy("cannot read completions", e))
+        let f = &self.fields;
+        // Title, heading and body, as the static bundle checks.
+        let vocabulary = IndexVocabulary {
+            searcher: &searcher,
+            field: f.spell,
+            stemmed: vec![f.title, f.heading, f.body],
+        };
+        let mut analyzer = self.borrow_analyzer();
+        let follows = |before: &str, word: &str| {
+            let pair = [analyzer.stems(before), analyzer.stems(word)];
+            match pair {
+                [a, b] if a.len() == 1 && b.len() == 1 => {
+                    vocabulary.together(&[a[0].1.clone(), b[0].1.clone()], 0)
+                }
+                _ => false,
+            }
+        };
+        let found = suggest::suggest(&searcher, f.suggest, typed, limit, follows)
+            .map_err(|e| Error::tantivy("cannot read completions", e));
+        self.return_analyzer(analyzer);
+        found
     }
 
     /// The site's most common tags, each with the number of indexed articles that

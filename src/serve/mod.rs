@@ -10,7 +10,7 @@
 //! |---|---|
 //! | `GET /` | the search page (`page/index.html`): the shared UI of [`crate::ui`] mounted with the server source; its scripts and styles at `assets/NAME.HASH.js` / `.css`, named by their content and cached for a year |
 //! | `GET /api/search?q=&limit=&offset=&tag=&author=&evidence=&since=&until=&group=&explain=` | the JSON of `search --format json` (`tag`, `author` and `evidence` repeatable) |
-//! | `GET /api/suggest?q=` | completions of the last word, from titles and headings |
+//! | `GET /api/suggest?q=` | completions of the last word, from titles and headings (after another word, those found right after it) |
 //! | `GET /api/tags?limit=` | the most common tags, with how many articles have each |
 //! | `GET /api/articles/{path}` | an article's metadata, sections and parsed references |
 //! | `GET /api/refs?q=&work=&check=&limit=` | the works the articles cite, as `healthdex refs` lists them |

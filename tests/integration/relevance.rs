@@ -171,6 +171,31 @@ fn everyday_words_the_corpus_lacks_are_not_corrected() {
 }
 
 #[test]
+fn completions_are_words_found_after_the_word_typed_before() {
+    let engine = shared_index(&repo_corpus());
+    let texts = |typed: &str| -> Vec<String> {
+        engine
+            .suggest(typed, 8)
+            .unwrap()
+            .into_iter()
+            .map(|s| s.text)
+            .collect()
+    };
+    // Offered "leaky good" and "leaky get" after "leaky gut".
+    assert_eq!(texts("leaky g"), ["leaky gut"]);
+    let heart = texts("heart a");
+    assert_eq!(
+        heart.first().map(String::as_str),
+        Some("heart attack"),
+        "{heart:?}"
+    );
+    assert!(!heart.contains(&"heart acne".to_string()), "{heart:?}");
+    // After a stop word, or with nothing typed before, the most frequent words.
+    assert!(texts("symptoms of d").len() > 1);
+    assert_eq!(texts("g").len(), 8);
+}
+
+#[test]
 fn a_message_quoting_words_no_article_has_still_gets_answers() {
     let engine = shared_index(&repo_corpus());
     let message = "my friend said \"leaky gut is caused by phones\" and that probiotics fix it, is that true?";

@@ -40,6 +40,10 @@ const DEFAULT_LIMIT = 10;
 const FIRST_PAGE = 10;
 const SECTIONS_PER_GROUP = 3;
 const MAX_ARRANGED_SECTIONS = 5_000;
+/** How many of the most frequent completions are checked for following the word
+ * typed before them (CONTEXT_CHECKED in src/search/suggest.rs). */
+const CONTEXT_CHECKED = 32;
+
 /** Longest prefix completed, in characters (as src/search/suggest.rs). */
 const MAX_PREFIX_CHARS = 64;
 /** Completions chunks read for one prefix (a one-letter prefix spans many). */
@@ -176,10 +180,27 @@ export class Bundle {
       }
     }
     const before = text.replace(/[\p{Alphabetic}\p{N}]+$/u, "").trimStart();
-    return [...found]
-      .sort((a, b) => b[1] - a[1] || compareText(a[0], b[0]))
-      .slice(0, limit)
-      .map(([word, count]) => ({ text: before + word, count }));
+    let ranked = [...found].sort((a, b) => b[1] - a[1] || compareText(a[0], b[0]));
+    if (words.length >= 2) ranked = await this.keepFollowers(ranked, words[words.length - 2][1]);
+    return ranked.slice(0, limit).map(([word, count]) => ({ text: before + word, count }));
+  }
+
+  /** Only the completions among the first CONTEXT_CHECKED that come right after
+   * the typed word `previous` in some section, or all if none does (as
+   * src/search/suggest.rs). */
+  async keepFollowers(ranked, previous) {
+    const stemOf = (word) => {
+      const stems = this.analyzer.stems(word);
+      return stems.length === 1 ? stems[0][1] : null;
+    };
+    const before = stemOf(previous);
+    if (before === null) return ranked;
+    const checked = ranked.slice(0, CONTEXT_CHECKED);
+    const stems = checked.map(([word]) => stemOf(word));
+    await this.loadTerms([before, ...stems.filter((s) => s !== null)]);
+    const vocabulary = new Vocabulary(this);
+    const followers = checked.filter((_, i) => stems[i] !== null && vocabulary.together([before, stems[i]], 0));
+    return followers.length > 0 ? followers : ranked;
   }
 
   /** The completions chunks that may hold words starting with `prefix`. */
