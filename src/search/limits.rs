@@ -5,7 +5,7 @@
 /// Characters of a query that are read; the rest is ignored.
 pub const MAX_QUERY_CHARS: usize = 1_000;
 /// Items (words, phrases, operators) read from one query.
-pub const MAX_QUERY_ITEMS: usize = 64;
+pub const MAX_QUERY_ITEMS: usize = 256;
 /// Hits (or groups) returned when a request does not say.
 pub const DEFAULT_LIMIT: usize = 10;
 /// Sections shown per article in grouped results.

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use healthdex::search::Synonyms;
+use healthdex::search::limits::MAX_QUERY_ITEMS;
 use healthdex::search::understand::MAX_SLOTS;
 use healthdex::text::{Analyzer, PortableText};
 use serde_json::json;
@@ -368,6 +369,15 @@ fn generated(count: usize, seed: u64, words: &[String], terms: &[String]) -> Vec
         .map(|i| format!("zq{}{}k", letter(i / 26), letter(i % 26)))
         .collect();
     lines.push(json!({ "query": distinct.join(" ") }).to_string());
+    // Filler up to four words short of what the parser reads (MAX_QUERY_ITEMS),
+    // then twelve distinct words: both planners keep the same four.
+    let past_the_cap: Vec<String> = (0..MAX_QUERY_ITEMS + 8)
+        .map(|i| match i.checked_sub(MAX_QUERY_ITEMS - 4) {
+            Some(n) => format!("zq{}k", letter(n)),
+            None => ["what", "is", "the", "my"][i % 4].to_string(),
+        })
+        .collect();
+    lines.push(json!({ "query": past_the_cap.join(" ") }).to_string());
     lines.extend(EDGE_CASES.iter().map(|q| json!({ "query": q }).to_string()));
     lines
 }

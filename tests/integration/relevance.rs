@@ -196,6 +196,30 @@ fn completions_are_words_found_after_the_word_typed_before() {
 }
 
 #[test]
+fn a_long_message_keeps_the_question_it_asks_last() {
+    let engine = shared_index(&repo_corpus());
+    // 80 words of story before the question: the parser read 64 words, so the
+    // question was never searched.
+    let story = "Hello and thank you for reading this. I am writing on behalf of my \
+        brother who is forty one and works long shifts as a bus driver in the city. \
+        He has always been fit and plays football with friends on Sunday mornings, \
+        and he eats fairly well although he likes takeaways at the weekend. Last \
+        winter he changed jobs and moved house, which was a stressful time for the \
+        whole family, and his sleep has not been great since then either.";
+    let message = format!("{story} He read online about leaky gut. Is leaky gut a real condition?");
+    assert!(message.split_whitespace().count() > 80);
+    let results = engine
+        .search(&healthdex::SearchRequest::new(message.as_str()))
+        .unwrap();
+    let shown: Vec<String> = results
+        .hits
+        .iter()
+        .map(|h| format!("{} › {}", h.title, h.heading).to_lowercase())
+        .collect();
+    assert!(shown[0].contains("leaky gut"), "{shown:#?}");
+}
+
+#[test]
 fn a_message_quoting_words_no_article_has_still_gets_answers() {
     let engine = shared_index(&repo_corpus());
     let message = "my friend said \"leaky gut is caused by phones\" and that probiotics fix it, is that true?";

@@ -6,7 +6,7 @@
 /** Characters of a query that are read (code points); the rest is ignored. */
 export const MAX_QUERY_CHARS = 1000;
 /** Items (words, phrases, operators) read from one query. */
-export const MAX_QUERY_ITEMS = 64;
+export const MAX_QUERY_ITEMS = 256;
 
 /** Evidence types a query or request may ask for. */
 export const EVIDENCE = [
