@@ -196,6 +196,24 @@ fn completions_are_words_found_after_the_word_typed_before() {
 }
 
 #[test]
+fn a_name_whose_words_are_scattered_over_a_section_is_not_an_all_words_match() {
+    let engine = shared_index(&repo_corpus());
+    // SIBO's symptoms list "vitamin B12 deficiency" and "vitamins such as A, D and
+    // E" and have "symptoms": they were put first, above Vitamin D › Deficiency.
+    let results = engine
+        .search(&healthdex::SearchRequest::new(
+            "vitamin d deficiency symptoms",
+        ))
+        .unwrap();
+    let first = &results.hits[0];
+    assert!(first.title.starts_with("Vitamin D"), "{:?}", first.title);
+    let sibo = results.hits.iter().position(|h| h.title.contains("SIBO"));
+    let best = results.hits.iter().map(|h| h.score).fold(0.0, f32::max);
+    assert_eq!(first.score, best, "the strongest match comes first");
+    assert!(sibo.is_none_or(|at| at > 0));
+}
+
+#[test]
 fn a_long_message_keeps_the_question_it_asks_last() {
     let engine = shared_index(&repo_corpus());
     // 80 words of story before the question: the parser read 64 words, so the

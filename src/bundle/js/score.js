@@ -15,6 +15,8 @@ import { BODY, HEADING, PARENTS, REFERENCES, TITLE } from "./data.js";
 
 const K1 = 1.2;
 const B = 0.75;
+/** Extra positions allowed among a stretch's typed words (compile.rs). */
+const STRETCH_SLOP = 8;
 /** Fields whose words take the body's rarity when it is lower. */
 const SHORT = new Set([TITLE, HEADING, PARENTS]);
 
@@ -128,14 +130,15 @@ export class Scorer {
     return disjunction(slot.options.map((o) => this.alternative(o)), 0);
   }
 
-  /** For a slot of several typed words: all of them, or another alternative. */
+  /** For a slot of several typed words: all of them within STRETCH_SLOP of each
+   * other in one field, or another alternative. */
   wholeStretch(slot) {
     const typed = slot.options.find(
       (o) => o.source === "typed" && o.matcher.each_word && o.matcher.each_word.length > 1,
     );
     if (!typed) return null;
-    const words = typed.matcher.each_word.map((stem) => this.word(stem, 1));
-    const all = merge(words, (best, total, count) => (count === words.length ? 0 : null));
+    const words = typed.matcher.each_word.map((stem, at) => [at, stem]);
+    const all = this.phrase({ words, slop: STRETCH_SLOP }, 1);
     const others = slot.options.filter((o) => o.source !== "typed").map((o) => this.alternative(o));
     return merge([all, ...others], () => 0);
   }
