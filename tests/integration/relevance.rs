@@ -214,6 +214,22 @@ fn a_name_whose_words_are_scattered_over_a_section_is_not_an_all_words_match() {
 }
 
 #[test]
+fn cant_sleep_finds_the_insomnia_article_first() {
+    let engine = shared_index(&repo_corpus());
+    // "can't" is filler, so this was "sleep night": Sleep and Skin came first and
+    // Insomnia's introduction eleventh.
+    let results = engine
+        .search(&healthdex::SearchRequest::new("can't sleep at night"))
+        .unwrap();
+    assert!(
+        results.hits[0].title.starts_with("Insomnia"),
+        "{:?}",
+        results.hits[0].title
+    );
+    assert!(results.also_searched.contains(&"insomnia".to_string()));
+}
+
+#[test]
 fn a_long_message_keeps_the_question_it_asks_last() {
     let engine = shared_index(&repo_corpus());
     // 80 words of story before the question: the parser read 64 words, so the
