@@ -21,6 +21,7 @@ mod frontmatter;
 mod html;
 mod infer;
 mod markdown;
+pub mod names;
 pub mod page;
 mod window;
 

@@ -142,10 +142,15 @@ fn finish<K>(first: K, w: Writer) -> Chunk<K> {
     }
 }
 
-/// One stem: its text, a bit per field that has postings, the length of what
-/// follows, then per such field the
+/// The mask bit saying that names follow a stem's postings.
+const NAMES_BIT: u8 = 1 << Field::ALL.len();
+
+/// One stem: its text, a bit per field that has postings (and [`NAMES_BIT`] when
+/// names begin with it), the length of what follows, then per such field the
 /// postings as (section delta with a low bit for tf = 1, else the tf; position
-/// deltas when the field keeps them).
+/// deltas when the field keeps them), then the names: their count, and per name
+/// its key, its number of articles and per article (first section delta from the
+/// last run's end, number of sections).
 fn write_term(w: &mut Writer, stem: &str, postings: &TermPostings) {
     w.text(stem);
     let mask = Field::ALL
@@ -153,12 +158,29 @@ fn write_term(w: &mut Writer, stem: &str, postings: &TermPostings) {
         .enumerate()
         .filter(|(slot, _)| !postings.fields[*slot].is_empty())
         .fold(0u8, |mask, (slot, _)| mask | 1 << slot);
+    let mask = match postings.names.is_empty() {
+        true => mask,
+        false => mask | NAMES_BIT,
+    };
     w.byte(mask);
     let mut block = Writer::default();
     for (slot, field) in Field::ALL.iter().enumerate() {
         let list = &postings.fields[slot];
         if !list.is_empty() {
             write_postings(&mut block, list, field.has_positions());
+        }
+    }
+    if !postings.names.is_empty() {
+        block.count(postings.names.len());
+        for name in &postings.names {
+            block.text(&name.key);
+            block.count(name.runs.len());
+            let mut end = 0u32;
+            for &(first, sections) in &name.runs {
+                block.varint(u64::from(first - end));
+                block.varint(u64::from(sections));
+                end = first + sections;
+            }
         }
     }
     // The block's length first, so a reader skips the stems it was not asked for.

@@ -67,10 +67,47 @@ pub struct Posting {
     pub positions: Vec<u32>,
 }
 
-/// Where one stem occurs, per field ([`Field::ALL`] order).
+/// Where one stem occurs, per field ([`Field::ALL`] order), and the article names
+/// that begin with it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TermPostings {
     pub fields: [Vec<Posting>; 5],
+    /// Names ([`crate::text::Analyzer::name_key`] keys) whose first word is this
+    /// stem, each with the articles going by it.
+    pub names: Vec<NamedArticles>,
+}
+
+/// A name key and the sections of the articles that go by it, as runs of section
+/// numbers (an article's sections are consecutive in bundle order).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NamedArticles {
+    pub key: String,
+    /// (first section, number of sections) per article, in bundle order.
+    pub runs: Vec<(u32, u32)>,
+}
+
+/// Files each article's names (`keys`, per article in bundle order, with its
+/// section count) under the first word of each name.
+pub fn add_names(terms: &mut BTreeMap<String, TermPostings>, articles: &[(Vec<String>, u32)]) {
+    let mut first = 0u32;
+    let mut by_key: BTreeMap<&str, Vec<(u32, u32)>> = BTreeMap::new();
+    for (keys, sections) in articles {
+        for key in keys {
+            by_key.entry(key).or_default().push((first, *sections));
+        }
+        first += sections;
+    }
+    for (key, runs) in by_key {
+        let stem = key.split(' ').next().unwrap_or(key);
+        terms
+            .entry(stem.to_string())
+            .or_default()
+            .names
+            .push(NamedArticles {
+                key: key.to_string(),
+                runs,
+            });
+    }
 }
 
 /// The corpus inverted.

@@ -45,6 +45,7 @@ pub use write::{WriteReport, write};
 
 use crate::article::Article;
 use crate::export::{SectionRecord, section_records};
+use crate::index::document::name_keys;
 use crate::index::schema::article_key;
 use crate::search::understand::PortableSynonyms;
 use crate::search::{FIELD_TIE_BREAKER, FieldWeights, PROSE_SHARE};
@@ -88,7 +89,12 @@ impl Bundle {
 pub fn build(articles: &[Article], settings: &BundleSettings) -> Bundle {
     let bundled = bundled_articles(articles);
     let records: Vec<&SectionRecord> = bundled.iter().flat_map(|a| &a.sections).collect();
-    let inverted = inverted::invert(&records);
+    let mut inverted = inverted::invert(&records);
+    let named: Vec<(Vec<String>, u32)> = bundled
+        .iter()
+        .map(|a| (name_keys(a.article), a.sections.len() as u32))
+        .collect();
+    inverted::add_names(&mut inverted.terms, &named);
     let mut files = BTreeMap::new();
     let fragment_names = add_fragments(&mut files, &bundled);
     let names: Vec<(usize, String)> = name_runs(&fragment_names)

@@ -9,6 +9,7 @@ use tantivy::schema::Facet;
 use tantivy::{DateTime, TantivyDocument};
 
 use super::schema::{DATE_LIMIT_SECONDS, Fields, article_key};
+use crate::article::names::names;
 use crate::article::{Article, Date, Meta, Section};
 use crate::refs;
 
@@ -17,13 +18,39 @@ pub fn section_documents<'a>(
     fields: &'a Fields,
     article: &'a Article,
 ) -> impl Iterator<Item = TantivyDocument> + 'a {
+    let names = name_keys(article);
     article
         .sections
         .iter()
-        .map(move |section| section_document(fields, article, section))
+        .map(move |section| section_document(fields, article, &names, section))
 }
 
-fn section_document(fields: &Fields, article: &Article, section: &Section) -> TantivyDocument {
+/// The article's names as the keys a query's focus is looked up by, each once.
+/// One analyzer per indexing thread.
+pub(crate) fn name_keys(article: &Article) -> Vec<String> {
+    thread_local! {
+        static ANALYZER: std::cell::RefCell<crate::text::Analyzer> =
+            std::cell::RefCell::new(crate::text::Analyzer::new());
+    }
+    ANALYZER.with_borrow_mut(|analyzer| {
+        let mut keys: Vec<String> = Vec::new();
+        for name in names(article) {
+            if let Some(key) = analyzer.name_key(&name)
+                && !keys.contains(&key)
+            {
+                keys.push(key);
+            }
+        }
+        keys
+    })
+}
+
+fn section_document(
+    fields: &Fields,
+    article: &Article,
+    names: &[String],
+    section: &Section,
+) -> TantivyDocument {
     let mut doc = TantivyDocument::default();
     doc.add_text(fields.path, &article.path);
     doc.add_u64(fields.article, article_key(&article.path));
@@ -41,6 +68,9 @@ fn section_document(fields: &Fields, article: &Article, section: &Section) -> Ta
     }
     for text in [&article.title, &section.heading] {
         doc.add_text(fields.suggest, text);
+    }
+    for key in names {
+        doc.add_text(fields.names, key);
     }
     for reference in &section.references {
         doc.add_text(fields.references, &reference.raw);

@@ -23,6 +23,7 @@
 //! | `reviewed`   | string, not indexed        | —             | yes    | when it was last reviewed, `YYYY-MM-DD` (shown) |
 //! | `spell`      | text, doc ids only         | `healthdex_names` | no | title, heading and body words, unstemmed: the vocabulary for typo correction |
 //! | `suggest`    | text, doc ids only         | `healthdex_names` | no | title and heading words, unstemmed: completions as readers type |
+//! | `names`      | text, doc ids only         | raw           | no     | the article's names as whole keys (stems joined by spaces): a query's focus |
 //!
 //! The breadcrumbs of a hit are rebuilt as title, `parents`, heading, so the title
 //! and heading are not indexed twice.
@@ -84,6 +85,9 @@ pub struct Fields {
     pub reviewed: Field,
     pub spell: Field,
     pub suggest: Field,
+    /// The article's names ([`crate::article::names`]) as whole-name keys
+    /// ([`crate::text::Analyzer::name_key`]): what a query's focus is looked up in.
+    pub names: Field,
 }
 
 impl Fields {
@@ -129,6 +133,7 @@ impl Fields {
         let reviewed = builder.add_text_field("reviewed", STORED);
         let spell = builder.add_text_field("spell", vocabulary_options());
         let suggest = builder.add_text_field("suggest", vocabulary_options());
+        let names = builder.add_text_field("names", key_options());
         Fields {
             schema: builder.build(),
             path,
@@ -152,6 +157,7 @@ impl Fields {
             reviewed,
             spell,
             suggest,
+            names,
         }
     }
 
@@ -181,11 +187,22 @@ impl Fields {
             reviewed: field("reviewed")?,
             spell: field("spell")?,
             suggest: field("suggest")?,
+            names: field("names")?,
         })
     }
 }
 
 /// Unstemmed words without frequencies or norms: only which documents hold them.
+/// A field of whole keys, one token each, doc ids only.
+fn key_options() -> TextOptions {
+    TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer("raw")
+            .set_index_option(IndexRecordOption::Basic)
+            .set_fieldnorms(false),
+    )
+}
+
 fn vocabulary_options() -> TextOptions {
     TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()

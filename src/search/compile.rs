@@ -22,7 +22,7 @@ use tantivy::{DateTime, DocId, DocSet, Score, SegmentReader, Term};
 use super::options::FieldWeights;
 use super::stats::Scoring;
 use super::understand::{
-    Alternative, Matcher, Phrase, PlanFilters, QueryPlan, Slot, Source, Within,
+    Alternative, Matcher, Name, Phrase, PlanFilters, QueryPlan, Slot, Source, Within,
 };
 use crate::index::schema::{DATE_LIMIT_SECONDS, Fields};
 
@@ -57,11 +57,14 @@ pub fn compile(plan: &QueryPlan, fields: &Fields, weights: &FieldWeights) -> Opt
     }
     let lower = Lowering { fields, weights };
     let slots: Vec<Box<dyn Query>> = plan.slots.iter().map(|s| lower.slot(s)).collect();
-    let boosts: Vec<Box<dyn Query>> = plan
+    let mut boosts: Vec<Box<dyn Query>> = plan
         .boosts
         .iter()
         .map(|b| lower.phrase(&b.phrase, b.weight))
         .collect();
+    let names = lower.names(&plan.names);
+    let name_label = names.as_ref().map(|_| "names (focus)".to_string());
+    boosts.extend(names);
     let required: Vec<Box<dyn Query>> = plan
         .required
         .iter()
@@ -94,6 +97,7 @@ pub fn compile(plan: &QueryPlan, fields: &Fields, weights: &FieldWeights) -> Opt
         .iter()
         .map(|s| &s.label)
         .chain(plan.boosts.iter().map(|b| &b.label))
+        .chain(&name_label)
         .chain(plan.required.iter().map(|r| &r.label));
     let parts = labels
         .zip(slots.iter().chain(&boosts).chain(&required))
@@ -179,7 +183,23 @@ impl Lowering<'_> {
         Box::new(DisjunctionMaxQuery::new(per_field))
     }
 
-    /// A slot: the best of its alternatives.
+    /// The focus: every section of an article that goes by one of the query's
+    /// candidate names scores the best such name's weight.
+    fn names(&self, names: &[Name]) -> Option<Box<dyn Query>> {
+        let per_name: Vec<Box<dyn Query>> = names
+            .iter()
+            .map(|name| {
+                let term = TermQuery::new(
+                    Term::from_field_text(self.fields.names, &name.key),
+                    IndexRecordOption::Basic,
+                );
+                filter_scoring(Box::new(term), name.weight)
+            })
+            .collect();
+        (!per_name.is_empty())
+            .then(|| Box::new(DisjunctionMaxQuery::new(per_name)) as Box<dyn Query>)
+    }
+
     /// A slot: the best of its alternatives.
     fn slot(&self, slot: &Slot) -> Box<dyn Query> {
         let mut options: Vec<Box<dyn Query>> =
@@ -409,6 +429,11 @@ fn term_query(field: Field, word: &str) -> Box<dyn Query> {
 
 fn boosted(query: Box<dyn Query>, weight: f32) -> Box<dyn Query> {
     Box::new(BoostQuery::new(query, weight))
+}
+
+/// Membership in `query` scored `score`, whatever the query's own score.
+fn filter_scoring(query: Box<dyn Query>, score: f32) -> Box<dyn Query> {
+    Box::new(ConstScoreQuery::new(query, score))
 }
 
 fn filter(query: Box<dyn Query>) -> Box<dyn Query> {

@@ -27,6 +27,8 @@ pub use words::{FILLER, STOP_WORDS, is_filler};
 
 use stem::CachedStemmer;
 
+/// Words in the longest name the search looks for in a query ([`Analyzer::name_key`]).
+pub const MAX_NAME_WORDS: usize = 6;
 /// Tokens longer than this (in bytes) are dropped: they are never words.
 const MAX_TOKEN_BYTES: usize = 40;
 
@@ -114,6 +116,19 @@ impl Analyzer {
                 })
             })
             .collect()
+    }
+
+    /// The key a name is found by in a query: its stems, question filler left out
+    /// (as the query planner leaves it out), joined by single spaces; `None` for a
+    /// name of no words or of more than [`MAX_NAME_WORDS`].
+    pub fn name_key(&mut self, name: &str) -> Option<String> {
+        let stems: Vec<String> = self
+            .words(name)
+            .into_iter()
+            .filter(|w| !is_filler(&w.surface))
+            .map(|w| w.stem)
+            .collect();
+        (!stems.is_empty() && stems.len() <= MAX_NAME_WORDS).then(|| stems.join(" "))
     }
 
     /// The lookup key of a text for synonyms: its words lower-cased and folded,

@@ -114,10 +114,13 @@ export const FIELDS = ["title", "heading", "body", "parents", "references"];
 /** Each field's number in storage order. */
 export const [TITLE, HEADING, BODY, PARENTS, REFERENCES] = FIELDS.keys();
 const POSITIONAL = [true, true, true, false, false];
+/** The mask bit saying that names follow a stem's postings (chunks.rs). */
+const NAMES_BIT = 1 << FIELDS.length;
 
 /**
  * An index chunk: `get(stem)` gives per field (FIELDS order) a list of postings,
- * each `{ section, tf, positions }` (positions empty for fields without them), or
+ * each `{ section, tf, positions }` (positions empty for fields without them),
+ * with `names` the article names beginning with the stem (see readNames), or
  * undefined. Stems are decoded when first asked for: a chunk holds dozens, a
  * query wants one or two.
  */
@@ -143,6 +146,7 @@ export class TermChunk {
       const r = new Reader(this.bytes);
       r.at = at;
       fields = FIELDS.map((_, slot) => ((mask >> slot) & 1 ? readPostings(r, POSITIONAL[slot]) : []));
+      fields.names = mask & NAMES_BIT ? readNames(r) : [];
       this.decoded.set(stem, fields);
     }
     return fields;
@@ -152,6 +156,27 @@ export class TermChunk {
 /** An index chunk (see TermChunk). */
 export function decodeTerms(bytes) {
   return new TermChunk(bytes);
+}
+
+// The names that begin with a stem: `{ key, runs }`, each run a [first section,
+// number of sections] of one article going by the name.
+function readNames(r) {
+  const count = r.varint();
+  const names = new Array(count);
+  for (let i = 0; i < count; i++) {
+    const key = r.text();
+    const articles = r.varint();
+    const runs = new Array(articles);
+    let end = 0;
+    for (let a = 0; a < articles; a++) {
+      const first = end + r.varint();
+      const sections = r.varint();
+      runs[a] = [first, sections];
+      end = first + sections;
+    }
+    names[i] = { key, runs };
+  }
+  return names;
 }
 
 function readPostings(r, positional) {

@@ -3,7 +3,8 @@
 // BM25 in its best field plus a tenth of the others; a slot scores its best
 // alternative; the first tier asks for `plan.needed` slots (and a stretch of typed
 // words whole), a second, relaxed tier for one; boosts add score; required
-// phrases, exclusions and filters decide membership. BM25 uses the statistics
+// phrases, exclusions and filters decide membership; the articles going by a name
+// the query holds (plan.names) score extra. BM25 uses the statistics
 // the server uses: tantivy's one-byte norms, and for title, heading and enclosing
 // headings a word's rarity taken from prose when that is lower (stats.rs).
 //
@@ -143,6 +144,23 @@ export class Scorer {
     return merge([all, ...others], () => 0);
   }
 
+  /** The focus: every section of an article going by one of the plan's names
+   * scores the best such name's weight. */
+  names(names) {
+    const best = new Map();
+    for (const name of names) {
+      const first = name.key.split(" ")[0];
+      const entry = (this.postings(first)?.names ?? []).find((n) => n.key === name.key);
+      for (const [start, count] of entry?.runs ?? []) {
+        for (let section = start; section < start + count; section++) {
+          best.set(section, Math.max(best.get(section) ?? 0, name.weight));
+        }
+      }
+    }
+    const ids = [...best.keys()].sort((a, b) => a - b);
+    return new Scored(ids, ids.map((id) => best.get(id)));
+  }
+
   required(required) {
     const words = required.phrase.words;
     if (required.within === "title") return this.phraseIn(TITLE, words, 0, 1);
@@ -197,7 +215,9 @@ export class Scorer {
       plan,
       tagIds,
       slots: plan.slots.map((s) => this.slot(s)),
-      boosts: plan.boosts.map((b) => this.phrase(b.phrase, b.weight)),
+      boosts: plan.boosts
+        .map((b) => this.phrase(b.phrase, b.weight))
+        .concat((plan.names ?? []).length > 0 ? [this.names(plan.names)] : []),
       required: plan.required.map((r) => this.required(r)),
       excluded: plan.excluded.map((p) => this.phrase(p, 1)),
     };

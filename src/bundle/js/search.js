@@ -550,6 +550,7 @@ function planStems(plan) {
   plan.boosts.forEach((b) => phrase(b.phrase));
   plan.required.forEach((r) => phrase(r.phrase));
   plan.excluded.forEach(phrase);
+  (plan.names ?? []).forEach((name) => stems.add(name.key.split(" ")[0]));
   return [...stems];
 }
 

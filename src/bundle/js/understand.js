@@ -42,6 +42,13 @@ const PAIR_BOOST = Math.fround(0.6);
 const PHRASE_BOOST = Math.fround(1.5);
 const SYNONYM_WEIGHT = Math.fround(0.7);
 const FUZZY_WEIGHT = Math.fround(0.8);
+const NAME_WEIGHT = Math.fround(10);
+/** Candidate names per query; later ones are not looked up. */
+export const MAX_NAME_CANDIDATES = 400;
+/** Words in the longest name looked for (src/text/mod.rs, MAX_NAME_WORDS). */
+export const MAX_NAME_WORDS = 6;
+/** Spellings of a stretch of slots carried on to the next slot. */
+const MAX_SPELLINGS = 4;
 
 /**
  * Understands `text` (with `extraFilters` from the request) as a plan whose JSON
@@ -68,8 +75,9 @@ export function understand(text, extraFilters, context) {
     missing: vocabulary === null ? [] : missingWords(slots, vocabulary),
     soft: soft ? quoted(parsed) : [],
   };
+  const finished = slots.map(slotOptions);
   return {
-    slots: slots.map(slotOptions),
+    slots: finished,
     needed: requiredSlots(slots.length),
     boosts: proximity(runs, analyzer),
     required: requirements(parsed, soft, analyzer),
@@ -79,8 +87,70 @@ export function understand(text, extraFilters, context) {
       .map(exact),
     filters: planFilters(parsed.filters, extraFilters, analyzer),
     bag: bagOfWords(parsed, analyzer),
+    names: candidateNames(finished),
     notes,
   };
+}
+
+/**
+ * The names a query may contain, as the server's `candidate_names` makes them:
+ * the words of every stretch of consecutive slots (up to MAX_NAME_WORDS), each slot
+ * spelled as typed, as corrected or as an OR side, and each synonym on its own;
+ * each weighted by the share of the reader's words it covers.
+ */
+export function candidateNames(slots) {
+  const typed = Math.max(1, typedWords(slots));
+  const names = [];
+  const add = (words, factor) => {
+    const key = words.join(" ");
+    if (names.length < MAX_NAME_CANDIDATES && !names.some((n) => n.key === key)) {
+      const cover = Math.fround(Math.min(1, Math.fround(words.length) / typed));
+      names.push({ key, weight: Math.fround(Math.fround(NAME_WEIGHT * cover) * factor) });
+    }
+  };
+  for (let start = 0; start < slots.length; start++) {
+    let stretches = [[]];
+    for (const slot of slots.slice(start)) {
+      const longer = [];
+      for (const stretch of stretches) {
+        for (const spelling of spellings(slot)) {
+          if (longer.length < MAX_SPELLINGS && stretch.length + spelling.length <= MAX_NAME_WORDS) {
+            longer.push(stretch.concat(spelling));
+          }
+        }
+      }
+      if (longer.length === 0) break;
+      longer.forEach((words) => add(words, 1));
+      stretches = longer;
+    }
+    for (const option of slots[start].options) {
+      if (option.source === "synonym" && option.matcher.phrase) {
+        const words = option.matcher.phrase.words.map(([, w]) => w);
+        if (words.length <= MAX_NAME_WORDS) add(words, SYNONYM_WEIGHT);
+      }
+    }
+  }
+  return names;
+}
+
+// The reader's own words in the slots.
+function typedWords(slots) {
+  let count = 0;
+  for (const slot of slots) {
+    for (const o of slot.options) {
+      if (o.source !== "typed") continue;
+      count += o.matcher.each_word ? o.matcher.each_word.length : o.matcher.phrase.words.length;
+    }
+  }
+  return count;
+}
+
+// The ways a slot's words may be spelled in a name (synonyms are names alone).
+function spellings(slot) {
+  return slot.options
+    .filter((o) => o.source !== "synonym")
+    .map((o) => (o.matcher.each_word ? o.matcher.each_word : o.matcher.phrase.words.map(([, w]) => w)))
+    .filter((words) => words.length > 0);
 }
 
 /** Slots a section must match to be in the first tier: all of one or two, else one. */

@@ -54,6 +54,14 @@ pub const PHRASE_BOOST: f32 = 1.5;
 pub const SYNONYM_WEIGHT: f32 = 0.7;
 /// Weight of a typo correction relative to the reader's own words.
 pub const FUZZY_WEIGHT: f32 = 0.8;
+/// Score of a section of an article the query names, when the name is all the
+/// reader typed (a name covering half the words scores half).
+pub const NAME_WEIGHT: f32 = 10.0;
+/// Candidate names per query ([`candidate_names`]); later ones are not looked up.
+pub const MAX_NAME_CANDIDATES: usize = 400;
+/// Spellings of a stretch of slots carried on to the next slot: the reader's words
+/// and the first corrections.
+const MAX_SPELLINGS: usize = 4;
 
 /// What to search for, understood from a query.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -74,6 +82,11 @@ pub struct QueryPlan {
     /// Every analyzed word of the plain query, once, in order: what plain BM25 (the
     /// relevance yardstick) searches for.
     pub bag: Vec<String>,
+    /// Names the query may contain ([`candidate_names`]): the sections of an article
+    /// that goes by one of them (its title, a part of it, an alias) score extra, by
+    /// the name's length. The index knows which are names; the plan does not.
+    #[serde(default)]
+    pub names: Vec<Name>,
     /// What to tell the reader.
     pub notes: Notes,
 }
@@ -83,6 +96,17 @@ impl QueryPlan {
     pub fn is_empty(&self) -> bool {
         self.slots.is_empty() && self.required.is_empty()
     }
+}
+
+/// A name the query may contain, and what a section of an article going by it
+/// scores extra.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Name {
+    /// The name's stems joined by single spaces ([`crate::text::Analyzer::name_key`]).
+    pub key: String,
+    /// [`NAME_WEIGHT`] times the share of the reader's words the name covers (at
+    /// most all), times [`SYNONYM_WEIGHT`] for a synonym's name.
+    pub weight: f32,
 }
 
 /// One thing the reader asked for, and the ways it may be matched.
@@ -274,9 +298,11 @@ pub fn understand(
             false => Vec::new(),
         },
     };
+    let slots: Vec<Slot> = slots.iter().map(|slot| slot.options(analyzer)).collect();
     QueryPlan {
         needed: required_slots(slots.len()),
-        slots: slots.iter().map(|slot| slot.options(analyzer)).collect(),
+        names: candidate_names(&slots),
+        slots,
         boosts: proximity(&runs),
         required: requirements(&parsed, soft, analyzer),
         excluded: parsed
@@ -299,6 +325,82 @@ pub fn understand(
 /// Sections matching fewer slots follow when the first tier does not fill a page.
 pub fn required_slots(n: usize) -> usize {
     if n <= 2 { n } else { 1 }
+}
+
+/// The names a query may contain, as [`crate::text::Analyzer::name_key`] keys: the
+/// words of every stretch of consecutive slots (up to
+/// [`crate::text::MAX_NAME_WORDS`] words), each slot spelled as typed, as
+/// corrected or as an `OR` side, and each synonym of a slot on its own ("eczema"
+/// names "atopic dermatitis"). Filler is not in slots, so "symptoms of salcedo
+/// syndrome" holds "salcedo syndrom".
+pub fn candidate_names(slots: &[Slot]) -> Vec<Name> {
+    let typed = typed_words(slots).max(1) as f32;
+    let mut names: Vec<Name> = Vec::new();
+    let mut add = |words: &[&str], factor: f32| {
+        let key = words.join(" ");
+        if names.len() < MAX_NAME_CANDIDATES && !names.iter().any(|n| n.key == key) {
+            let cover = (words.len() as f32 / typed).min(1.0);
+            names.push(Name {
+                key,
+                weight: NAME_WEIGHT * cover * factor,
+            });
+        }
+    };
+    for start in 0..slots.len() {
+        let mut stretches: Vec<Vec<&str>> = vec![Vec::new()];
+        for slot in &slots[start..] {
+            let mut longer: Vec<Vec<&str>> = Vec::new();
+            for stretch in &stretches {
+                for spelling in spellings(slot) {
+                    if longer.len() < MAX_SPELLINGS
+                        && stretch.len() + spelling.len() <= crate::text::MAX_NAME_WORDS
+                    {
+                        longer.push(stretch.iter().copied().chain(spelling).collect());
+                    }
+                }
+            }
+            if longer.is_empty() {
+                break;
+            }
+            longer.iter().for_each(|words| add(words, 1.0));
+            stretches = longer;
+        }
+        for option in &slots[start].options {
+            if let (Source::Synonym, Matcher::Phrase(phrase)) = (option.source, &option.matcher) {
+                let words: Vec<&str> = phrase.words.iter().map(|(_, w)| w.as_str()).collect();
+                if words.len() <= crate::text::MAX_NAME_WORDS {
+                    add(&words, SYNONYM_WEIGHT);
+                }
+            }
+        }
+    }
+    names
+}
+
+/// The reader's own words in the slots.
+fn typed_words(slots: &[Slot]) -> usize {
+    slots
+        .iter()
+        .flat_map(|s| s.options.iter().filter(|o| o.source == Source::Typed))
+        .map(|o| match &o.matcher {
+            Matcher::EachWord(words) => words.len(),
+            Matcher::Phrase(phrase) => phrase.words.len(),
+        })
+        .sum()
+}
+
+/// The ways a slot's words may be spelled in a name: as typed, as corrected, as an
+/// `OR` side (synonyms are names on their own, not parts of longer ones).
+fn spellings(slot: &Slot) -> Vec<Vec<&str>> {
+    slot.options
+        .iter()
+        .filter(|o| o.source != Source::Synonym)
+        .map(|o| match &o.matcher {
+            Matcher::EachWord(words) => words.iter().map(String::as_str).collect(),
+            Matcher::Phrase(phrase) => phrase.words.iter().map(|(_, w)| w.as_str()).collect(),
+        })
+        .filter(|words: &Vec<&str>| !words.is_empty())
+        .collect()
 }
 
 /// A slot while it is being built: the reader's words and what was found for them.
