@@ -110,8 +110,8 @@ mod tests {
             names(&parsed.article),
             [
                 "Salcedo syndrome",
-                "Nail patella like renal disease",
-                "Salcedo"
+                "Salcedo",
+                "Nail patella like renal disease"
             ]
         );
     }

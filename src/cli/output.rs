@@ -122,6 +122,15 @@ fn write_plan(out: &mut impl Write, results: &SearchResults) -> std::io::Result<
     for boost in &plan.boosts {
         writeln!(out, "  boost: {}", boost.label)?;
     }
+    for focus in &results.focus {
+        writeln!(
+            out,
+            "  focus: {} (named \"{}\"; its sections score +{:.2})",
+            focus.articles.join("; "),
+            focus.name,
+            focus.weight
+        )?;
+    }
     if !plan.excluded.is_empty() {
         let words: Vec<String> = plan
             .excluded

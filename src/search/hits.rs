@@ -176,7 +176,7 @@ fn part_score(
     Ok(Some(scorer.score()))
 }
 
-fn first_text(doc: &TantivyDocument, field: tantivy::schema::Field) -> String {
+pub(super) fn first_text(doc: &TantivyDocument, field: tantivy::schema::Field) -> String {
     doc.get_first(field)
         .and_then(|v| v.as_str())
         .unwrap_or_default()

@@ -16,6 +16,7 @@ pub mod bench;
 mod collect;
 mod compile;
 pub mod eval;
+pub mod focus;
 mod hits;
 #[cfg(feature = "semantic")]
 mod hybrid;
@@ -92,6 +93,10 @@ pub struct SearchResults {
     /// How the query was understood (when an explanation was asked for).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan: Option<QueryPlan>,
+    /// The names in the query that articles go by, and those articles (when an
+    /// explanation was asked for).
+    #[serde(default)]
+    pub focus: Vec<focus::Focus>,
 }
 
 impl Serialize for SearchResults {
@@ -114,6 +119,7 @@ impl Serialize for SearchResults {
         map.serialize_entry("missing", &self.missing)?;
         if let Some(plan) = &self.plan {
             map.serialize_entry("plan", plan)?;
+            map.serialize_entry("focus", &self.focus)?;
         }
         map.end()
     }
@@ -483,6 +489,9 @@ impl Engine {
                     &mut snippets,
                 )?);
             }
+        }
+        if request.explain {
+            results.focus = focus::found(&searcher, &self.fields, &plan)?;
         }
         results.plan = request.explain.then_some(plan);
         Ok(results)

@@ -655,3 +655,23 @@ fn a_section_repeated_word_for_word_is_one_hit_in_the_bundle_as_on_the_server() 
     );
     assert_eq!(ids(&answers[0].results), server);
 }
+
+#[test]
+fn the_bundle_finds_the_article_a_query_names_as_the_server_does() {
+    let corpus = repo_corpus();
+    let engine = shared_index(&corpus);
+    let bundle = bundle_of(&corpus);
+    let queries = ["eczema", "psorasis", "high fiber foods", "leaky gut"];
+    let requests: Vec<(String, Value)> = queries
+        .iter()
+        .map(|q| (q.to_string(), json!({"limit": 10})))
+        .collect();
+    let (_, answers) = drive(bundle.path(), &requests);
+    for (query, answer) in queries.iter().zip(&answers) {
+        assert_eq!(ids(&answer.results), server_ids(engine, query), "{query}");
+    }
+    let first = |i: usize| answers[i].results["hits"][0]["path"].clone();
+    assert_eq!(first(0), "eczema.md");
+    assert_eq!(first(1), "psoriasis.md");
+    assert_eq!(first(2), "dietary-fibre.md");
+}

@@ -340,3 +340,45 @@ fn an_article_dated_beyond_what_the_index_can_hold_is_indexed_undated() {
         .unwrap();
     assert_eq!(results.hits[0].date, None);
 }
+
+#[test]
+fn a_condition_named_alone_finds_its_own_article_before_a_short_mention() {
+    let engine = shared_index(&repo_corpus());
+    // Each of these put "The Gut–Skin Axis › Atopic dermatitis" (or Acne, Psoriasis,
+    // Rosacea), a two-sentence section beside a table, above the condition's own
+    // article; misspelled names are read as corrected before the focus is found.
+    for (query, article) in [
+        ("eczema", "eczema.md"),
+        ("acne", "acne.md"),
+        ("psorasis", "psoriasis.md"),
+        ("rosacia", "rosacea.md"),
+    ] {
+        let results = engine
+            .search(&healthdex::SearchRequest::new(query))
+            .unwrap();
+        let first = &results.hits[0];
+        assert_eq!(first.path, article, "{query}: {first:?}");
+    }
+}
+
+#[test]
+fn an_alias_in_the_front_matter_names_the_article() {
+    // Both articles hold the words; the garden one more densely, and in a heading.
+    // Only the other goes by the name, through its alias.
+    let dir = crate::util::corpus_of(&[
+        (
+            "hives.md",
+            "---\ntitle: Urticaria\naliases: [\"nettle rash\"]\n---\n\n# Urticaria\n\nRaised itchy welts that come and go over hours. Some people call it a rash, and the welts look like the marks nettles leave on skin.\n",
+        ),
+        (
+            "garden.md",
+            "---\ntitle: Weeding safely\n---\n\n# Weeding safely\n\n## Nettle rash\n\nWear gloves: nettle rash stings.\n",
+        ),
+    ]);
+    let engine = crate::util::shared_index(&dir.path().join("corpus"));
+    let results = engine
+        .search(&healthdex::SearchRequest::new("nettle rash"))
+        .unwrap();
+    assert_eq!(results.hits[0].path, "hives.md", "{:?}", results.hits);
+    assert_eq!(results.hits.len(), 2, "{:?}", results.hits);
+}

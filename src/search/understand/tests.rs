@@ -361,3 +361,56 @@ fn a_word_inside_a_name_the_corpus_uses_is_not_expanded() {
     let plan = plan_with("sore molars", &synonyms, Some(&vocabulary));
     assert_eq!(plan.notes.also_searched, ["back teeth"]);
 }
+
+fn name_keys(plan: &QueryPlan) -> Vec<(&str, f32)> {
+    plan.names
+        .iter()
+        .map(|n| (n.key.as_str(), n.weight))
+        .collect()
+}
+
+#[test]
+fn candidate_names_are_stretches_of_slots_weighted_by_the_words_they_cover() {
+    let salcedo = plan("what are the symptoms of salcedo syndrome");
+    let names = name_keys(&salcedo);
+    let weight = |key: &str| names.iter().find(|(k, _)| *k == key).map(|(_, w)| *w);
+    // Filler is not in the slots, so the name is found across it; a name covering
+    // two of the three words the reader typed weighs two thirds.
+    let close = |key: &str, expected: f32| weight(key).is_some_and(|w| (w - expected).abs() < 1e-4);
+    assert!(
+        close("salcedo syndrom", NAME_WEIGHT * 2.0 / 3.0),
+        "{names:?}"
+    );
+    assert!(close("symptom salcedo syndrom", NAME_WEIGHT), "{names:?}");
+    assert!(close("salcedo", NAME_WEIGHT / 3.0), "{names:?}");
+    // Never out of order, and never longer than a name is looked for.
+    assert!(!names.iter().any(|(k, _)| *k == "syndrom salcedo"));
+    let words: Vec<String> = (0..70).map(|i| format!("word{i}")).collect();
+    let long = plan(&words.join(" "));
+    assert!(
+        long.names
+            .iter()
+            .all(|n| n.key.split(' ').count() <= crate::text::MAX_NAME_WORDS)
+    );
+    assert!(long.names.len() <= MAX_NAME_CANDIDATES);
+}
+
+#[test]
+fn a_synonym_is_a_name_on_its_own_and_a_correction_spells_one() {
+    let synonyms = Synonyms::from_list("eczema | atopic dermatitis").unwrap();
+    let plan = plan_with("eczema", &synonyms, None);
+    assert_eq!(
+        name_keys(&plan),
+        [
+            ("eczema", NAME_WEIGHT),
+            ("atop dermat", NAME_WEIGHT * SYNONYM_WEIGHT)
+        ]
+    );
+    let vocabulary = MapVocabulary::of(&[("rosacea", 5), ("flushing", 3)]);
+    let plan = plan_with("rosacia flushing", &Synonyms::default(), Some(&vocabulary));
+    let names = name_keys(&plan);
+    assert!(
+        names.iter().any(|(k, _)| *k == "rosacea flush"),
+        "{names:?}"
+    );
+}

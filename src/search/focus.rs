@@ -1,0 +1,73 @@
+//! What `--explain` says about a query's focus: which of the plan's candidate
+//! names ([`QueryPlan::names`]) the corpus's articles go by, and which articles
+//! those are. Ranking does not need this (the compiled query scores the names
+//! itself); it is for the reader of an explanation.
+
+use serde::{Deserialize, Serialize};
+use tantivy::collector::TopDocs;
+use tantivy::query::TermQuery;
+use tantivy::schema::IndexRecordOption;
+use tantivy::{Searcher, TantivyDocument, Term};
+
+use super::understand::QueryPlan;
+use crate::index::schema::Fields;
+use crate::{Error, Result};
+
+/// Articles listed per name found.
+const ARTICLES_PER_NAME: usize = 3;
+/// Sections read to find them (an article's sections all go by its names).
+const SECTIONS_READ: usize = 64;
+
+/// A name the query holds that some articles go by.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Focus {
+    /// The name as the plan lists it (stems joined by spaces).
+    pub name: String,
+    /// What every section of those articles scores extra.
+    pub weight: f32,
+    /// Titles of the articles going by it (at most [`ARTICLES_PER_NAME`]).
+    pub articles: Vec<String>,
+}
+
+/// The plan's names that articles go by, best weight first.
+pub fn found(searcher: &Searcher, fields: &Fields, plan: &QueryPlan) -> Result<Vec<Focus>> {
+    let mut found = Vec::new();
+    for name in &plan.names {
+        let term = Term::from_field_text(fields.names, &name.key);
+        let holders = searcher
+            .doc_freq(&term)
+            .map_err(|e| Error::tantivy("cannot look a name up", e))?;
+        if holders == 0 {
+            continue;
+        }
+        found.push(Focus {
+            name: name.key.clone(),
+            weight: name.weight,
+            articles: titles(searcher, fields, term)?,
+        });
+    }
+    found.sort_by(|a, b| b.weight.total_cmp(&a.weight));
+    Ok(found)
+}
+
+/// The distinct titles of the first sections holding `term`.
+fn titles(searcher: &Searcher, fields: &Fields, term: Term) -> Result<Vec<String>> {
+    let query = TermQuery::new(term, IndexRecordOption::Basic);
+    let top = searcher
+        .search(&query, &TopDocs::with_limit(SECTIONS_READ).order_by_score())
+        .map_err(|e| Error::tantivy("cannot find the articles a name belongs to", e))?;
+    let mut titles: Vec<String> = Vec::new();
+    for (_, address) in top {
+        let doc: TantivyDocument = searcher
+            .doc(address)
+            .map_err(|e| Error::tantivy("cannot read a named section", e))?;
+        let title = super::hits::first_text(&doc, fields.title);
+        if !titles.contains(&title) {
+            titles.push(title);
+        }
+        if titles.len() == ARTICLES_PER_NAME {
+            break;
+        }
+    }
+    Ok(titles)
+}
