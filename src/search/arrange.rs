@@ -3,7 +3,7 @@
 //! a reference list, the per-article cap on the first page, and grouping per
 //! article. No index is needed to test them.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// A ranked item that belongs to an article.
 pub trait OfArticle {
@@ -25,10 +25,16 @@ pub fn answers_first<T: OfArticle>(ranked: Vec<T>) -> Vec<T> {
     answers
 }
 
-/// Fills the first `first_page` ranks with at most `cap` items of any one article,
-/// taking the best items that fit; the items passed over follow in rank order with
-/// the rest. A `cap` of 0 leaves the order as it is.
-pub fn cap_per_article<T: OfArticle>(ranked: Vec<T>, cap: usize, first_page: usize) -> Vec<T> {
+/// Fills the first `first_page` ranks with at most `cap` items of any one article
+/// but the `exempt` ones (the articles the query names), taking the best items
+/// that fit; the items passed over follow in rank order with the rest. A `cap` of
+/// 0 leaves the order as it is.
+pub fn cap_per_article<T: OfArticle>(
+    ranked: Vec<T>,
+    cap: usize,
+    first_page: usize,
+    exempt: &HashSet<u64>,
+) -> Vec<T> {
     if cap == 0 {
         return ranked;
     }
@@ -40,7 +46,7 @@ pub fn cap_per_article<T: OfArticle>(ranked: Vec<T>, cap: usize, first_page: usi
             break;
         }
         let count = seen.entry(item.article()).or_default();
-        if *count < cap {
+        if *count < cap || exempt.contains(&item.article()) {
             *count += 1;
             taken[i] = true;
             on_page += 1;
@@ -127,24 +133,35 @@ mod tests {
 
     #[test]
     fn no_article_floods_the_first_page() {
-        let arranged = cap_per_article(ranked(&[1, 1, 1, 1, 2, 1, 3, 2]), 2, 4);
+        let arranged = cap_per_article(ranked(&[1, 1, 1, 1, 2, 1, 3, 2]), 2, 4, &HashSet::new());
         // First page: ranks 0, 1 (article 1), 4 (2), 6 (3); the rest in rank order.
         assert_eq!(ranks(&arranged), [0, 1, 4, 6, 2, 3, 5, 7]);
     }
 
     #[test]
+    fn the_article_a_query_names_is_not_capped() {
+        let named = HashSet::from([1]);
+        let arranged = cap_per_article(ranked(&[1, 1, 1, 2, 2, 2, 1]), 2, 6, &named);
+        // Article 1 keeps all four of its ranks; article 2 its first two of three.
+        assert_eq!(ranks(&arranged), [0, 1, 2, 3, 4, 6, 5]);
+    }
+
+    #[test]
     fn the_cap_applies_only_to_the_first_page() {
-        let arranged = cap_per_article(ranked(&[1, 1, 1, 1]), 1, 10);
+        let arranged = cap_per_article(ranked(&[1, 1, 1, 1]), 1, 10, &HashSet::new());
         assert_eq!(ranks(&arranged), [0, 1, 2, 3]);
-        let arranged = cap_per_article(ranked(&[1, 2, 1, 2, 1]), 1, 2);
+        let arranged = cap_per_article(ranked(&[1, 2, 1, 2, 1]), 1, 2, &HashSet::new());
         assert_eq!(ranks(&arranged), [0, 1, 2, 3, 4]);
     }
 
     #[test]
     fn a_cap_of_zero_keeps_the_ranking() {
         let items = ranked(&[3, 3, 3, 1]);
-        assert_eq!(cap_per_article(items.clone(), 0, 10), items);
-        assert!(cap_per_article(Vec::<Item>::new(), 3, 10).is_empty());
+        assert_eq!(
+            cap_per_article(items.clone(), 0, 10, &HashSet::new()),
+            items
+        );
+        assert!(cap_per_article(Vec::<Item>::new(), 3, 10, &HashSet::new()).is_empty());
     }
 
     #[test]

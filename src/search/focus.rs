@@ -1,18 +1,23 @@
-//! What `--explain` says about a query's focus: which of the plan's candidate
-//! names ([`QueryPlan::names`]) the corpus's articles go by, and which articles
-//! those are. Ranking does not need this (the compiled query scores the names
-//! itself); it is for the reader of an explanation.
+//! A query's focus: which of the plan's candidate names ([`QueryPlan::names`]) the
+//! corpus's articles go by, and which articles those are. The compiled query
+//! scores the names itself; this finds the articles the first page does not cap
+//! ([`articles`]) and what `--explain` shows ([`found`]).
+
+use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
 use tantivy::collector::TopDocs;
 use tantivy::query::TermQuery;
 use tantivy::schema::IndexRecordOption;
-use tantivy::{Searcher, TantivyDocument, Term};
+use tantivy::{DocSet, Searcher, TERMINATED, TantivyDocument, Term};
 
 use super::understand::QueryPlan;
 use crate::index::schema::Fields;
 use crate::{Error, Result};
 
+/// Most articles going by the query's best name that the first page leaves
+/// uncapped (see [`uncapped`]; 1, 2, 3 and any number measured in ARCHITECTURE.md).
+pub const MAX_UNCAPPED: usize = 2;
 /// Articles listed per name found.
 const ARTICLES_PER_NAME: usize = 3;
 /// Sections read to find them (an article's sections all go by its names).
@@ -70,4 +75,64 @@ fn titles(searcher: &Searcher, fields: &Fields, term: Term) -> Result<Vec<String
         }
     }
     Ok(titles)
+}
+
+/// The articles the first page does not cap: those going by the found name of the
+/// highest weight, when at most [`MAX_UNCAPPED`] do. A name many articles share
+/// (MedQuAD has a GARD, a GHR and a MedlinePlus article on most conditions) keeps
+/// the cap, so each of them is seen.
+pub fn uncapped(searcher: &Searcher, fields: &Fields, plan: &QueryPlan) -> Result<HashSet<u64>> {
+    let mut articles = articles(searcher, fields, plan)?;
+    if articles.len() > MAX_UNCAPPED {
+        articles.clear();
+    }
+    Ok(articles)
+}
+
+/// The articles going by the found name of the highest weight.
+fn articles(searcher: &Searcher, fields: &Fields, plan: &QueryPlan) -> Result<HashSet<u64>> {
+    let mut best: Vec<Term> = Vec::new();
+    let mut best_weight = 0.0f32;
+    for name in &plan.names {
+        if name.weight < best_weight {
+            continue;
+        }
+        let term = Term::from_field_text(fields.names, &name.key);
+        let holders = searcher
+            .doc_freq(&term)
+            .map_err(|e| Error::tantivy("cannot look a name up", e))?;
+        if holders == 0 {
+            continue;
+        }
+        if name.weight > best_weight {
+            best.clear();
+            best_weight = name.weight;
+        }
+        best.push(term);
+    }
+    let mut articles = HashSet::new();
+    for segment in searcher.segment_readers() {
+        let keys = segment
+            .fast_fields()
+            .u64("article")
+            .map_err(|e| Error::tantivy("cannot read the `article` column", e))?;
+        let index = segment
+            .inverted_index(fields.names)
+            .map_err(|e| Error::tantivy("cannot read the names", e))?;
+        for term in &best {
+            let postings = index
+                .read_postings(term, IndexRecordOption::Basic)
+                .map_err(|e| Error::tantivy("cannot read a name's sections", e.into()))?;
+            let Some(mut postings) = postings else {
+                continue;
+            };
+            while postings.doc() != TERMINATED {
+                if let Some(key) = keys.first(postings.doc()) {
+                    articles.insert(key);
+                }
+                postings.advance();
+            }
+        }
+    }
+    Ok(articles)
 }

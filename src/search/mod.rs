@@ -476,10 +476,12 @@ impl Engine {
             results.groups =
                 Some(self.groups(&searcher, candidates, request, &compiled, &mut snippets)?);
         } else {
-            let page = arrange::cap_per_article(candidates, self.options.per_article, FIRST_PAGE)
-                .into_iter()
-                .skip(request.offset)
-                .take(request.limit);
+            let exempt = focus::uncapped(&searcher, &self.fields, &plan)?;
+            let page =
+                arrange::cap_per_article(candidates, self.options.per_article, FIRST_PAGE, &exempt)
+                    .into_iter()
+                    .skip(request.offset)
+                    .take(request.limit);
             for candidate in page {
                 results.hits.push(hits::hit(
                     &searcher,

@@ -18,6 +18,8 @@ const K1 = 1.2;
 const B = 0.75;
 /** Extra positions allowed among a stretch's typed words (compile.rs). */
 const STRETCH_SLOP = 8;
+/** Most articles going by the query's best name left uncapped (focus.rs). */
+const MAX_UNCAPPED = 2;
 /** Fields whose words take the body's rarity when it is lower. */
 const SHORT = new Set([TITLE, HEADING, PARENTS]);
 
@@ -159,6 +161,28 @@ export class Scorer {
     }
     const ids = [...best.keys()].sort((a, b) => a - b);
     return new Scored(ids, ids.map((id) => best.get(id)));
+  }
+
+  /** The articles the first page does not cap: those going by the plan's found
+   * name of the highest weight, when at most MAX_UNCAPPED do (focus.rs). */
+  uncapped(plan) {
+    let best = [];
+    let bestWeight = 0;
+    for (const name of plan.names ?? []) {
+      if (name.weight < bestWeight) continue;
+      const entry = (this.postings(name.key.split(" ")[0])?.names ?? []).find((n) => n.key === name.key);
+      if (!entry) continue;
+      if (name.weight > bestWeight) {
+        best = [];
+        bestWeight = name.weight;
+      }
+      best.push(entry);
+    }
+    const articles = new Set();
+    for (const entry of best) {
+      for (const [start, count] of entry.runs) if (count > 0) articles.add(this.docs.articleOf[start]);
+    }
+    return articles.size > MAX_UNCAPPED ? new Set() : articles;
   }
 
   required(required) {

@@ -156,7 +156,11 @@ export class Bundle {
         return { path: hits[0].path, title: hits[0].title, url: hits[0].url.split("#")[0], score: hits[0].score, hits };
       });
     } else {
-      const page = capPerArticle(ranked, this.docs, this.meta.per_article, FIRST_PAGE).slice(request.offset, wanted);
+      const uncapped = this.scorer.uncapped(plan);
+      const page = capPerArticle(ranked, this.docs, this.meta.per_article, FIRST_PAGE, uncapped).slice(
+        request.offset,
+        wanted,
+      );
       const shown = await this.loadFragments(page);
       results.hits = page.map((entry) => this.hit(entry, snippets, shown));
     }
@@ -563,8 +567,9 @@ function answersFirst(ranked, docs) {
   return ranked.filter(hasText).concat(ranked.filter((entry) => !hasText(entry)));
 }
 
-/** The first page holds at most `cap` sections of one article (0: no cap). */
-function capPerArticle(ranked, docs, cap, firstPage) {
+/** The first page holds at most `cap` sections of one article but the `uncapped`
+ * ones (0: no cap). */
+function capPerArticle(ranked, docs, cap, firstPage, uncapped) {
   if (cap === 0) return ranked;
   const seen = new Map();
   const page = [];
@@ -572,7 +577,7 @@ function capPerArticle(ranked, docs, cap, firstPage) {
   for (const entry of ranked) {
     const article = docs.articleOf[entry[0]];
     const count = seen.get(article) || 0;
-    if (page.length < firstPage && count < cap) {
+    if (page.length < firstPage && (count < cap || uncapped.has(article))) {
       seen.set(article, count + 1);
       page.push(entry);
     } else rest.push(entry);
