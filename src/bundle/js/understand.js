@@ -87,18 +87,18 @@ export function understand(text, extraFilters, context) {
       .map(exact),
     filters: planFilters(parsed.filters, extraFilters, analyzer),
     bag: bagOfWords(parsed, analyzer),
-    names: candidateNames(finished),
+    names: candidateNames(runs, finished, analyzer),
     notes,
   };
 }
 
 /**
  * The names a query may contain, as the server's `candidate_names` makes them:
- * the words of every stretch of consecutive slots (up to MAX_NAME_WORDS), each slot
- * spelled as typed, as corrected or as an OR side, and each synonym on its own;
- * each weighted by the share of the reader's words it covers.
+ * the words of every stretch of consecutive words of a run, filler left out (up to
+ * MAX_NAME_WORDS), each as typed or as a correction of it, then each synonym of a
+ * slot and each side of an OR on its own; each weighted by the share of the reader's words it covers.
  */
-export function candidateNames(slots) {
+export function candidateNames(runs, slots, analyzer) {
   const typed = Math.max(1, typedWords(slots));
   const names = [];
   const add = (words, factor) => {
@@ -108,29 +108,48 @@ export function candidateNames(slots) {
       names.push({ key, weight: Math.fround(Math.fround(NAME_WEIGHT * cover) * factor) });
     }
   };
-  for (let start = 0; start < slots.length; start++) {
-    let stretches = [[]];
-    for (const slot of slots.slice(start)) {
-      const longer = [];
-      for (const stretch of stretches) {
-        for (const spelling of spellings(slot)) {
-          if (longer.length < MAX_SPELLINGS && stretch.length + spelling.length <= MAX_NAME_WORDS) {
-            longer.push(stretch.concat(spelling));
+  const corrected = correctionsByStem(slots);
+  for (const run of runs) {
+    const kept = run.filter((w) => !analyzer.isFiller(w.surface));
+    for (let start = 0; start < kept.length; start++) {
+      let stretches = [[]];
+      for (const word of kept.slice(start, start + MAX_NAME_WORDS)) {
+        const spellings = [word.stem, ...corrected.filter(([t]) => t === word.stem).map(([, fix]) => fix)];
+        const longer = [];
+        for (const stretch of stretches) {
+          for (const spelling of spellings) {
+            if (longer.length < MAX_SPELLINGS) longer.push(stretch.concat([spelling]));
           }
         }
-      }
-      if (longer.length === 0) break;
-      longer.forEach((words) => add(words, 1));
-      stretches = longer;
-    }
-    for (const option of slots[start].options) {
-      if (option.source === "synonym" && option.matcher.phrase) {
-        const words = option.matcher.phrase.words.map(([, w]) => w);
-        if (words.length <= MAX_NAME_WORDS) add(words, SYNONYM_WEIGHT);
+        longer.forEach((words) => add(words, 1));
+        stretches = longer;
       }
     }
   }
+  for (const option of slots.flatMap((s) => s.options)) {
+    const factor = option.source === "synonym" ? SYNONYM_WEIGHT : option.source === "either" ? 1 : null;
+    if (factor !== null && option.matcher.phrase) {
+      const words = option.matcher.phrase.words.map(([, w]) => w);
+      if (words.length <= MAX_NAME_WORDS) add(words, factor);
+    }
+  }
   return names;
+}
+
+// [typed stem, correction] for every correction of a one-word slot.
+function correctionsByStem(slots) {
+  const pairs = [];
+  for (const slot of slots) {
+    const typed = slot.options.find((o) => o.source === "typed");
+    if (!typed || !typed.matcher.phrase || typed.matcher.phrase.words.length !== 1) continue;
+    const stem = typed.matcher.phrase.words[0][1];
+    for (const option of slot.options) {
+      if (option.source === "correction" && option.matcher.phrase) {
+        for (const [, w] of option.matcher.phrase.words) pairs.push([stem, w]);
+      }
+    }
+  }
+  return pairs;
 }
 
 // The reader's own words in the slots.
@@ -145,13 +164,6 @@ function typedWords(slots) {
   return count;
 }
 
-// The ways a slot's words may be spelled in a name (synonyms are names alone).
-function spellings(slot) {
-  return slot.options
-    .filter((o) => o.source !== "synonym")
-    .map((o) => (o.matcher.each_word ? o.matcher.each_word : o.matcher.phrase.words.map(([, w]) => w)))
-    .filter((words) => words.length > 0);
-}
 
 /** Slots a section must match to be in the first tier: all of one or two, else one. */
 export function requiredSlots(n) {

@@ -59,7 +59,7 @@ pub const FUZZY_WEIGHT: f32 = 0.8;
 pub const NAME_WEIGHT: f32 = 10.0;
 /// Candidate names per query ([`candidate_names`]); later ones are not looked up.
 pub const MAX_NAME_CANDIDATES: usize = 400;
-/// Spellings of a stretch of slots carried on to the next slot: the reader's words
+/// Spellings of a stretch of words carried on to the next word: the reader's words
 /// and the first corrections.
 const MAX_SPELLINGS: usize = 4;
 
@@ -301,7 +301,7 @@ pub fn understand(
     let slots: Vec<Slot> = slots.iter().map(|slot| slot.options(analyzer)).collect();
     QueryPlan {
         needed: required_slots(slots.len()),
-        names: candidate_names(&slots),
+        names: candidate_names(&runs, &slots),
         slots,
         boosts: proximity(&runs),
         required: requirements(&parsed, soft, analyzer),
@@ -328,12 +328,14 @@ pub fn required_slots(n: usize) -> usize {
 }
 
 /// The names a query may contain, as [`crate::text::Analyzer::name_key`] keys: the
-/// words of every stretch of consecutive slots (up to
-/// [`crate::text::MAX_NAME_WORDS`] words), each slot spelled as typed, as
-/// corrected or as an `OR` side, and each synonym of a slot on its own ("eczema"
-/// names "atopic dermatitis"). Filler is not in slots, so "symptoms of salcedo
-/// syndrome" holds "salcedo syndrom".
-pub fn candidate_names(slots: &[Slot]) -> Vec<Name> {
+/// words of every stretch of consecutive words of a run, filler left out (up to
+/// [`crate::text::MAX_NAME_WORDS`]), each word as typed or as a correction of it,
+/// then each synonym of a slot and each side of an `OR` on its own ("eczema" names
+/// "atopic dermatitis").
+/// Runs rather than slots, because slots hold a repeated word once: in "… a heart
+/// attack … broken heart syndrome" the second "heart" is no slot of its own.
+/// "symptoms of salcedo syndrome" holds "salcedo syndrom".
+pub fn candidate_names(runs: &[Vec<Word>], slots: &[Slot]) -> Vec<Name> {
     let typed = typed_words(slots).max(1) as f32;
     let mut names: Vec<Name> = Vec::new();
     let mut add = |words: &[&str], factor: f32| {
@@ -346,31 +348,42 @@ pub fn candidate_names(slots: &[Slot]) -> Vec<Name> {
             });
         }
     };
-    for start in 0..slots.len() {
-        let mut stretches: Vec<Vec<&str>> = vec![Vec::new()];
-        for slot in &slots[start..] {
-            let mut longer: Vec<Vec<&str>> = Vec::new();
-            for stretch in &stretches {
-                for spelling in spellings(slot) {
-                    if longer.len() < MAX_SPELLINGS
-                        && stretch.len() + spelling.len() <= crate::text::MAX_NAME_WORDS
-                    {
-                        longer.push(stretch.iter().copied().chain(spelling).collect());
+    let corrected = corrections_by_stem(slots);
+    for run in runs {
+        let kept: Vec<&Word> = run.iter().filter(|w| !is_filler(&w.surface)).collect();
+        for start in 0..kept.len() {
+            let mut stretches: Vec<Vec<&str>> = vec![Vec::new()];
+            for word in kept[start..].iter().take(crate::text::MAX_NAME_WORDS) {
+                let spellings = std::iter::once(word.stem.as_str()).chain(
+                    corrected
+                        .iter()
+                        .filter(|(typed, _)| *typed == word.stem)
+                        .map(|(_, fix)| *fix),
+                );
+                let spellings: Vec<&str> = spellings.collect();
+                let mut longer: Vec<Vec<&str>> = Vec::new();
+                for stretch in &stretches {
+                    for spelling in &spellings {
+                        if longer.len() < MAX_SPELLINGS {
+                            longer.push(stretch.iter().copied().chain([*spelling]).collect());
+                        }
                     }
                 }
+                longer.iter().for_each(|words| add(words, 1.0));
+                stretches = longer;
             }
-            if longer.is_empty() {
-                break;
-            }
-            longer.iter().for_each(|words| add(words, 1.0));
-            stretches = longer;
         }
-        for option in &slots[start].options {
-            if let (Source::Synonym, Matcher::Phrase(phrase)) = (option.source, &option.matcher) {
-                let words: Vec<&str> = phrase.words.iter().map(|(_, w)| w.as_str()).collect();
-                if words.len() <= crate::text::MAX_NAME_WORDS {
-                    add(&words, SYNONYM_WEIGHT);
-                }
+    }
+    for option in slots.iter().flat_map(|s| &s.options) {
+        let factor = match option.source {
+            Source::Synonym => SYNONYM_WEIGHT,
+            Source::Either => 1.0,
+            Source::Typed | Source::Correction => continue,
+        };
+        if let Matcher::Phrase(phrase) = &option.matcher {
+            let words: Vec<&str> = phrase.words.iter().map(|(_, w)| w.as_str()).collect();
+            if words.len() <= crate::text::MAX_NAME_WORDS {
+                add(&words, factor);
             }
         }
     }
@@ -389,18 +402,32 @@ fn typed_words(slots: &[Slot]) -> usize {
         .sum()
 }
 
-/// The ways a slot's words may be spelled in a name: as typed, as corrected, as an
-/// `OR` side (synonyms are names on their own, not parts of longer ones).
-fn spellings(slot: &Slot) -> Vec<Vec<&str>> {
-    slot.options
-        .iter()
-        .filter(|o| o.source != Source::Synonym)
-        .map(|o| match &o.matcher {
-            Matcher::EachWord(words) => words.iter().map(String::as_str).collect(),
-            Matcher::Phrase(phrase) => phrase.words.iter().map(|(_, w)| w.as_str()).collect(),
-        })
-        .filter(|words: &Vec<&str>| !words.is_empty())
-        .collect()
+/// (typed stem, correction) for every correction of a one-word slot.
+fn corrections_by_stem(slots: &[Slot]) -> Vec<(&str, &str)> {
+    let mut pairs = Vec::new();
+    for slot in slots {
+        let Some(Matcher::Phrase(typed)) = slot
+            .options
+            .iter()
+            .find(|o| o.source == Source::Typed)
+            .map(|o| &o.matcher)
+        else {
+            continue;
+        };
+        let [(_, stem)] = typed.words.as_slice() else {
+            continue;
+        };
+        for option in slot
+            .options
+            .iter()
+            .filter(|o| o.source == Source::Correction)
+        {
+            if let Matcher::Phrase(fix) = &option.matcher {
+                pairs.extend(fix.words.iter().map(|(_, w)| (stem.as_str(), w.as_str())));
+            }
+        }
+    }
+    pairs
 }
 
 /// A slot while it is being built: the reader's words and what was found for them.
