@@ -122,6 +122,14 @@ fn write_plan(out: &mut impl Write, results: &SearchResults) -> std::io::Result<
     for boost in &plan.boosts {
         writeln!(out, "  boost: {}", boost.label)?;
     }
+    if !plan.asks.is_empty() {
+        let kinds: Vec<&str> = plan.asks.iter().map(|a| a.kind.as_str()).collect();
+        writeln!(
+            out,
+            "  asks for: {} (the named articles' sections headed so score more)",
+            kinds.join(", ")
+        )?;
+    }
     for focus in &results.focus {
         writeln!(
             out,

@@ -22,7 +22,7 @@ use tantivy::{DateTime, DocId, DocSet, Score, SegmentReader, Term};
 use super::options::FieldWeights;
 use super::stats::Scoring;
 use super::understand::{
-    Alternative, Matcher, Name, Phrase, PlanFilters, QueryPlan, Slot, Source, Within,
+    ASKED_WEIGHT, Alternative, Matcher, Name, Phrase, PlanFilters, QueryPlan, Slot, Source, Within,
 };
 use crate::index::schema::{DATE_LIMIT_SECONDS, Fields};
 
@@ -64,7 +64,10 @@ pub fn compile(plan: &QueryPlan, fields: &Fields, weights: &FieldWeights) -> Opt
         .collect();
     let names = lower.names(&plan.names);
     let name_label = names.as_ref().map(|_| "names (focus)".to_string());
+    let asked = lower.asked(plan);
     boosts.extend(names);
+    let asked_label = asked.as_ref().map(|_| "answers what is asked".to_string());
+    boosts.extend(asked);
     let required: Vec<Box<dyn Query>> = plan
         .required
         .iter()
@@ -98,6 +101,7 @@ pub fn compile(plan: &QueryPlan, fields: &Fields, weights: &FieldWeights) -> Opt
         .map(|s| &s.label)
         .chain(plan.boosts.iter().map(|b| &b.label))
         .chain(&name_label)
+        .chain(&asked_label)
         .chain(plan.required.iter().map(|r| &r.label));
     let parts = labels
         .zip(slots.iter().chain(&boosts).chain(&required))
@@ -198,6 +202,44 @@ impl Lowering<'_> {
             .collect();
         (!per_name.is_empty())
             .then(|| Box::new(DisjunctionMaxQuery::new(per_name)) as Box<dyn Query>)
+    }
+
+    /// A section of an article going by one of the query's candidate names whose
+    /// heading answers what the query asks: [`ASKED_WEIGHT`].
+    fn asked(&self, plan: &QueryPlan) -> Option<Box<dyn Query>> {
+        if plan.asks.is_empty() || plan.names.is_empty() {
+            return None;
+        }
+        let named: Vec<(Occur, Box<dyn Query>)> = plan
+            .names
+            .iter()
+            .map(|n| {
+                (
+                    Occur::Should,
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(self.fields.names, &n.key),
+                        IndexRecordOption::Basic,
+                    )) as Box<dyn Query>,
+                )
+            })
+            .collect();
+        let headings: Vec<(Occur, Box<dyn Query>)> = plan
+            .asks
+            .iter()
+            .flat_map(|a| &a.headings)
+            .map(|h| (Occur::Should, term_query(self.fields.heading, h)))
+            .collect();
+        let both = BooleanQuery::new(vec![
+            (
+                Occur::Must,
+                Box::new(BooleanQuery::new(named)) as Box<dyn Query>,
+            ),
+            (
+                Occur::Must,
+                Box::new(BooleanQuery::new(headings)) as Box<dyn Query>,
+            ),
+        ]);
+        Some(filter_scoring(Box::new(both), ASKED_WEIGHT))
     }
 
     /// A slot: the best of its alternatives.

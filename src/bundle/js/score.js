@@ -20,6 +20,8 @@ const B = 0.75;
 const STRETCH_SLOP = 8;
 /** Most articles going by the query's best name left uncapped (focus.rs). */
 const MAX_UNCAPPED = 2;
+/** Score of a named article's section whose heading answers what is asked. */
+const ASKED_WEIGHT = Math.fround(2);
 /** Fields whose words take the body's rarity when it is lower. */
 const SHORT = new Set([TITLE, HEADING, PARENTS]);
 
@@ -163,6 +165,25 @@ export class Scorer {
     return new Scored(ids, ids.map((id) => best.get(id)));
   }
 
+  /** Sections of an article going by one of the plan's names whose heading holds
+   * a heading word of a kind of answer asked for (compile.rs, `asked`). */
+  asked(plan) {
+    if ((plan.asks ?? []).length === 0 || (plan.names ?? []).length === 0) return EMPTY;
+    const named = new Set();
+    for (const name of plan.names) {
+      const entry = (this.postings(name.key.split(" ")[0])?.names ?? []).find((n) => n.key === name.key);
+      for (const [start, count] of entry?.runs ?? []) {
+        for (let section = start; section < start + count; section++) named.add(section);
+      }
+    }
+    const ids = new Set();
+    for (const stem of plan.asks.flatMap((a) => a.headings)) {
+      for (const p of this.list(stem, HEADING)) if (named.has(p.section)) ids.add(p.section);
+    }
+    const sorted = [...ids].sort((a, b) => a - b);
+    return new Scored(sorted, sorted.map(() => ASKED_WEIGHT));
+  }
+
   /** The articles the first page does not cap: those going by the plan's found
    * name of the highest weight, when at most MAX_UNCAPPED do (focus.rs). */
   uncapped(plan) {
@@ -241,7 +262,8 @@ export class Scorer {
       slots: plan.slots.map((s) => this.slot(s)),
       boosts: plan.boosts
         .map((b) => this.phrase(b.phrase, b.weight))
-        .concat((plan.names ?? []).length > 0 ? [this.names(plan.names)] : []),
+        .concat((plan.names ?? []).length > 0 ? [this.names(plan.names)] : [])
+        .concat([this.asked(plan)]),
       required: plan.required.map((r) => this.required(r)),
       excluded: plan.excluded.map((p) => this.phrase(p, 1)),
     };

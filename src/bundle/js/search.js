@@ -555,6 +555,7 @@ function planStems(plan) {
   plan.required.forEach((r) => phrase(r.phrase));
   plan.excluded.forEach(phrase);
   (plan.names ?? []).forEach((name) => stems.add(name.key.split(" ")[0]));
+  if ((plan.names ?? []).length > 0) (plan.asks ?? []).forEach((a) => a.headings.forEach((h) => stems.add(h)));
   return [...stems];
 }
 

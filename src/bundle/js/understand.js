@@ -47,6 +47,22 @@ const NAME_WEIGHT = Math.fround(10);
 export const MAX_NAME_CANDIDATES = 400;
 /** Words in the longest name looked for (src/text/mod.rs, MAX_NAME_WORDS). */
 export const MAX_NAME_WORDS = 6;
+/** Kinds of answer, the words that ask for each and the headings that give it
+ * (the server's QUESTION_TYPES). */
+export const QUESTION_TYPES = [
+  ["symptoms", ["symptom", "symptoms", "sign", "signs"], ["symptoms", "signs"]],
+  ["causes", ["cause", "causes", "caused", "causing", "why", "reason"], ["causes", "why"]],
+  [
+    "treatment",
+    ["treat", "treated", "treating", "treatment", "treatments", "cure", "cured", "help", "helps", "therapy", "medicine", "medication", "manage", "rid"],
+    ["treatment", "treatments", "therapy", "management"],
+  ],
+  ["prevention", ["prevent", "prevented", "prevention", "avoid"], ["prevent", "prevention"]],
+  ["diagnosis", ["diagnose", "diagnosed", "diagnosis", "test", "tests", "tested"], ["diagnosis", "diagnose", "tests"]],
+  ["outlook", ["outlook", "prognosis", "expectancy", "recover", "recovery"], ["outlook", "prognosis"]],
+  ["inheritance", ["inherit", "inherited", "hereditary", "genetic", "families", "genes"], ["inherited", "genetic"]],
+  ["risk", ["risk", "risks", "chance", "chances"], ["risk"]],
+];
 /** Spellings of a stretch of slots carried on to the next slot. */
 const MAX_SPELLINGS = 4;
 
@@ -88,6 +104,7 @@ export function understand(text, extraFilters, context) {
     filters: planFilters(parsed.filters, extraFilters, analyzer),
     bag: bagOfWords(parsed, analyzer),
     names: candidateNames(runs, finished, analyzer),
+    asks: questionTypes(runs, analyzer),
     notes,
   };
 }
@@ -134,6 +151,21 @@ export function candidateNames(runs, slots, analyzer) {
     }
   }
   return names;
+}
+
+/** The kinds of answer the runs ask for, each with the stems of its heading words. */
+export function questionTypes(runs, analyzer) {
+  const typed = new Set(runs.flat().map((w) => w.surface));
+  const asked = [];
+  for (const [kind, cues, headings] of QUESTION_TYPES) {
+    if (!cues.some((c) => typed.has(c))) continue;
+    const words = [];
+    for (const [, stem] of headings.flatMap((h) => analyzer.stems(h))) {
+      if (!words.includes(stem)) words.push(stem);
+    }
+    if (words.length > 0) asked.push({ kind, headings: words });
+  }
+  return asked;
 }
 
 // [typed stem, correction] for every correction of a one-word slot.

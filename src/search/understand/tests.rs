@@ -414,3 +414,18 @@ fn a_synonym_is_a_name_on_its_own_and_a_correction_spells_one() {
         "{names:?}"
     );
 }
+
+#[test]
+fn what_a_question_asks_for_is_read_from_its_words() {
+    let asked = plan("what helps with eczema and why does it come back");
+    let kinds: Vec<&str> = asked.asks.iter().map(|a| a.kind.as_str()).collect();
+    assert_eq!(kinds, ["causes", "treatment"]);
+    assert!(
+        asked.asks[1].headings.contains(&"treatment".to_string()),
+        "{:?}",
+        asked.asks
+    );
+    // A word that names a heading of its own asks for nothing more.
+    assert!(plan("rosacea triggers").asks.is_empty());
+    assert!(plan("eczema").asks.is_empty());
+}
