@@ -8,6 +8,9 @@
 
 use std::sync::OnceLock;
 
+/// The shortest word the list holds, in letters.
+pub const EVERYDAY_WORD_MIN_CHARS: usize = 5;
+
 /// One word a line, sorted (byte order) and without repeats, as the test below
 /// checks: so it is searched as it is, not sorted at every start.
 const LIST: &str = include_str!("english-words.txt");

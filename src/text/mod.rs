@@ -19,7 +19,7 @@ use tantivy::tokenizer::{
     AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, StopWordFilter, TextAnalyzer,
 };
 
-pub use english::{english_words, is_english_word};
+pub use english::{EVERYDAY_WORD_MIN_CHARS, english_words, is_english_word};
 pub use plural::key_word;
 pub use portable::PortableText;
 pub use stem::STEMMER;

@@ -382,3 +382,38 @@ fn an_alias_in_the_front_matter_names_the_article() {
     assert_eq!(results.hits[0].path, "hives.md", "{:?}", results.hits);
     assert_eq!(results.hits.len(), 2, "{:?}", results.hits);
 }
+
+#[test]
+fn an_absent_condition_in_a_longer_question_is_named_but_everyday_words_are_not() {
+    let engine = shared_index(&repo_corpus());
+    // Five slots: the bundled corpus has no article on Alzheimer's disease, and
+    // the reader is told so rather than shown "warning signs" as if they answered.
+    let results = engine
+        .search(&healthdex::SearchRequest::new(
+            "early signs of alzheimers in older parents",
+        ))
+        .unwrap();
+    assert_eq!(results.missing, ["alzheimers"]);
+    // "puppy" and "mum" are absent too, but they are not what is asked about;
+    // past four slots only words that are no everyday word are named.
+    let results = engine
+        .search(&healthdex::SearchRequest::new(
+            "my mum keeps scratching her eczema when the puppy sleeps on her bed",
+        ))
+        .unwrap();
+    assert!(results.missing.is_empty(), "{:?}", results.missing);
+}
+
+#[test]
+fn every_first_hit_of_a_short_question_is_about_its_main_words() {
+    let engine = shared_index(&repo_corpus());
+    // "is leaky gut real" put SIBO › Breath tests (4.05) above "What is leaky gut?"
+    // (24.28): a tier must not lift a weak match over strong ones.
+    let results = engine
+        .search(&healthdex::SearchRequest::new("is leaky gut real"))
+        .unwrap();
+    let best = results.hits.iter().map(|h| h.score).fold(0.0f32, f32::max);
+    for hit in results.hits.iter().take(5) {
+        assert!(hit.score >= best / 2.0, "{hit:?}");
+    }
+}

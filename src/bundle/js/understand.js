@@ -27,7 +27,12 @@ export { keyWord } from "./plan/keys.js";
 
 /** Distinct word slots scored per query; later ones are ignored. */
 export const MAX_SLOTS = 64;
-/** Longest query, in slots, whose absent words are named. */
+/** Longest query, in slots, whose absent words are named when they are no
+ * everyday word (of EVERYDAY_WORD_MIN_CHARS letters or more). */
+export const MAX_SLOTS_NAMING_UNCOMMON = 8;
+/** The shortest word of the everyday-word list (src/text/english.rs). */
+const EVERYDAY_WORD_MIN_CHARS = 5;
+/** Longest query, in slots, whose absent everyday words are named. */
 export const MAX_SLOTS_NAMING_MISSING = 4;
 /** Neighbouring word pairs given a proximity boost, per run of words. */
 export const MAX_PAIRS = 24;
@@ -420,7 +425,8 @@ function makesAPhrase(slots, at, word, vocabulary, analyzer) {
 // The reader's single words no section has, when no synonym or correction can stand in.
 function missingWords(slots, vocabulary) {
   const missing = [];
-  if (slots.length > MAX_SLOTS_NAMING_MISSING) return missing;
+  if (slots.length > MAX_SLOTS_NAMING_UNCOMMON) return missing;
+  const long = slots.length > MAX_SLOTS_NAMING_MISSING;
   for (const slot of slots) {
     if (slot.words.length !== 1) continue;
     const word = slot.words[0];
@@ -434,7 +440,8 @@ function missingWords(slots, vocabulary) {
       continue;
     }
     const synonymMatches = slot.synonyms.some((term) => term.words().every(([, s]) => vocabulary.hasStem(s)));
-    if (!synonymMatches) missing.push(word.surface);
+    const uncommon = () => Array.from(word.surface).length >= EVERYDAY_WORD_MIN_CHARS && !vocabulary.isWord(word.surface);
+    if (!synonymMatches && (!long || uncommon())) missing.push(word.surface);
   }
   return missing;
 }

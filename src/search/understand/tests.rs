@@ -337,11 +337,19 @@ fn absent_words_of_a_long_message_or_numbers_are_not_named() {
     let vocabulary = MapVocabulary::of(&[("gut", 4), ("probiotics", 3)]);
     let none = Synonyms::default();
     let long = plan_with(
-        "my friend swears kefir fixes gut trouble, probiotics too",
+        "my friend swears kefir fixes gut trouble, probiotics too, and her sister agrees completely",
         &none,
         Some(&vocabulary),
     );
     assert!(long.notes.missing.is_empty(), "{:?}", long.notes.missing);
+    // Five to eight slots: only words that are no everyday word, of five letters or
+    // more ("son" is too short for the list to say, "hates" is a word).
+    let medium = plan_with(
+        "son hates kefir for gut probiotics",
+        &none,
+        Some(&vocabulary),
+    );
+    assert_eq!(medium.notes.missing, ["kefir"]);
     let number = plan_with("gut 34", &none, Some(&vocabulary));
     assert!(number.notes.missing.is_empty());
 }
