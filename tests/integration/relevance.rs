@@ -417,3 +417,22 @@ fn every_first_hit_of_a_short_question_is_about_its_main_words() {
         assert!(hit.score >= best / 2.0, "{hit:?}");
     }
 }
+
+#[test]
+fn the_readers_own_word_outweighs_its_expansion() {
+    let engine = shared_index(&repo_corpus());
+    // "diabetes" filled the page with "diabetes mellitus" pages above the Diabetes
+    // article; the reader's word and the article's name come first now.
+    let results = engine
+        .search(&healthdex::SearchRequest::new("diabetes"))
+        .unwrap();
+    assert_eq!(results.hits[0].path, "metabolic/type-2-diabetes.md");
+    // "color" is an everyday spelling, not a typo of "colon": it is searched with
+    // its British spelling and not corrected.
+    let results = engine
+        .search(&healthdex::SearchRequest::new("skin color changes"))
+        .unwrap();
+    assert!(results.corrections.is_empty(), "{:?}", results.corrections);
+    assert!(results.did_you_mean.is_none());
+    assert!(results.also_searched.contains(&"colour".to_string()));
+}
