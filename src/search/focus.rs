@@ -38,13 +38,9 @@ pub struct Focus {
 pub fn found(searcher: &Searcher, fields: &Fields, plan: &QueryPlan) -> Result<Vec<Focus>> {
     let mut found = Vec::new();
     for name in &plan.names {
-        let term = Term::from_field_text(fields.names, &name.key);
-        let holders = searcher
-            .doc_freq(&term)
-            .map_err(|e| Error::tantivy("cannot look a name up", e))?;
-        if holders == 0 {
+        let Some(term) = existing(searcher, fields, &name.key)? else {
             continue;
-        }
+        };
         found.push(Focus {
             name: name.key.clone(),
             weight: name.weight,
@@ -53,6 +49,15 @@ pub fn found(searcher: &Searcher, fields: &Fields, plan: &QueryPlan) -> Result<V
     }
     found.sort_by(|a, b| b.weight.total_cmp(&a.weight));
     Ok(found)
+}
+
+/// The term of a name key, when some article goes by that name.
+fn existing(searcher: &Searcher, fields: &Fields, key: &str) -> Result<Option<Term>> {
+    let term = Term::from_field_text(fields.names, key);
+    let holders = searcher
+        .doc_freq(&term)
+        .map_err(|e| Error::tantivy("cannot look a name up", e))?;
+    Ok((holders > 0).then_some(term))
 }
 
 /// The distinct titles of the first sections holding `term`.
@@ -97,13 +102,9 @@ fn articles(searcher: &Searcher, fields: &Fields, plan: &QueryPlan) -> Result<Ha
         if name.weight < best_weight {
             continue;
         }
-        let term = Term::from_field_text(fields.names, &name.key);
-        let holders = searcher
-            .doc_freq(&term)
-            .map_err(|e| Error::tantivy("cannot look a name up", e))?;
-        if holders == 0 {
+        let Some(term) = existing(searcher, fields, &name.key)? else {
             continue;
-        }
+        };
         if name.weight > best_weight {
             best.clear();
             best_weight = name.weight;
