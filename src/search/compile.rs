@@ -8,7 +8,9 @@
 //! enclosing headings, references, weighted by [`FieldWeights`]) plus a tenth of
 //! the others; a slot scores its best alternative; sections must match
 //! [`QueryPlan::needed`] slots (a second, relaxed query needs one); boosts add
-//! score; requirements, exclusions and filters decide membership.
+//! score, as do the articles the query names ([`QueryPlan::names`]) and their
+//! sections headed with what it asks for ([`QueryPlan::asks`]); requirements,
+//! exclusions and filters decide membership.
 
 use std::ops::Bound;
 
@@ -192,16 +194,18 @@ impl Lowering<'_> {
     fn names(&self, names: &[Name]) -> Option<Box<dyn Query>> {
         let per_name: Vec<Box<dyn Query>> = names
             .iter()
-            .map(|name| {
-                let term = TermQuery::new(
-                    Term::from_field_text(self.fields.names, &name.key),
-                    IndexRecordOption::Basic,
-                );
-                filter_scoring(Box::new(term), name.weight)
-            })
+            .map(|name| filter_scoring(self.named(&name.key), name.weight))
             .collect();
         (!per_name.is_empty())
             .then(|| Box::new(DisjunctionMaxQuery::new(per_name)) as Box<dyn Query>)
+    }
+
+    /// The sections of the articles going by the name `key`.
+    fn named(&self, key: &str) -> Box<dyn Query> {
+        Box::new(TermQuery::new(
+            Term::from_field_text(self.fields.names, key),
+            IndexRecordOption::Basic,
+        ))
     }
 
     /// A section of an article going by one of the query's candidate names whose
@@ -213,15 +217,7 @@ impl Lowering<'_> {
         let named: Vec<(Occur, Box<dyn Query>)> = plan
             .names
             .iter()
-            .map(|n| {
-                (
-                    Occur::Should,
-                    Box::new(TermQuery::new(
-                        Term::from_field_text(self.fields.names, &n.key),
-                        IndexRecordOption::Basic,
-                    )) as Box<dyn Query>,
-                )
-            })
+            .map(|n| (Occur::Should, self.named(&n.key)))
             .collect();
         let headings: Vec<(Occur, Box<dyn Query>)> = plan
             .asks
