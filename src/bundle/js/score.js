@@ -4,7 +4,8 @@
 // alternative; the first tier asks for `plan.needed` slots (and a stretch of typed
 // words whole), a second, relaxed tier for one; boosts add score; required
 // phrases, exclusions and filters decide membership; the articles going by a name
-// the query holds (plan.names) score extra. BM25 uses the statistics
+// the query holds (plan.names) score extra, and so do their sections headed with
+// what it asks for (plan.asks). BM25 uses the statistics
 // the server uses: tantivy's one-byte norms, and for title, heading and enclosing
 // headings a word's rarity taken from prose when that is lower (stats.rs).
 //
@@ -148,14 +149,18 @@ export class Scorer {
     return merge([all, ...others], () => 0);
   }
 
+  /** The articles going by the name `key` (filed under its first stem), as runs
+   * of sections, or undefined. */
+  named(key) {
+    return (this.postings(key.split(" ")[0])?.names ?? []).find((n) => n.key === key);
+  }
+
   /** The focus: every section of an article going by one of the plan's names
    * scores the best such name's weight. */
   names(names) {
     const best = new Map();
     for (const name of names) {
-      const first = name.key.split(" ")[0];
-      const entry = (this.postings(first)?.names ?? []).find((n) => n.key === name.key);
-      for (const [start, count] of entry?.runs ?? []) {
+      for (const [start, count] of this.named(name.key)?.runs ?? []) {
         for (let section = start; section < start + count; section++) {
           best.set(section, Math.max(best.get(section) ?? 0, name.weight));
         }
@@ -171,8 +176,7 @@ export class Scorer {
     if ((plan.asks ?? []).length === 0 || (plan.names ?? []).length === 0) return EMPTY;
     const named = new Set();
     for (const name of plan.names) {
-      const entry = (this.postings(name.key.split(" ")[0])?.names ?? []).find((n) => n.key === name.key);
-      for (const [start, count] of entry?.runs ?? []) {
+      for (const [start, count] of this.named(name.key)?.runs ?? []) {
         for (let section = start; section < start + count; section++) named.add(section);
       }
     }
@@ -191,7 +195,7 @@ export class Scorer {
     let bestWeight = 0;
     for (const name of plan.names ?? []) {
       if (name.weight < bestWeight) continue;
-      const entry = (this.postings(name.key.split(" ")[0])?.names ?? []).find((n) => n.key === name.key);
+      const entry = this.named(name.key);
       if (!entry) continue;
       if (name.weight > bestWeight) {
         best = [];
