@@ -13,6 +13,7 @@
 //! | at least one slot, boosts optional               | `bool` with `minimum_should_match` 1, boosts as `should` |
 //! | first tier: `needed` slots (and whole stretches) | a `constant_score` `should` of [`TIER_BOOST`] |
 //! | required, excluded, filters                      | `must`, `must_not`, `filter`            |
+//! | the named articles and asked-for headings (`names`, `asks`) | not lowered yet: the exported records carry no names field |
 //!
 //! The words are healthdex's stems, searched with the [`STEMS`] analyzer (split at
 //! spaces, nothing changed) so they meet the index's stems as they are, rather
