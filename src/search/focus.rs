@@ -1,7 +1,7 @@
 //! A query's focus: which of the plan's candidate names ([`QueryPlan::names`]) the
 //! corpus's articles go by, and which articles those are. The compiled query
 //! scores the names itself; this finds the articles the first page does not cap
-//! ([`articles`]) and what `--explain` shows ([`found`]).
+//! ([`uncapped`]) and what `--explain` shows ([`found`]).
 
 use std::collections::HashSet;
 
@@ -30,7 +30,7 @@ pub struct Focus {
     pub name: String,
     /// What every section of those articles scores extra.
     pub weight: f32,
-    /// Titles of the articles going by it (at most [`ARTICLES_PER_NAME`]).
+    /// Titles of the articles going by it (at most 3).
     pub articles: Vec<String>,
 }
 
