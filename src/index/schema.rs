@@ -48,8 +48,9 @@ use crate::text::{english_analyzer, names_analyzer};
 /// stores the sources it cites and is faceted by their evidence types, and tags are
 /// indexed lower-cased; 4: sections store the article's `updated`, `description`,
 /// reviewers and review date, for hits to show; 5: Markdown without headings gets
-/// inferred structure and page boilerplate is left out of every article).
-pub const SCHEMA_VERSION: u32 = 5;
+/// inferred structure and page boilerplate is left out of every article; 6: a
+/// name's "D" or "T" standing alone is part of its key, "vitamin d" not "vitamin").
+pub const SCHEMA_VERSION: u32 = 6;
 /// The seconds either side of 1970 that the `date` field can hold: tantivy keeps
 /// dates as i64 nanoseconds (1677-09-21 to 2262-04-11).
 pub const DATE_LIMIT_SECONDS: i64 = i64::MAX / 1_000_000_000 - 1;

@@ -209,7 +209,8 @@ impl Lowering<'_> {
     }
 
     /// A section of an article going by one of the query's candidate names whose
-    /// heading answers what the query asks: [`ASKED_WEIGHT`].
+    /// heading answers what the query asks (or that opens the article, when the
+    /// query asks what something is): [`ASKED_WEIGHT`].
     fn asked(&self, plan: &QueryPlan) -> Option<Box<dyn Query>> {
         if plan.asks.is_empty() || plan.names.is_empty() {
             return None;
@@ -219,12 +220,15 @@ impl Lowering<'_> {
             .iter()
             .map(|n| (Occur::Should, self.named(&n.key)))
             .collect();
-        let headings: Vec<(Occur, Box<dyn Query>)> = plan
+        let mut headings: Vec<(Occur, Box<dyn Query>)> = plan
             .asks
             .iter()
             .flat_map(|a| &a.headings)
             .map(|h| (Occur::Should, term_query(self.fields.heading, h)))
             .collect();
+        if plan.asks.iter().any(|a| a.opening) {
+            headings.push((Occur::Should, self.opening()));
+        }
         let both = BooleanQuery::new(vec![
             (
                 Occur::Must,
@@ -236,6 +240,15 @@ impl Lowering<'_> {
             ),
         ]);
         Some(filter_scoring(Box::new(both), ASKED_WEIGHT))
+    }
+
+    /// The opening section of every article (its first, `ordinal` 0).
+    fn opening(&self) -> Box<dyn Query> {
+        let first = Term::from_field_u64(self.fields.ordinal, 0);
+        Box::new(RangeQuery::new(
+            Bound::Included(first.clone()),
+            Bound::Included(first),
+        ))
     }
 
     /// A slot: the best of its alternatives.

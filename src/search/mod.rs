@@ -412,8 +412,11 @@ impl Engine {
             ..SearchResults::default()
         };
         let mut analyzer = self.borrow_analyzer();
-        let plan = self.understand(&searcher, request, &mut analyzer);
+        let mut plan = self.understand(&searcher, request, &mut analyzer);
         self.return_analyzer(analyzer);
+        if self.options.mode == Mode::Full {
+            focus::settle(&searcher, &self.fields, &mut plan)?;
+        }
         let compiled = match self.options.mode {
             Mode::Full => compile(&plan, &self.fields, &self.options.weights),
             Mode::Baseline => compile_baseline(&plan, &self.fields),

@@ -23,7 +23,7 @@ pub use english::{EVERYDAY_WORD_MIN_CHARS, english_words, is_english_word};
 pub use plural::key_word;
 pub use portable::PortableText;
 pub use stem::STEMMER;
-pub use words::{FILLER, STOP_WORDS, is_filler};
+pub use words::{CLITIC_ONLY, FILLER, STOP_WORDS, is_filler, is_filler_word};
 
 use stem::CachedStemmer;
 
@@ -66,6 +66,15 @@ pub struct Word {
     pub surface: String,
     /// The word as the prose fields store it.
     pub stem: String,
+    /// Whether it directly follows an apostrophe (the "d" of "I'd").
+    pub clitic: bool,
+}
+
+impl Word {
+    /// Whether the word is question filler ([`is_filler_word`]).
+    pub fn is_filler(&self) -> bool {
+        is_filler_word(&self.surface, self.clitic)
+    }
 }
 
 /// Both analyzers, built once. Not `Sync` (analysis mutates the stem cache): an
@@ -104,15 +113,23 @@ impl Analyzer {
     /// Each stemmed word paired with its unstemmed form (both analyzers split alike;
     /// stop words have no stem and are left out).
     pub fn words(&mut self, text: &str) -> Vec<Word> {
-        let surfaces = self.names(text);
+        let mut surfaces = Vec::new();
+        let mut stream = self.names.token_stream(text);
+        while stream.advance() {
+            let token = stream.token();
+            let clitic = text[..token.offset_from].ends_with(['\'', '\u{2019}']);
+            surfaces.push((token.position, token.text.clone(), clitic));
+        }
+        drop(stream);
         self.stems(text)
             .into_iter()
             .filter_map(|(position, stem)| {
-                let surface = surfaces.iter().find(|(p, _)| *p == position)?.1.clone();
+                let (_, surface, clitic) = surfaces.iter().find(|(p, _, _)| *p == position)?;
                 Some(Word {
                     position,
-                    surface,
+                    surface: surface.clone(),
                     stem,
+                    clitic: *clitic,
                 })
             })
             .collect()
@@ -125,7 +142,7 @@ impl Analyzer {
         let stems: Vec<String> = self
             .words(name)
             .into_iter()
-            .filter(|w| !is_filler(&w.surface))
+            .filter(|w| !w.is_filler())
             .map(|w| w.stem)
             .collect();
         (!stems.is_empty() && stems.len() <= MAX_NAME_WORDS).then(|| stems.join(" "))
@@ -293,6 +310,31 @@ mod tests {
         assert_eq!(
             pairs,
             [(0, "symptoms", "symptom"), (2, "acromegaly", "acromegali")]
+        );
+    }
+
+    #[test]
+    fn a_letter_on_its_own_is_part_of_a_name_but_a_contraction_ending_is_not() {
+        let mut analyzer = Analyzer::new();
+        assert_eq!(analyzer.name_key("Vitamin D").as_deref(), Some("vitamin d"));
+        assert_eq!(
+            analyzer.name_key("T-cell lymphoma").as_deref(),
+            Some("t cell lymphoma")
+        );
+        let words = analyzer.words("I'd say it won\u{2019}t");
+        let clitics: Vec<(&str, bool, bool)> = words
+            .iter()
+            .map(|w| (w.surface.as_str(), w.clitic, w.is_filler()))
+            .collect();
+        assert_eq!(
+            clitics,
+            [
+                ("i", false, true),
+                ("d", true, true),
+                ("say", false, false),
+                ("won", false, false),
+                ("t", true, true)
+            ]
         );
     }
 

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use tantivy::tokenizer::{AsciiFoldingFilter, RawTokenizer, TextAnalyzer};
 
-use super::{FILLER, MAX_TOKEN_BYTES, STEMMER, STOP_WORDS};
+use super::{CLITIC_ONLY, FILLER, MAX_TOKEN_BYTES, STEMMER, STOP_WORDS};
 
 /// What another implementation of the analyzers needs besides the algorithms.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -21,6 +21,9 @@ pub struct PortableText {
     pub stop_words: Vec<String>,
     /// Question filler a query drops ([`FILLER`]).
     pub filler: Vec<String>,
+    /// Filler only right after an apostrophe ([`CLITIC_ONLY`]).
+    #[serde(default)]
+    pub clitic_only: Vec<String>,
     /// Each character that can appear in a lower-cased token and that ASCII
     /// folding replaces, with its replacement.
     pub folding: BTreeMap<char, String>,
@@ -34,6 +37,7 @@ impl PortableText {
             max_token_bytes: MAX_TOKEN_BYTES,
             stop_words: STOP_WORDS.iter().map(|w| w.to_string()).collect(),
             filler: FILLER.iter().map(|w| w.to_string()).collect(),
+            clitic_only: CLITIC_ONLY.iter().map(|w| w.to_string()).collect(),
             folding: folding_table(),
         }
     }

@@ -164,3 +164,12 @@ pub const FILLER: &[&str] = &[
 pub fn is_filler(surface: &str) -> bool {
     FILLER.contains(&surface)
 }
+
+/// Endings of contractions that are filler only right after an apostrophe ("I'd",
+/// "can't"): on their own they are names' letters ("vitamin D", "T cells").
+pub const CLITIC_ONLY: &[&str] = &["d", "t"];
+
+/// Whether a word is question filler, given whether it follows an apostrophe.
+pub fn is_filler_word(surface: &str, clitic: bool) -> bool {
+    is_filler(surface) && (clitic || !CLITIC_ONLY.contains(&surface))
+}

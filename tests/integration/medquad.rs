@@ -52,3 +52,48 @@ fn molar_in_molar_pregnancy_is_not_a_back_tooth() {
         results.hits.iter().map(|h| &h.title).collect::<Vec<_>>()
     );
 }
+
+#[test]
+fn amphetamine_salts_are_not_table_salt() {
+    let Some(data) = medquad() else { return };
+    let engine = &shared(&data).engine;
+    let results = engine
+        .search(&healthdex::SearchRequest::new("amphetamine salts"))
+        .unwrap();
+    // "salts" was expanded to table salt and named the Sodium article, which came
+    // first without ever mentioning amphetamine.
+    assert!(
+        results.also_searched.is_empty(),
+        "{:?}",
+        results.also_searched
+    );
+    let titles: Vec<&str> = results
+        .hits
+        .iter()
+        .take(5)
+        .map(|h| h.title.as_str())
+        .collect();
+    assert!(!titles.contains(&"Sodium"), "{titles:?}");
+    assert!(
+        results.hits[0]
+            .snippet
+            .text
+            .to_lowercase()
+            .contains("amphetamine"),
+        "{:?}",
+        results.hits[0]
+    );
+}
+
+#[test]
+fn an_everyday_word_of_a_question_does_not_pick_the_article() {
+    let Some(data) = medquad() else { return };
+    let engine = &shared(&data).engine;
+    // "bad" named the "Bad Breath" article, first for a question about headaches.
+    let results = engine
+        .search(&healthdex::SearchRequest::new(
+            "bad headaches before my period",
+        ))
+        .unwrap();
+    assert_eq!(results.hits[0].title, "Headache", "{:?}", results.hits[0]);
+}

@@ -436,3 +436,40 @@ fn the_readers_own_word_outweighs_its_expansion() {
     assert!(results.did_you_mean.is_none());
     assert!(results.also_searched.contains(&"colour".to_string()));
 }
+
+#[test]
+fn asking_what_something_is_opens_its_article() {
+    let engine = shared_index(&repo_corpus());
+    let mut request = healthdex::SearchRequest::new("what's rosacea");
+    request.explain = true;
+    let results = engine.search(&request).unwrap();
+    let first = &results.hits[0];
+    assert_eq!(
+        (first.path.as_str(), first.anchor.as_str()),
+        ("rosacea.md", ""),
+        "{first:?}"
+    );
+    let plan = results.plan.as_ref().unwrap();
+    assert!(plan.asks.iter().any(|a| a.opening), "{:?}", plan.asks);
+}
+
+#[test]
+fn a_name_whose_article_never_mentions_the_rest_of_the_query_is_no_focus() {
+    let engine = shared_index(&repo_corpus());
+    let mut request = healthdex::SearchRequest::new("acne insulin");
+    request.explain = true;
+    let results = engine.search(&request).unwrap();
+    // The Acne article never mentions insulin: "acne" names it, but not here.
+    assert!(results.focus.is_empty(), "{:?}", results.focus);
+    // With a word its article has, the name is the focus.
+    request.query = "acne stress".to_string();
+    let results = engine.search(&request).unwrap();
+    assert!(
+        results
+            .focus
+            .iter()
+            .any(|f| f.articles.iter().any(|t| t.starts_with("Acne"))),
+        "{:?}",
+        results.focus
+    );
+}

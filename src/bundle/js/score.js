@@ -21,6 +21,8 @@ const B = 0.75;
 const STRETCH_SLOP = 8;
 /** Most articles going by the query's best name left uncapped (focus.rs). */
 const MAX_UNCAPPED = 2;
+/** The queries whose names are settled: those of exactly this many slots (focus.rs). */
+const SETTLED_SLOTS = 2;
 /** Score of a named article's section whose heading answers what is asked. */
 const ASKED_WEIGHT = Math.fround(2);
 /** Fields whose words take the body's rarity when it is lower. */
@@ -170,8 +172,31 @@ export class Scorer {
     return new Scored(ids, ids.map((id) => best.get(id)));
   }
 
+  /** A two-slot plan with the names that cannot be its focus left out: a name
+   * leaving a slot uncovered stays only if a section going by it holds a word of
+   * it; `cues` are the stems of words that ask about a topic (focus.rs,
+   * `settle`). */
+  settle(plan, cues) {
+    if (plan.slots.length !== SETTLED_SLOTS || (plan.names ?? []).length === 0) return plan;
+    const names = plan.names.filter((name) => {
+      const entry = this.named(name.key);
+      if (!entry) return true;
+      const others = uncoveredWords(plan, name.key, cues);
+      if (others.length === 0) return true;
+      const named = new Set();
+      for (const [start, count] of entry.runs) {
+        for (let section = start; section < start + count; section++) named.add(section);
+      }
+      return others.some((stem) =>
+        [TITLE, HEADING, BODY, PARENTS].some((field) => this.list(stem, field).some((p) => named.has(p.section))),
+      );
+    });
+    return { ...plan, names };
+  }
+
   /** Sections of an article going by one of the plan's names whose heading holds
-   * a heading word of a kind of answer asked for (compile.rs, `asked`). */
+   * a heading word of a kind of answer asked for, or that open the article when
+   * the plan asks what something is (compile.rs, `asked`). */
   asked(plan) {
     if ((plan.asks ?? []).length === 0 || (plan.names ?? []).length === 0) return EMPTY;
     const named = new Set();
@@ -183,6 +208,10 @@ export class Scorer {
     const ids = new Set();
     for (const stem of plan.asks.flatMap((a) => a.headings)) {
       for (const p of this.list(stem, HEADING)) if (named.has(p.section)) ids.add(p.section);
+    }
+    if (plan.asks.some((a) => a.opening)) {
+      const first = this.docs.firstSection;
+      for (const section of named) if (first[this.docs.articleOf[section]] === section) ids.add(section);
     }
     const sorted = [...ids].sort((a, b) => a - b);
     return new Scored(sorted, sorted.map(() => ASKED_WEIGHT));
@@ -297,6 +326,24 @@ export class Scorer {
     }
     return { ranked, total, matched };
   }
+}
+
+/** The stems of an alternative's matcher, in order. */
+function matcherWords(matcher) {
+  return matcher.phrase ? matcher.phrase.words.map(([, stem]) => stem) : matcher.each_word;
+}
+
+/** The words of every alternative of the slots the name `key` does not cover (nor
+ * the words asking about a topic, `cues`, do). */
+function uncoveredWords(plan, key, cues) {
+  const stems = new Set(key.split(" "));
+  const words = [];
+  for (const slot of plan.slots) {
+    const alternatives = slot.options.map((o) => matcherWords(o.matcher));
+    if (alternatives.some((ws) => ws.every((w) => stems.has(w)) || ws.every((w) => cues.has(w)))) continue;
+    for (const word of alternatives.flat()) if (!words.includes(word)) words.push(word);
+  }
+  return words;
 }
 
 /** Days since 1970-01-01 of a `YYYY-MM-DD` date. */

@@ -27,7 +27,7 @@ import {
 } from "./data.js";
 import { Scorer } from "./score.js";
 import { SnippetMaker } from "./snippet.js";
-import { understand } from "./understand.js";
+import { cueStems, understand } from "./understand.js";
 import { analyzerFor } from "./plan/analyzer.js";
 import { keyWord } from "./plan/keys.js";
 import { trim } from "./plan/parse.js";
@@ -141,8 +141,10 @@ export class Bundle {
     };
     if (request.query === "" || (plan.slots.length === 0 && plan.required.length === 0)) return results;
     await this.loadTerms(planStems(plan));
+    this.cueStems ??= cueStems(this.analyzer);
+    const focused = this.scorer.settle(plan, this.cueStems);
     const wanted = request.offset + request.limit;
-    const scored = this.scorer.rank(plan, this.depth(request, wanted));
+    const scored = this.scorer.rank(focused, this.depth(request, wanted));
     const { total, matched } = scored;
     const ranked = await this.withoutRepeats(answersFirst(scored.ranked, this.docs));
     results.total = total;
@@ -156,7 +158,7 @@ export class Bundle {
         return { path: hits[0].path, title: hits[0].title, url: hits[0].url.split("#")[0], score: hits[0].score, hits };
       });
     } else {
-      const uncapped = this.scorer.uncapped(plan);
+      const uncapped = this.scorer.uncapped(focused);
       const page = capPerArticle(ranked, this.docs, this.meta.per_article, FIRST_PAGE, uncapped).slice(
         request.offset,
         wanted,

@@ -59,7 +59,7 @@ export const QUESTION_TYPES = [
   ["causes", ["cause", "causes", "caused", "causing", "why", "reason"], ["causes", "why"]],
   [
     "treatment",
-    ["treat", "treated", "treating", "treatment", "treatments", "cure", "cured", "help", "helps", "therapy", "medicine", "medication", "manage", "rid"],
+    ["treat", "treated", "treating", "treatment", "treatments", "cure", "cured", "help", "helps", "therapy", "medicine", "medication", "manage", "rid", "remedy", "remedies"],
     ["treatment", "treatments", "therapy", "management"],
   ],
   ["prevention", ["prevent", "prevented", "prevention", "avoid"], ["prevent", "prevention"]],
@@ -67,7 +67,13 @@ export const QUESTION_TYPES = [
   ["outlook", ["outlook", "prognosis", "expectancy", "recover", "recovery"], ["outlook", "prognosis"]],
   ["inheritance", ["inherit", "inherited", "hereditary", "genetic", "families", "genes"], ["inherited", "genetic"]],
   ["risk", ["risk", "risks", "chance", "chances"], ["risk"]],
+  ["side effects", ["side effects", "adverse", "safe", "safety"], ["side effects", "safety"]],
+  ["dosage", ["dose", "doses", "dosage", "dosing", "how much"], ["dose", "dosage", "much"]],
 ];
+/** The kind asked by "what is …" when no other kind is (the server's WHAT_IS). */
+const WHAT_IS = "what is";
+/** Words that ask what something is, on their own. */
+const DEFINITION_CUES = ["definition", "define", "defined", "meaning"];
 /** Spellings of a stretch of slots carried on to the next slot. */
 const MAX_SPELLINGS = 4;
 
@@ -132,7 +138,7 @@ export function candidateNames(runs, slots, analyzer) {
   };
   const corrected = correctionsByStem(slots);
   for (const run of runs) {
-    const kept = run.filter((w) => !analyzer.isFiller(w.surface));
+    const kept = run.filter((w) => !analyzer.isFillerWord(w));
     for (let start = 0; start < kept.length; start++) {
       let stretches = [[]];
       for (const word of kept.slice(start, start + MAX_NAME_WORDS)) {
@@ -158,19 +164,51 @@ export function candidateNames(runs, slots, analyzer) {
   return names;
 }
 
+/** The stems of every word of QUESTION_TYPES' cues: words that ask about a topic
+ * rather than name one (the server's `cue_stems`). */
+export function cueStems(analyzer) {
+  return new Set(QUESTION_TYPES.flatMap(([, cues]) => cues.flatMap((cue) => analyzer.stems(cue).map(([, stem]) => stem))));
+}
+
 /** The kinds of answer the runs ask for, each with the stems of its heading words. */
 export function questionTypes(runs, analyzer) {
-  const typed = new Set(runs.flat().map((w) => w.surface));
   const asked = [];
   for (const [kind, cues, headings] of QUESTION_TYPES) {
-    if (!cues.some((c) => typed.has(c))) continue;
+    if (!cues.some((cue) => hasCue(runs, cue))) continue;
     const words = [];
     for (const [, stem] of headings.flatMap((h) => analyzer.stems(h))) {
       if (!words.includes(stem)) words.push(stem);
     }
-    if (words.length > 0) asked.push({ kind, headings: words });
+    if (words.length > 0) asked.push({ kind, headings: words, opening: false });
   }
+  if (asked.length === 0 && asksWhatIs(runs)) asked.push({ kind: WHAT_IS, headings: [], opening: true });
   return asked;
+}
+
+/** Whether a run holds `cue`: a word, or words one after another ("side effects"). */
+function hasCue(runs, cue) {
+  const parts = cue.split(" ");
+  return runs.some((run) => {
+    for (let start = 0; start + parts.length <= run.length; start++) {
+      const fits = parts.every(
+        (part, i) => run[start + i].surface === part && (i === 0 || run[start + i].position === run[start + i - 1].position + 1),
+      );
+      if (fits) return true;
+    }
+    return false;
+  });
+}
+
+/** Whether the runs ask what something is: "what" then a stop word's gap or the
+ * "s" of "what's", or a word asking for a definition. */
+function asksWhatIs(runs) {
+  return runs.some((run) => {
+    for (let i = 0; i + 1 < run.length; i++) {
+      const [a, b] = [run[i], run[i + 1]];
+      if (a.surface === "what" && (b.position === a.position + 2 || (b.surface === "s" && b.position === a.position + 1))) return true;
+    }
+    return run.some((w) => DEFINITION_CUES.includes(w.surface));
+  });
 }
 
 // [typed stem, correction] for every correction of a one-word slot.
@@ -311,7 +349,7 @@ function buildSlots(runs, parsed, synonyms, vocabulary, analyzer) {
     for (const m of [...matches, null]) {
       const end = m === null ? run.length : m.start;
       for (const word of run.slice(next, end)) {
-        if (!analyzer.isFiller(word.surface)) add(wordSlot(word));
+        if (!analyzer.isFillerWord(word)) add(wordSlot(word));
       }
       if (m !== null) {
         add(stretchSlot(run.slice(m.start, m.start + m.len), m.alternatives));
@@ -330,17 +368,24 @@ function buildSlots(runs, parsed, synonyms, vocabulary, analyzer) {
 }
 
 // Whether the single word matched by `m` is, with a neighbouring query word, a name
-// the corpus uses for something else than its synonyms ("molar pregnancy").
+// the corpus uses for something else than its synonyms ("molar pregnancy"), or, in a
+// query of the two words alone, is never near it ("amphetamine salts").
 function namesAnotherThing(run, m, vocabulary, analyzer) {
   if (m.len !== 1) return false;
   const word = run[m.start].stem;
+  const compound = run.filter((w) => !analyzer.isFillerWord(w)).length === 2;
   const neighbours = [];
   if (m.start >= 1) neighbours.push([run[m.start - 1], true]);
   if (m.start + 1 < run.length) neighbours.push([run[m.start + 1], false]);
   for (const [neighbour, isBefore] of neighbours) {
-    if (analyzer.isFiller(neighbour.surface) || analyzer.isStopWord(neighbour.surface)) continue;
+    if (analyzer.isFillerWord(neighbour) || analyzer.isStopWord(neighbour.surface)) continue;
     const pair = (inner) => (isBefore ? [neighbour.stem, ...inner] : [...inner, neighbour.stem]);
-    if (!vocabulary.together(pair([word]), 0)) continue;
+    const namedTogether = vocabulary.together(pair([word]), 0);
+    // A query of two words is one thing: with neither the word nor a synonym ever
+    // near the other word, nothing says the synonym is what is meant.
+    const uncued =
+      !namedTogether && compound && vocabulary.hasStem(neighbour.stem) && !vocabulary.together(pair([word]), NEAR_SLOP);
+    if (!namedTogether && !uncued) continue;
     const synonymFits = m.alternatives.some((term) =>
       vocabulary.together(pair(term.words().map(([, s]) => s)), NEAR_SLOP),
     );
@@ -450,7 +495,7 @@ function missingWords(slots, vocabulary) {
 function proximity(runs, analyzer) {
   const boosts = [];
   for (const run of runs) {
-    const kept = run.filter((w) => !analyzer.isFiller(w.surface));
+    const kept = run.filter((w) => !analyzer.isFillerWord(w));
     for (let i = 0; i + 1 < kept.length && i < MAX_PAIRS; i++) {
       const pair = [kept[i], kept[i + 1]];
       if (pair[0].stem !== pair[1].stem) {
@@ -519,10 +564,10 @@ function bagOfWords(parsed, analyzer) {
 // Question filler that was left out (when anything else was left).
 function droppedWords(runs, analyzer) {
   const all = runs.flat();
-  if (all.every((w) => analyzer.isFiller(w.surface))) return [];
+  if (all.every((w) => analyzer.isFillerWord(w))) return [];
   const dropped = [];
   for (const word of all) {
-    if (analyzer.isFiller(word.surface) && !dropped.includes(word.surface)) dropped.push(word.surface);
+    if (analyzer.isFillerWord(word) && !dropped.includes(word.surface)) dropped.push(word.surface);
   }
   return dropped;
 }

@@ -25,6 +25,9 @@ mod spelling;
 mod synonyms;
 mod trace;
 
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
 use serde::{Deserialize, Serialize};
 
 pub use parse::{Filters, Item, MAX_QUERY_CHARS, ParsedQuery, Scope, clip, parse};
@@ -36,7 +39,7 @@ pub use trace::{RecordingVocabulary, VocabularyTrace};
 
 use crate::article::Date;
 use crate::search::limits::MAX_CORRECTED_WORDS;
-use crate::text::{Analyzer, STOP_WORDS, Word, is_filler, key_word};
+use crate::text::{Analyzer, STOP_WORDS, Word, key_word};
 
 /// Distinct word slots scored per query; later ones are ignored.
 pub const MAX_SLOTS: usize = 64;
@@ -125,6 +128,9 @@ pub struct Asked {
     pub kind: String,
     /// Stems of the headings of sections that answer it.
     pub headings: Vec<String>,
+    /// Whether the article's opening section answers it (what something is).
+    #[serde(default)]
+    pub opening: bool,
 }
 
 /// Score of a section of an article the query may name whose heading answers what
@@ -164,6 +170,8 @@ pub const QUESTION_TYPES: &[(&str, &[&str], &[&str])] = &[
             "medication",
             "manage",
             "rid",
+            "remedy",
+            "remedies",
         ],
         &["treatment", "treatments", "therapy", "management"],
     ),
@@ -202,16 +210,31 @@ pub const QUESTION_TYPES: &[(&str, &[&str], &[&str])] = &[
         &["inherited", "genetic"],
     ),
     ("risk", &["risk", "risks", "chance", "chances"], &["risk"]),
+    (
+        "side effects",
+        &["side effects", "adverse", "safe", "safety"],
+        &["side effects", "safety"],
+    ),
+    (
+        "dosage",
+        &["dose", "doses", "dosage", "dosing", "how much"],
+        &["dose", "dosage", "much"],
+    ),
 ];
+
+/// The kind asked by "what is …", "what are …", "what's …" or a word asking for a
+/// definition, when no other kind is: the article's opening section answers it.
+pub const WHAT_IS: &str = "what is";
+/// Words that ask what something is, on their own.
+const DEFINITION_CUES: &[&str] = &["definition", "define", "defined", "meaning"];
 
 /// The kinds of answer `runs` ask for, in [`QUESTION_TYPES`] order, each with the
 /// stems of its heading words. Measured: leaving out the heading words the reader
 /// typed (they score in headings already) cost MedQuAD 0.704 → 0.694.
 pub fn question_types(runs: &[Vec<Word>], analyzer: &mut Analyzer) -> Vec<Asked> {
-    let typed: Vec<&str> = runs.iter().flatten().map(|w| w.surface.as_str()).collect();
     let mut asked = Vec::new();
     for (kind, cues, headings) in QUESTION_TYPES {
-        if !cues.iter().any(|c| typed.contains(c)) {
+        if !cues.iter().any(|cue| has_cue(runs, cue)) {
             continue;
         }
         let mut words: Vec<String> = Vec::new();
@@ -224,10 +247,60 @@ pub fn question_types(runs: &[Vec<Word>], analyzer: &mut Analyzer) -> Vec<Asked>
             asked.push(Asked {
                 kind: kind.to_string(),
                 headings: words,
+                opening: false,
             });
         }
     }
+    if asked.is_empty() && asks_what_is(runs) {
+        asked.push(Asked {
+            kind: WHAT_IS.to_string(),
+            headings: Vec::new(),
+            opening: true,
+        });
+    }
     asked
+}
+
+/// The stems of every word of [`QUESTION_TYPES`]'s cues: words that ask about
+/// a topic rather than name one.
+pub fn cue_stems() -> &'static HashSet<String> {
+    static STEMS: LazyLock<HashSet<String>> = LazyLock::new(|| {
+        let mut analyzer = Analyzer::new();
+        QUESTION_TYPES
+            .iter()
+            .flat_map(|(_, cues, _)| cues.iter())
+            .flat_map(|cue| analyzer.stems(cue))
+            .map(|(_, stem)| stem)
+            .collect()
+    });
+    &STEMS
+}
+
+/// Whether a run holds `cue`: a word, or words one after another ("side effects").
+fn has_cue(runs: &[Vec<Word>], cue: &str) -> bool {
+    let cue: Vec<&str> = cue.split(' ').collect();
+    runs.iter().any(|run| {
+        run.windows(cue.len()).any(|window| {
+            window.iter().zip(&cue).enumerate().all(|(i, (word, cue))| {
+                word.surface == *cue && (i == 0 || word.position == window[i - 1].position + 1)
+            })
+        })
+    })
+}
+
+/// Whether the runs ask what something is: "what" followed by a stop word ("is",
+/// "are", "was": the analyzer leaves a gap where it was) or by the "s" of "what's",
+/// or a word asking for a definition.
+fn asks_what_is(runs: &[Vec<Word>]) -> bool {
+    runs.iter().any(|run| {
+        run.windows(2).any(|pair| {
+            pair[0].surface == "what"
+                && (pair[1].position == pair[0].position + 2
+                    || (pair[1].surface == "s" && pair[1].position == pair[0].position + 1))
+        }) || run
+            .iter()
+            .any(|w| DEFINITION_CUES.contains(&w.surface.as_str()))
+    })
 }
 
 /// One thing the reader asked for, and the ways it may be matched.
@@ -273,6 +346,16 @@ pub enum Matcher {
     EachWord(Vec<String>),
     /// The words at their relative positions (one word: that word).
     Phrase(Phrase),
+}
+
+impl Matcher {
+    /// Its stems, in order.
+    pub fn words(&self) -> Vec<&str> {
+        match self {
+            Matcher::EachWord(words) => words.iter().map(String::as_str).collect(),
+            Matcher::Phrase(phrase) => phrase.words.iter().map(|(_, w)| w.as_str()).collect(),
+        }
+    }
 }
 
 /// Stemmed words at their query positions, allowed `slop` extra positions apart.
@@ -472,7 +555,7 @@ pub fn candidate_names(runs: &[Vec<Word>], slots: &[Slot]) -> Vec<Name> {
     };
     let corrected = corrections_by_stem(slots);
     for run in runs {
-        let kept: Vec<&Word> = run.iter().filter(|w| !is_filler(&w.surface)).collect();
+        let kept: Vec<&Word> = run.iter().filter(|w| !w.is_filler()).collect();
         for start in 0..kept.len() {
             let mut stretches: Vec<Vec<&str>> = vec![Vec::new()];
             for word in kept[start..].iter().take(crate::text::MAX_NAME_WORDS) {
@@ -722,7 +805,7 @@ fn slots(
         let mut next = 0;
         for m in matches.iter().map(Some).chain(std::iter::once(None)) {
             let end = m.map_or(run.len(), |m| m.start);
-            for word in run[next..end].iter().filter(|w| !is_filler(&w.surface)) {
+            for word in run[next..end].iter().filter(|w| !w.is_filler()) {
                 add(&mut slots, Building::word(word.clone()));
             }
             if let Some(m) = m {
@@ -761,9 +844,11 @@ fn slots(
 
 /// Whether the single word matched by `m` is, with a neighbouring query word, a
 /// name the corpus uses for something else than its synonyms: the pair is found
-/// together in some section, and none of the synonyms is found near that neighbour.
-/// "molar pregnancy" is in the corpus and "back teeth" near "pregnancy" is not, so
-/// "molar" there is not a back tooth; "amphetamine salts" are not table salt.
+/// together in some section (or, in a query of just the two words, not even near
+/// each other while the neighbour is a corpus word), and none of the synonyms is
+/// found near that neighbour. "molar pregnancy" is in the corpus and "back teeth"
+/// near "pregnancy" is not, so "molar" there is not a back tooth; "amphetamine"
+/// is near neither "salts" nor "table salt" anywhere, so the salts are not table salt.
 fn names_another_thing(
     run: &[Word],
     m: &Match<'_>,
@@ -774,10 +859,11 @@ fn names_another_thing(
         return false;
     }
     let word = &run[m.start].stem;
+    let compound = run.iter().filter(|w| !w.is_filler()).count() == 2;
     let before = m.start.checked_sub(1).map(|i| (&run[i], true));
     let after = run.get(m.start + 1).map(|w| (w, false));
     for (neighbour, is_before) in before.into_iter().chain(after) {
-        if is_filler(&neighbour.surface) || STOP_WORDS.contains(&neighbour.surface.as_str()) {
+        if neighbour.is_filler() || STOP_WORDS.contains(&neighbour.surface.as_str()) {
             continue;
         }
         let pair = |inner: Vec<String>| -> Vec<String> {
@@ -788,7 +874,14 @@ fn names_another_thing(
                 false => inner.into_iter().chain([neighbour.stem.clone()]).collect(),
             }
         };
-        if !vocabulary.together(&pair(vec![word.clone()]), 0) {
+        let named_together = vocabulary.together(&pair(vec![word.clone()]), 0);
+        // A query of two words is one thing: if the corpus never has the word near
+        // the other, nor a synonym, nothing says the synonym is what is meant.
+        let uncued = !named_together
+            && compound
+            && vocabulary.has_stem(&neighbour.stem)
+            && !vocabulary.together(&pair(vec![word.clone()]), NEAR_SLOP);
+        if !named_together && !uncued {
             continue;
         }
         let synonym_fits = m.alternatives.iter().any(|term| {
@@ -940,7 +1033,7 @@ fn missing_words(
 fn proximity(runs: &[Vec<Word>]) -> Vec<Boost> {
     let mut boosts = Vec::new();
     for run in runs {
-        let kept: Vec<&Word> = run.iter().filter(|w| !is_filler(&w.surface)).collect();
+        let kept: Vec<&Word> = run.iter().filter(|w| !w.is_filler()).collect();
         for pair in kept.windows(2).take(MAX_PAIRS) {
             if pair[0].stem != pair[1].stem {
                 boosts.push(Boost {
@@ -1042,11 +1135,11 @@ fn bag_of_words(parsed: &ParsedQuery, analyzer: &mut Analyzer) -> Vec<String> {
 /// Question filler that was left out (when anything else was left).
 fn dropped_words(runs: &[Vec<Word>]) -> Vec<String> {
     let all: Vec<&Word> = runs.iter().flatten().collect();
-    if all.iter().all(|w| is_filler(&w.surface)) {
+    if all.iter().all(|w| w.is_filler()) {
         return Vec::new();
     }
     let mut dropped: Vec<String> = Vec::new();
-    for word in all.iter().filter(|w| is_filler(&w.surface)) {
+    for word in all.iter().filter(|w| w.is_filler()) {
         if !dropped.contains(&word.surface) {
             dropped.push(word.surface.clone());
         }

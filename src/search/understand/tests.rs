@@ -437,3 +437,55 @@ fn what_a_question_asks_for_is_read_from_its_words() {
     assert!(plan("rosacea triggers").asks.is_empty());
     assert!(plan("eczema").asks.is_empty());
 }
+
+#[test]
+fn side_effects_dosage_and_what_something_is_are_kinds_of_answer() {
+    let kinds = |text: &str| -> Vec<(String, bool)> {
+        plan(text)
+            .asks
+            .into_iter()
+            .map(|a| (a.kind, a.opening))
+            .collect()
+    };
+    assert_eq!(
+        kinds("statins side effects"),
+        [("side effects".into(), false)]
+    );
+    // "side" alone (a side of the body) asks for nothing.
+    assert!(kinds("pain in my left side").is_empty());
+    assert_eq!(
+        kinds("how much vitamin d a day"),
+        [("dosage".into(), false)]
+    );
+    assert_eq!(kinds("what is glaucoma"), [("what is".into(), true)]);
+    assert_eq!(kinds("what's rosacea"), [("what is".into(), true)]);
+    // Another kind asked for wins over "what is": the question is about that.
+    assert_eq!(
+        kinds("what are the symptoms of glaucoma"),
+        [("symptoms".into(), false)]
+    );
+    // "what" before a word that is not a stop word asks nothing of itself.
+    assert!(kinds("what happened to my skin").is_empty());
+    let asked = plan("what is glaucoma").asks;
+    assert!(asked[0].headings.is_empty(), "{asked:?}");
+}
+
+#[test]
+fn the_letter_of_a_name_is_a_word_and_the_end_of_a_contraction_is_filler() {
+    assert_eq!(labels(&plan("vitamin d")), ["word: vitamin", "word: d"]);
+    assert_eq!(
+        labels(&plan("t cell lymphoma")),
+        ["word: t", "word: cell", "word: lymphoma"]
+    );
+    // "I'd" and "can't" end in filler.
+    assert_eq!(
+        labels(&plan("I'd like gout diets")),
+        ["word: like", "word: gout", "word: diets"]
+    );
+    assert_eq!(
+        labels(&plan("I\u{2019}d like gout diets")),
+        ["word: like", "word: gout", "word: diets"]
+    );
+    let names: Vec<String> = plan("vitamin d").names.into_iter().map(|n| n.key).collect();
+    assert!(names.contains(&"vitamin d".to_string()), "{names:?}");
+}

@@ -16,6 +16,8 @@ import { stem } from "./porter2.js";
 const TOKEN = /[\p{Alphabetic}\p{N}]+/gu;
 const ASCII = /^[\x00-\x7f]*$/;
 const ASCII_SEPARATOR = /[^A-Za-z0-9]+/;
+// What makes a word the ending of a contraction ("I'd").
+const APOSTROPHES = new Set(["'", "\u2019"]);
 
 /** The analyzers of one bundle's text tables. */
 export class Analyzer {
@@ -24,6 +26,7 @@ export class Analyzer {
     this.maxTokenBytes = text.max_token_bytes;
     this.stopWords = new Set(text.stop_words);
     this.filler = new Set(text.filler);
+    this.cliticOnly = new Set(text.clitic_only ?? []);
     this.folding = new Map(Object.entries(text.folding));
   }
 
@@ -63,11 +66,13 @@ export class Analyzer {
     return this.scan(text).map((t) => [t.position, t.name]);
   }
 
-  /** Each stemmed word with its unstemmed form: `[{position, surface, stem}, …]`. */
+  /** Each stemmed word with its unstemmed form and whether it directly follows an
+   * apostrophe: `[{position, surface, stem, clitic}, …]`. */
   words(text) {
-    return this.tokens(text)
+    const source = String(text);
+    return this.tokens(source)
       .filter((t) => t.stem !== null)
-      .map((t) => ({ position: t.position, surface: t.name, stem: t.stem }));
+      .map((t) => ({ position: t.position, surface: t.name, stem: t.stem, clitic: APOSTROPHES.has(source[t.from - 1]) }));
   }
 
   /** The synonym lookup key of a text: its words without stop words or plural endings. */
@@ -98,8 +103,10 @@ export class Analyzer {
     return this.stopWords.has(word);
   }
 
-  isFiller(word) {
-    return this.filler.has(word);
+  /** Whether a word of `words` is filler: the ending of a contraction ("d", "t") is
+   * only right after an apostrophe (the server's `Word::is_filler`). */
+  isFillerWord(word) {
+    return this.filler.has(word.surface) && (word.clitic || !this.cliticOnly.has(word.surface));
   }
 
   /** ASCII folding of a lower-cased token (only tokens with non-ASCII characters change). */
