@@ -97,3 +97,19 @@ fn an_everyday_word_of_a_question_does_not_pick_the_article() {
         .unwrap();
     assert_eq!(results.hits[0].title, "Headache", "{:?}", results.hits[0]);
 }
+
+#[test]
+fn a_plural_abbreviation_finds_its_condition_not_an_everyday_word_of_a_heading() {
+    let Some(data) = medquad() else { return };
+    let engine = &shared(&data).engine;
+    // "UTIs" had no synonyms (only "UTI" did), and "keep" put three "Keep your
+    // diabetes under control" pages first.
+    let results = engine
+        .search(&healthdex::SearchRequest::new(
+            "I keep getting UTIs, why does this keep happening",
+        ))
+        .unwrap();
+    for hit in results.hits.iter().take(3) {
+        assert_eq!(hit.title, "Urinary Tract Infections", "{hit:?}");
+    }
+}
