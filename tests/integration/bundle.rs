@@ -673,6 +673,7 @@ fn the_bundle_finds_the_article_a_query_names_as_the_server_does() {
         "how much vitamin d should I take",
         "statins side effects",
         "acne insulin",
+        "what helps with rosacea",
     ];
     let requests: Vec<(String, Value)> = queries
         .iter()

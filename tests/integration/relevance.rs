@@ -473,3 +473,20 @@ fn a_name_whose_article_never_mentions_the_rest_of_the_query_is_no_focus() {
         results.focus
     );
 }
+
+#[test]
+fn a_word_that_asks_for_treatment_is_answered_by_a_treatment_heading() {
+    let engine = shared_index(&repo_corpus());
+    // "helps" was a word every first-tier section needed, so "Common triggers"
+    // (which says "help") came above "Medical treatments" with a higher score.
+    let results = engine
+        .search(&healthdex::SearchRequest::new("what helps with rosacea"))
+        .unwrap();
+    assert_eq!(
+        results.hits[0].heading, "Medical treatments",
+        "{:?}",
+        results.hits[0]
+    );
+    let scores: Vec<f32> = results.hits.iter().take(3).map(|h| h.score).collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
+}

@@ -70,6 +70,9 @@ export const QUESTION_TYPES = [
   ["side effects", ["side effects", "adverse", "safe", "safety"], ["side effects", "safety"]],
   ["dosage", ["dose", "doses", "dosage", "dosing", "how much"], ["dose", "dosage", "much"]],
 ];
+/** Weight of a heading word of the kind asked for, as an alternative of the slot
+ * of cue words that asks it (the server's ASKED_ALTERNATIVE_WEIGHT). */
+const ASKED_ALTERNATIVE_WEIGHT = Math.fround(0.3);
 /** The kind asked by "what is …" when no other kind is (the server's WHAT_IS). */
 const WHAT_IS = "what is";
 /** Words that ask what something is, on their own. */
@@ -103,6 +106,8 @@ export function understand(text, extraFilters, context) {
     soft: soft ? quoted(parsed) : [],
   };
   const finished = slots.map(slotOptions);
+  const asks = questionTypes(runs, analyzer);
+  answeredByHeadings(finished, asks, analyzer);
   return {
     slots: finished,
     needed: requiredSlots(slots.length),
@@ -115,7 +120,7 @@ export function understand(text, extraFilters, context) {
     filters: planFilters(parsed.filters, extraFilters, analyzer),
     bag: bagOfWords(parsed, analyzer),
     names: candidateNames(runs, finished, analyzer),
-    asks: questionTypes(runs, analyzer),
+    asks,
     notes,
   };
 }
@@ -168,6 +173,46 @@ export function candidateNames(runs, slots, analyzer) {
  * rather than name one (the server's `cue_stems`). */
 export function cueStems(analyzer) {
   return new Set(QUESTION_TYPES.flatMap(([, cues]) => cues.flatMap((cue) => analyzer.stems(cue).map(([, stem]) => stem))));
+}
+
+/** A slot of cue words only ("helps") is matched as well by the heading words of
+ * the kind it asks for, at ASKED_ALTERNATIVE_WEIGHT (the server's
+ * `answered_by_headings`). */
+function answeredByHeadings(slots, asks, analyzer) {
+  for (const slot of slots) {
+    const typed = slot.options.find((o) => o.source === "typed");
+    if (!typed) continue;
+    const words = typed.matcher.phrase ? typed.matcher.phrase.words.map(([, w]) => w) : typed.matcher.each_word;
+    const entry = QUESTION_TYPES.find(([kind, cues]) => {
+      if (words.length === 0 || !asks.some((a) => a.kind === kind)) return false;
+      const stems = new Set(cues.flatMap((cue) => analyzer.stems(cue).map(([, stem]) => stem)));
+      return words.every((w) => stems.has(w));
+    });
+    if (!entry) continue;
+    const asked = asks.find((a) => a.kind === entry[0]);
+    const added = asked.headings.filter(
+      (h) =>
+        !words.includes(h) &&
+        !slot.options.some((o) => {
+          const ws = o.matcher.phrase ? o.matcher.phrase.words.map(([, w]) => w) : o.matcher.each_word;
+          return ws.length === 1 && ws[0] === h;
+        }),
+    );
+    if (added.length === 0) continue;
+    const shown = [];
+    const seen = [];
+    for (const heading of entry[2]) {
+      const stem = analyzer.stems(heading).map(([, s]) => s).join(" ");
+      if (added.includes(stem) && !seen.includes(stem)) {
+        seen.push(stem);
+        shown.push(heading);
+      }
+    }
+    slot.label = `${slot.label} (also as: ${shown.join(", ")})`;
+    for (const heading of added) {
+      slot.options.push({ source: "asked", matcher: { phrase: single(heading) }, weight: ASKED_ALTERNATIVE_WEIGHT });
+    }
+  }
 }
 
 /** The kinds of answer the runs ask for, each with the stems of its heading words. */
@@ -384,7 +429,11 @@ function namesAnotherThing(run, m, vocabulary, analyzer) {
     // A query of two words is one thing: with neither the word nor a synonym ever
     // near the other word, nothing says the synonym is what is meant.
     const uncued =
-      !namedTogether && compound && vocabulary.hasStem(neighbour.stem) && !vocabulary.together(pair([word]), NEAR_SLOP);
+      !namedTogether &&
+      compound &&
+      vocabulary.hasStem(word) &&
+      vocabulary.hasStem(neighbour.stem) &&
+      !vocabulary.together(pair([word]), NEAR_SLOP);
     if (!namedTogether && !uncued) continue;
     const synonymFits = m.alternatives.some((term) =>
       vocabulary.together(pair(term.words().map(([, s]) => s)), NEAR_SLOP),

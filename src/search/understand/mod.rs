@@ -137,6 +137,11 @@ pub struct Asked {
 /// the query asks ([`question_types`]); 2 and 3 measured alike, 6 cost the bundled
 /// corpus's questions (0.741–0.754 in the variants measured, against 0.758).
 pub const ASKED_WEIGHT: f32 = 2.0;
+/// Weight of a heading word of the kind asked for as an alternative of the slot of
+/// cue words that asks it ([`Source::Asked`]). Measured on the three suites: 0.2,
+/// 0.3 and 0.4 alike (0.3: MedQuAD 0.704 → 0.710, bundled corpus 0.779 → 0.782);
+/// 0.7, a synonym's weight, cost the bundled corpus's lay class 0.763 → 0.740.
+pub const ASKED_ALTERNATIVE_WEIGHT: f32 = 0.3;
 
 /// Kinds of answer, the words of a query that ask for each (as typed, lower-cased)
 /// and the heading words of sections that give it. "Triggers" asks for what sets a
@@ -265,15 +270,31 @@ pub fn question_types(runs: &[Vec<Word>], analyzer: &mut Analyzer) -> Vec<Asked>
 /// a topic rather than name one.
 pub fn cue_stems() -> &'static HashSet<String> {
     static STEMS: LazyLock<HashSet<String>> = LazyLock::new(|| {
-        let mut analyzer = Analyzer::new();
-        QUESTION_TYPES
+        cue_stems_by_kind()
             .iter()
-            .flat_map(|(_, cues, _)| cues.iter())
-            .flat_map(|cue| analyzer.stems(cue))
-            .map(|(_, stem)| stem)
+            .flat_map(|(_, stems)| stems.iter().cloned())
             .collect()
     });
     &STEMS
+}
+
+/// The stems of each kind's cue words, in [`QUESTION_TYPES`] order.
+fn cue_stems_by_kind() -> &'static [(&'static str, HashSet<String>)] {
+    static BY_KIND: LazyLock<Vec<(&'static str, HashSet<String>)>> = LazyLock::new(|| {
+        let mut analyzer = Analyzer::new();
+        QUESTION_TYPES
+            .iter()
+            .map(|(kind, cues, _)| {
+                let stems = cues
+                    .iter()
+                    .flat_map(|cue| analyzer.stems(cue))
+                    .map(|(_, stem)| stem)
+                    .collect();
+                (*kind, stems)
+            })
+            .collect()
+    });
+    &BY_KIND
 }
 
 /// Whether a run holds `cue`: a word, or words one after another ("side effects").
@@ -335,6 +356,8 @@ pub enum Source {
     Correction,
     /// One side of the reader's `OR`.
     Either,
+    /// A heading word of the kind of answer a slot of cue words asks for.
+    Asked,
 }
 
 /// How words match a section.
@@ -502,11 +525,13 @@ pub fn understand(
             false => Vec::new(),
         },
     };
-    let slots: Vec<Slot> = slots.iter().map(|slot| slot.options(analyzer)).collect();
+    let mut slots: Vec<Slot> = slots.iter().map(|slot| slot.options(analyzer)).collect();
+    let asks = question_types(&runs, analyzer);
+    answered_by_headings(&mut slots, &asks, analyzer);
     QueryPlan {
         needed: required_slots(slots.len()),
         names: candidate_names(&runs, &slots),
-        asks: question_types(&runs, analyzer),
+        asks,
         slots,
         boosts: proximity(&runs),
         required: requirements(&parsed, soft, analyzer),
@@ -521,6 +546,76 @@ pub fn understand(
         bag: bag_of_words(&parsed, analyzer),
         notes,
     }
+}
+
+/// A slot of cue words only ("helps" in "what helps with rosacea") is matched as
+/// well by the heading words of the kind it asks for ("treatment"), at
+/// [`ASKED_ALTERNATIVE_WEIGHT`]: any wording of that kind of answer is what was
+/// asked, so a "Medical treatments" section is in the first tier with "Common
+/// triggers" (which says "help") and its score orders the two.
+fn answered_by_headings(slots: &mut [Slot], asks: &[Asked], analyzer: &mut Analyzer) {
+    for slot in slots.iter_mut() {
+        let Some(typed) = slot.options.iter().find(|o| o.source == Source::Typed) else {
+            continue;
+        };
+        let words: Vec<String> = typed
+            .matcher
+            .words()
+            .into_iter()
+            .map(String::from)
+            .collect();
+        let kind = cue_stems_by_kind().iter().find(|(kind, cues)| {
+            !words.is_empty()
+                && words.iter().all(|w| cues.contains(w))
+                && asks.iter().any(|a| a.kind == *kind)
+        });
+        let Some(asked) = kind.and_then(|(kind, _)| asks.iter().find(|a| a.kind == *kind)) else {
+            continue;
+        };
+        let added: Vec<&String> = asked
+            .headings
+            .iter()
+            .filter(|h| !words.contains(h))
+            .filter(|h| {
+                !slot
+                    .options
+                    .iter()
+                    .any(|o| o.matcher.words() == [h.as_str()])
+            })
+            .collect();
+        if added.is_empty() {
+            continue;
+        }
+        let shown = heading_surfaces(&asked.kind, &added, analyzer);
+        slot.label = format!("{} (also as: {})", slot.label, shown.join(", "));
+        for heading in added {
+            slot.options.push(Alternative {
+                source: Source::Asked,
+                matcher: Matcher::Phrase(Phrase::word(heading)),
+                weight: ASKED_ALTERNATIVE_WEIGHT,
+            });
+        }
+    }
+}
+
+/// The heading words of `kind` as [`QUESTION_TYPES`] writes them, one per stem of
+/// `stems`, for `--explain`.
+fn heading_surfaces(kind: &str, stems: &[&String], analyzer: &mut Analyzer) -> Vec<String> {
+    let mut shown: Vec<(String, String)> = Vec::new();
+    for (_, _, headings) in QUESTION_TYPES.iter().filter(|(k, _, _)| *k == kind) {
+        for heading in headings.iter() {
+            let stem: Vec<String> = analyzer
+                .stems(heading)
+                .into_iter()
+                .map(|(_, s)| s)
+                .collect();
+            let stem = stem.join(" ");
+            if stems.iter().any(|s| **s == stem) && !shown.iter().any(|(s, _)| *s == stem) {
+                shown.push((stem, heading.to_string()));
+            }
+        }
+    }
+    shown.into_iter().map(|(_, heading)| heading).collect()
 }
 
 /// How many of `n` word slots a section must match to be in the first tier of
@@ -583,7 +678,7 @@ pub fn candidate_names(runs: &[Vec<Word>], slots: &[Slot]) -> Vec<Name> {
         let factor = match option.source {
             Source::Synonym => SYNONYM_WEIGHT,
             Source::Either => 1.0,
-            Source::Typed | Source::Correction => continue,
+            Source::Typed | Source::Correction | Source::Asked => continue,
         };
         if let Matcher::Phrase(phrase) = &option.matcher {
             let words: Vec<&str> = phrase.words.iter().map(|(_, w)| w.as_str()).collect();
@@ -845,7 +940,7 @@ fn slots(
 /// Whether the single word matched by `m` is, with a neighbouring query word, a
 /// name the corpus uses for something else than its synonyms: the pair is found
 /// together in some section (or, in a query of just the two words, not even near
-/// each other while the neighbour is a corpus word), and none of the synonyms is
+/// each other while both are corpus words), and none of the synonyms is
 /// found near that neighbour. "molar pregnancy" is in the corpus and "back teeth"
 /// near "pregnancy" is not, so "molar" there is not a back tooth; "amphetamine"
 /// is near neither "salts" nor "table salt" anywhere, so the salts are not table salt.
@@ -879,6 +974,7 @@ fn names_another_thing(
         // the other, nor a synonym, nothing says the synonym is what is meant.
         let uncued = !named_together
             && compound
+            && vocabulary.has_stem(word)
             && vocabulary.has_stem(&neighbour.stem)
             && !vocabulary.together(&pair(vec![word.clone()]), NEAR_SLOP);
         if !named_together && !uncued {

@@ -24,7 +24,7 @@ fn filler_is_dropped_and_noted_but_topic_words_stay() {
     let plan = plan("what could cause my itchy elbows");
     assert_eq!(
         labels(&plan),
-        ["word: cause", "word: itchy", "word: elbows"]
+        ["word: cause (also as: why)", "word: itchy", "word: elbows"]
     );
     assert_eq!(plan.notes.dropped, ["what", "could", "my"]);
     assert_eq!(plan.needed, 1, "three slots: any one is enough");
