@@ -172,7 +172,19 @@ export function candidateNames(runs, slots, analyzer) {
 /** The stems of every word of QUESTION_TYPES' cues: words that ask about a topic
  * rather than name one (the server's `cue_stems`). */
 export function cueStems(analyzer) {
-  return new Set(QUESTION_TYPES.flatMap(([, cues]) => cues.flatMap((cue) => analyzer.stems(cue).map(([, stem]) => stem))));
+  return new Set(cueStemsByKind(analyzer).flatMap((stems) => [...stems]));
+}
+
+const cueStemCache = new WeakMap();
+
+/** The stems of each kind's cue words, in QUESTION_TYPES order (once per analyzer). */
+function cueStemsByKind(analyzer) {
+  let byKind = cueStemCache.get(analyzer);
+  if (byKind === undefined) {
+    byKind = QUESTION_TYPES.map(([, cues]) => new Set(cues.flatMap((cue) => analyzer.stems(cue).map(([, stem]) => stem))));
+    cueStemCache.set(analyzer, byKind);
+  }
+  return byKind;
 }
 
 /** A slot of cue words only ("helps") is matched as well by the heading words of
@@ -183,10 +195,10 @@ function answeredByHeadings(slots, asks, analyzer) {
     const typed = slot.options.find((o) => o.source === "typed");
     if (!typed) continue;
     const words = typed.matcher.phrase ? typed.matcher.phrase.words.map(([, w]) => w) : typed.matcher.each_word;
-    const entry = QUESTION_TYPES.find(([kind, cues]) => {
+    const byKind = cueStemsByKind(analyzer);
+    const entry = QUESTION_TYPES.find(([kind], i) => {
       if (words.length === 0 || !asks.some((a) => a.kind === kind)) return false;
-      const stems = new Set(cues.flatMap((cue) => analyzer.stems(cue).map(([, stem]) => stem)));
-      return words.every((w) => stems.has(w));
+      return words.every((w) => byKind[i].has(w));
     });
     if (!entry) continue;
     const asked = asks.find((a) => a.kind === entry[0]);
