@@ -19,6 +19,9 @@
 //!    `-x` exclusions, and `tag:`/`author:`/`year:` filters.
 //! 6. Notes for the reader: dropped words, corrections, did-you-mean, synonyms
 //!    used, and the words to mark in snippets.
+//! 7. Focus and kinds of answer: the names the query may hold ([`candidate_names`];
+//!    the index says which exist) and what it asks for ([`question_types`]), whose
+//!    heading words also match a slot of cue words ("helps").
 
 mod parse;
 mod spelling;
@@ -970,8 +973,9 @@ fn names_another_thing(
             }
         };
         let named_together = vocabulary.together(&pair(vec![word.clone()]), 0);
-        // A query of two words is one thing: if the corpus never has the word near
-        // the other, nor a synonym, nothing says the synonym is what is meant.
+        // A run of two words (most often the whole query) is one thing: if the
+        // corpus never has the word near the other, nor a synonym, nothing says the
+        // synonym is what is meant.
         let uncued = !named_together
             && compound
             && vocabulary.has_stem(word)
