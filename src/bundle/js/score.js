@@ -355,9 +355,40 @@ function dayNumber(date) {
 /** The best `depth` entries of a scored set: score descending, then section. */
 function top(scored, depth) {
   const { ids, scores } = scored;
-  const order = Uint32Array.from({ length: ids.length }, (_, i) => i);
-  order.sort((a, b) => scores[b] - scores[a] || ids[a] - ids[b]);
-  return Array.from(order.subarray(0, Math.min(depth, ids.length)), (i) => [ids[i], scores[i]]);
+  const before = (a, b) => scores[b] - scores[a] || ids[a] - ids[b];
+  const keep = Math.min(depth, ids.length);
+  if (keep <= 0) return [];
+  // The best `keep` in a heap whose root is the worst of them, then those sorted:
+  // sorting every matching section was most of a common word's ranking time.
+  const heap = [];
+  const worse = (a, b) => before(a, b) > 0;
+  const down = (at) => {
+    for (;;) {
+      const left = 2 * at + 1;
+      if (left >= heap.length) return;
+      const right = left + 1;
+      const child = right < heap.length && worse(heap[right], heap[left]) ? right : left;
+      if (!worse(heap[child], heap[at])) return;
+      [heap[at], heap[child]] = [heap[child], heap[at]];
+      at = child;
+    }
+  };
+  for (let i = 0; i < ids.length; i++) {
+    if (heap.length < keep) {
+      heap.push(i);
+      for (let at = heap.length - 1; at > 0; ) {
+        const parent = (at - 1) >> 1;
+        if (!worse(heap[at], heap[parent])) break;
+        [heap[at], heap[parent]] = [heap[parent], heap[at]];
+        at = parent;
+      }
+    } else if (before(i, heap[0]) < 0) {
+      heap[0] = i;
+      down(0);
+    }
+  }
+  heap.sort(before);
+  return heap.map((i) => [ids[i], scores[i]]);
 }
 
 /** Sections (ascending) with their scores; answers like a read-only Map. */

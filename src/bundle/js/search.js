@@ -487,12 +487,18 @@ class Vocabulary {
     const chunks = this.loaded([...new Set(files)]);
     if (!chunks) return [];
     const found = new Map();
-    const typed = [...word];
+    // Code points in reused buffers: this loop visits every vocabulary word of
+    // nearby lengths, and arrays per word were most of a misspelled query's time.
+    const typed = new Int32Array(word.length);
+    const typedLength = codePoints(word, typed);
+    const other = new Int32Array(MAX_WORD_UNITS);
+    const rows = new EditRows(Math.max(typedLength, MAX_WORD_UNITS));
     for (const chunk of chunks) {
       for (const [candidate, count] of chunk) {
-        const other = [...candidate];
-        if (Math.abs(other.length - typed.length) > edits) continue;
-        if (distance(typed, other, edits) <= edits) found.set(candidate, count);
+        if (candidate.length > MAX_WORD_UNITS) continue;
+        const otherLength = codePoints(candidate, other);
+        if (Math.abs(otherLength - typedLength) > edits) continue;
+        if (rows.distance(typed, typedLength, other, otherLength, edits) <= edits) found.set(candidate, count);
       }
     }
     return [...found];
@@ -523,24 +529,51 @@ class Vocabulary {
  * points; stops early past `limit`.
  */
 export function distance(a, b, limit) {
-  const rows = [];
-  for (let i = 0; i <= a.length; i++) {
-    rows.push(new Array(b.length + 1).fill(0));
-    rows[i][0] = i;
+  const x = Int32Array.from([...a].map((c) => c.codePointAt(0)));
+  const y = Int32Array.from([...b].map((c) => c.codePointAt(0)));
+  return new EditRows(Math.max(x.length, y.length)).distance(x, x.length, y, y.length, limit);
+}
+
+/** Longest vocabulary word compared, in UTF-16 units: tokens are under 40 UTF-8
+ * bytes, so under 40 code points and 80 units. */
+const MAX_WORD_UNITS = 80;
+
+/** The code points of `text` into `out` (large enough); returns how many. */
+function codePoints(text, out) {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.codePointAt(i);
+    if (c > 0xffff) i++;
+    out[n++] = c;
   }
-  for (let j = 0; j <= b.length; j++) rows[0][j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    let best = Infinity;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let d = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, rows[i - 2][j - 2] + 1);
-      rows[i][j] = d;
-      best = Math.min(best, d);
+  return n;
+}
+
+/** Three rows of the edit-distance table, reused from one comparison to the next. */
+class EditRows {
+  constructor(longest) {
+    this.rows = [new Int32Array(longest + 1), new Int32Array(longest + 1), new Int32Array(longest + 1)];
+  }
+
+  /** `distance` of the first `n` and `m` code points of `a` and `b`. */
+  distance(a, n, b, m, limit) {
+    let [before, previous, current] = this.rows;
+    for (let j = 0; j <= m; j++) previous[j] = j;
+    for (let i = 1; i <= n; i++) {
+      current[0] = i;
+      let best = i;
+      for (let j = 1; j <= m; j++) {
+        const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+        let d = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
+        if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, before[j - 2] + 1);
+        current[j] = d;
+        if (d < best) best = d;
+      }
+      if (best > limit) return best;
+      [before, previous, current] = [previous, current, before];
     }
-    if (best > limit) return best;
+    return previous[m];
   }
-  return rows[a.length][b.length];
 }
 
 /** Every stem a plan scores, marks or filters with. */
