@@ -14,6 +14,7 @@
 // much of it in the garbage collector).
 
 import { BODY, HEADING, PARENTS, REFERENCES, TITLE } from "./data.js";
+import { matcherWords } from "./understand.js";
 
 const K1 = 1.2;
 const B = 0.75;
@@ -326,11 +327,6 @@ export class Scorer {
     }
     return { ranked, total, matched };
   }
-}
-
-/** The stems of an alternative's matcher, in order. */
-function matcherWords(matcher) {
-  return matcher.phrase ? matcher.phrase.words.map(([, stem]) => stem) : matcher.each_word;
 }
 
 /** The words of every alternative of the slots the name `key` does not cover (nor

@@ -141,8 +141,7 @@ export class Bundle {
     };
     if (request.query === "" || (plan.slots.length === 0 && plan.required.length === 0)) return results;
     await this.loadTerms(planStems(plan));
-    this.cueStems ??= cueStems(this.analyzer);
-    const focused = this.scorer.settle(plan, this.cueStems);
+    const focused = this.scorer.settle(plan, cueStems(this.analyzer));
     const wanted = request.offset + request.limit;
     const scored = this.scorer.rank(focused, this.depth(request, wanted));
     const { total, matched } = scored;

@@ -170,51 +170,67 @@ export function candidateNames(runs, slots, analyzer) {
 }
 
 /** The stems of every word of QUESTION_TYPES' cues: words that ask about a topic
- * rather than name one (the server's `cue_stems`). */
+ * rather than name one (the server's `cue_stems`; once per analyzer). */
 export function cueStems(analyzer) {
-  return new Set(cueStemsByKind(analyzer).flatMap((stems) => [...stems]));
+  return analyzedKinds(analyzer).cueStems;
 }
 
-const cueStemCache = new WeakMap();
+/** The stems of an alternative's matcher, in order. */
+export function matcherWords(matcher) {
+  return matcher.phrase ? matcher.phrase.words.map(([, stem]) => stem) : matcher.each_word;
+}
 
-/** The stems of each kind's cue words, in QUESTION_TYPES order (once per analyzer). */
-function cueStemsByKind(analyzer) {
-  let byKind = cueStemCache.get(analyzer);
-  if (byKind === undefined) {
-    byKind = QUESTION_TYPES.map(([, cues]) => new Set(cues.flatMap((cue) => analyzer.stems(cue).map(([, stem]) => stem))));
-    cueStemCache.set(analyzer, byKind);
+const kindCache = new WeakMap();
+
+/** QUESTION_TYPES with its words analyzed once per analyzer (the server's
+ * `analyzed_kinds`): `{kinds: [{name, cues, cueStems, headingStems, headings}],
+ * cueStems}`, `headings` being `[joined stems, heading as written]`. */
+function analyzedKinds(analyzer) {
+  let analyzed = kindCache.get(analyzer);
+  if (analyzed === undefined) {
+    const stems = (text) => analyzer.stems(text).map(([, stem]) => stem);
+    const kinds = QUESTION_TYPES.map(([name, cues, headings]) => {
+      const headingStems = [];
+      for (const stem of headings.flatMap(stems)) if (!headingStems.includes(stem)) headingStems.push(stem);
+      return {
+        name,
+        cues,
+        cueStems: new Set(cues.flatMap(stems)),
+        headingStems,
+        headings: headings.map((h) => [stems(h).join(" "), h]),
+      };
+    });
+    analyzed = { kinds, cueStems: new Set(kinds.flatMap((k) => [...k.cueStems])) };
+    kindCache.set(analyzer, analyzed);
   }
-  return byKind;
+  return analyzed;
 }
 
 /** A slot of cue words only ("helps") is matched as well by the heading words of
  * the kind it asks for, at ASKED_ALTERNATIVE_WEIGHT (the server's
  * `answered_by_headings`). */
 function answeredByHeadings(slots, asks, analyzer) {
+  const { kinds } = analyzedKinds(analyzer);
   for (const slot of slots) {
     const typed = slot.options.find((o) => o.source === "typed");
     if (!typed) continue;
-    const words = typed.matcher.phrase ? typed.matcher.phrase.words.map(([, w]) => w) : typed.matcher.each_word;
-    const byKind = cueStemsByKind(analyzer);
-    const entry = QUESTION_TYPES.find(([kind], i) => {
-      if (words.length === 0 || !asks.some((a) => a.kind === kind)) return false;
-      return words.every((w) => byKind[i].has(w));
-    });
-    if (!entry) continue;
-    const asked = asks.find((a) => a.kind === entry[0]);
-    const added = asked.headings.filter(
+    const words = matcherWords(typed.matcher);
+    const kind = kinds.find(
+      (k) => words.length > 0 && words.every((w) => k.cueStems.has(w)) && asks.some((a) => a.kind === k.name),
+    );
+    if (!kind) continue;
+    const added = kind.headingStems.filter(
       (h) =>
         !words.includes(h) &&
         !slot.options.some((o) => {
-          const ws = o.matcher.phrase ? o.matcher.phrase.words.map(([, w]) => w) : o.matcher.each_word;
+          const ws = matcherWords(o.matcher);
           return ws.length === 1 && ws[0] === h;
         }),
     );
     if (added.length === 0) continue;
     const shown = [];
     const seen = [];
-    for (const heading of entry[2]) {
-      const stem = analyzer.stems(heading).map(([, s]) => s).join(" ");
+    for (const [stem, heading] of kind.headings) {
       if (added.includes(stem) && !seen.includes(stem)) {
         seen.push(stem);
         shown.push(heading);
@@ -229,15 +245,9 @@ function answeredByHeadings(slots, asks, analyzer) {
 
 /** The kinds of answer the runs ask for, each with the stems of its heading words. */
 export function questionTypes(runs, analyzer) {
-  const asked = [];
-  for (const [kind, cues, headings] of QUESTION_TYPES) {
-    if (!cues.some((cue) => hasCue(runs, cue))) continue;
-    const words = [];
-    for (const [, stem] of headings.flatMap((h) => analyzer.stems(h))) {
-      if (!words.includes(stem)) words.push(stem);
-    }
-    if (words.length > 0) asked.push({ kind, headings: words, opening: false });
-  }
+  const asked = analyzedKinds(analyzer)
+    .kinds.filter((k) => k.headingStems.length > 0 && k.cues.some((cue) => hasCue(runs, cue)))
+    .map((k) => ({ kind: k.name, headings: [...k.headingStems], opening: false }));
   if (asked.length === 0 && asksWhatIs(runs)) asked.push({ kind: WHAT_IS, headings: [], opening: true });
   return asked;
 }
@@ -290,7 +300,7 @@ function typedWords(slots) {
   for (const slot of slots) {
     for (const o of slot.options) {
       if (o.source !== "typed") continue;
-      count += o.matcher.each_word ? o.matcher.each_word.length : o.matcher.phrase.words.length;
+      count += matcherWords(o.matcher).length;
     }
   }
   return count;

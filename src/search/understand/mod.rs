@@ -239,26 +239,17 @@ const DEFINITION_CUES: &[&str] = &["definition", "define", "defined", "meaning"]
 /// The kinds of answer `runs` ask for, in [`QUESTION_TYPES`] order, each with the
 /// stems of its heading words. Measured: leaving out the heading words the reader
 /// typed (they score in headings already) cost MedQuAD 0.704 → 0.694.
-pub fn question_types(runs: &[Vec<Word>], analyzer: &mut Analyzer) -> Vec<Asked> {
-    let mut asked = Vec::new();
-    for (kind, cues, headings) in QUESTION_TYPES {
-        if !cues.iter().any(|cue| has_cue(runs, cue)) {
-            continue;
-        }
-        let mut words: Vec<String> = Vec::new();
-        for (_, stem) in headings.iter().flat_map(|h| analyzer.stems(h)) {
-            if !words.contains(&stem) {
-                words.push(stem);
-            }
-        }
-        if !words.is_empty() {
-            asked.push(Asked {
-                kind: kind.to_string(),
-                headings: words,
-                opening: false,
-            });
-        }
-    }
+pub fn question_types(runs: &[Vec<Word>]) -> Vec<Asked> {
+    let mut asked: Vec<Asked> = analyzed_kinds()
+        .iter()
+        .filter(|kind| !kind.heading_stems.is_empty())
+        .filter(|kind| kind.cues.iter().any(|cue| has_cue(runs, cue)))
+        .map(|kind| Asked {
+            kind: kind.name.to_string(),
+            headings: kind.heading_stems.clone(),
+            opening: false,
+        })
+        .collect();
     if asked.is_empty() && asks_what_is(runs) {
         asked.push(Asked {
             kind: WHAT_IS.to_string(),
@@ -273,31 +264,58 @@ pub fn question_types(runs: &[Vec<Word>], analyzer: &mut Analyzer) -> Vec<Asked>
 /// a topic rather than name one.
 pub fn cue_stems() -> &'static HashSet<String> {
     static STEMS: LazyLock<HashSet<String>> = LazyLock::new(|| {
-        cue_stems_by_kind()
+        analyzed_kinds()
             .iter()
-            .flat_map(|(_, stems)| stems.iter().cloned())
+            .flat_map(|kind| kind.cue_stems.iter().cloned())
             .collect()
     });
     &STEMS
 }
 
-/// The stems of each kind's cue words, in [`QUESTION_TYPES`] order.
-fn cue_stems_by_kind() -> &'static [(&'static str, HashSet<String>)] {
-    static BY_KIND: LazyLock<Vec<(&'static str, HashSet<String>)>> = LazyLock::new(|| {
+/// A row of [`QUESTION_TYPES`] with its words analyzed once.
+struct Kind {
+    name: &'static str,
+    /// The cues as written (matched against what the reader typed).
+    cues: &'static [&'static str],
+    /// The stems of the cues' words.
+    cue_stems: HashSet<String>,
+    /// The stems of the heading words, each once, in order.
+    heading_stems: Vec<String>,
+    /// Each heading as written with its stems joined, for `--explain`.
+    headings: Vec<(String, &'static str)>,
+}
+
+/// [`QUESTION_TYPES`], analyzed once, in order.
+fn analyzed_kinds() -> &'static [Kind] {
+    static KINDS: LazyLock<Vec<Kind>> = LazyLock::new(|| {
         let mut analyzer = Analyzer::new();
+        let mut stems = |text: &str| -> Vec<String> {
+            analyzer
+                .stems(text)
+                .into_iter()
+                .map(|(_, stem)| stem)
+                .collect()
+        };
         QUESTION_TYPES
             .iter()
-            .map(|(kind, cues, _)| {
-                let stems = cues
-                    .iter()
-                    .flat_map(|cue| analyzer.stems(cue))
-                    .map(|(_, stem)| stem)
-                    .collect();
-                (*kind, stems)
+            .map(|(name, cues, headings)| {
+                let mut heading_stems: Vec<String> = Vec::new();
+                for stem in headings.iter().flat_map(|h| stems(h)) {
+                    if !heading_stems.contains(&stem) {
+                        heading_stems.push(stem);
+                    }
+                }
+                Kind {
+                    name,
+                    cues,
+                    cue_stems: cues.iter().flat_map(|cue| stems(cue)).collect(),
+                    heading_stems,
+                    headings: headings.iter().map(|h| (stems(h).join(" "), *h)).collect(),
+                }
             })
             .collect()
     });
-    &BY_KIND
+    &KINDS
 }
 
 /// Whether a run holds `cue`: a word, or words one after another ("side effects").
@@ -529,8 +547,8 @@ pub fn understand(
         },
     };
     let mut slots: Vec<Slot> = slots.iter().map(|slot| slot.options(analyzer)).collect();
-    let asks = question_types(&runs, analyzer);
-    answered_by_headings(&mut slots, &asks, analyzer);
+    let asks = question_types(&runs);
+    answered_by_headings(&mut slots, &asks);
     QueryPlan {
         needed: required_slots(slots.len()),
         names: candidate_names(&runs, &slots),
@@ -556,7 +574,7 @@ pub fn understand(
 /// [`ASKED_ALTERNATIVE_WEIGHT`]: any wording of that kind of answer is what was
 /// asked, so a "Medical treatments" section is in the first tier with "Common
 /// triggers" (which says "help") and its score orders the two.
-fn answered_by_headings(slots: &mut [Slot], asks: &[Asked], analyzer: &mut Analyzer) {
+fn answered_by_headings(slots: &mut [Slot], asks: &[Asked]) {
     for slot in slots.iter_mut() {
         let Some(typed) = slot.options.iter().find(|o| o.source == Source::Typed) else {
             continue;
@@ -567,16 +585,16 @@ fn answered_by_headings(slots: &mut [Slot], asks: &[Asked], analyzer: &mut Analy
             .into_iter()
             .map(String::from)
             .collect();
-        let kind = cue_stems_by_kind().iter().find(|(kind, cues)| {
+        let asking = analyzed_kinds().iter().find(|kind| {
             !words.is_empty()
-                && words.iter().all(|w| cues.contains(w))
-                && asks.iter().any(|a| a.kind == *kind)
+                && words.iter().all(|w| kind.cue_stems.contains(w))
+                && asks.iter().any(|a| a.kind == kind.name)
         });
-        let Some(asked) = kind.and_then(|(kind, _)| asks.iter().find(|a| a.kind == *kind)) else {
+        let Some(kind) = asking else {
             continue;
         };
-        let added: Vec<&String> = asked
-            .headings
+        let added: Vec<&String> = kind
+            .heading_stems
             .iter()
             .filter(|h| !words.contains(h))
             .filter(|h| {
@@ -589,7 +607,15 @@ fn answered_by_headings(slots: &mut [Slot], asks: &[Asked], analyzer: &mut Analy
         if added.is_empty() {
             continue;
         }
-        let shown = heading_surfaces(&asked.kind, &added, analyzer);
+        // The headings as written, one per stem added, for `--explain`.
+        let mut shown: Vec<&str> = Vec::new();
+        let mut seen: Vec<&str> = Vec::new();
+        for (stem, heading) in &kind.headings {
+            if added.contains(&stem) && !seen.contains(&stem.as_str()) {
+                seen.push(stem);
+                shown.push(heading);
+            }
+        }
         slot.label = format!("{} (also as: {})", slot.label, shown.join(", "));
         for heading in added {
             slot.options.push(Alternative {
@@ -599,26 +625,6 @@ fn answered_by_headings(slots: &mut [Slot], asks: &[Asked], analyzer: &mut Analy
             });
         }
     }
-}
-
-/// The heading words of `kind` as [`QUESTION_TYPES`] writes them, one per stem of
-/// `stems`, for `--explain`.
-fn heading_surfaces(kind: &str, stems: &[&String], analyzer: &mut Analyzer) -> Vec<String> {
-    let mut shown: Vec<(String, String)> = Vec::new();
-    for (_, _, headings) in QUESTION_TYPES.iter().filter(|(k, _, _)| *k == kind) {
-        for heading in headings.iter() {
-            let stem: Vec<String> = analyzer
-                .stems(heading)
-                .into_iter()
-                .map(|(_, s)| s)
-                .collect();
-            let stem = stem.join(" ");
-            if stems.iter().any(|s| **s == stem) && !shown.iter().any(|(s, _)| *s == stem) {
-                shown.push((stem, heading.to_string()));
-            }
-        }
-    }
-    shown.into_iter().map(|(_, heading)| heading).collect()
 }
 
 /// How many of `n` word slots a section must match to be in the first tier of
@@ -698,10 +704,7 @@ fn typed_words(slots: &[Slot]) -> usize {
     slots
         .iter()
         .flat_map(|s| s.options.iter().filter(|o| o.source == Source::Typed))
-        .map(|o| match &o.matcher {
-            Matcher::EachWord(words) => words.len(),
-            Matcher::Phrase(phrase) => phrase.words.len(),
-        })
+        .map(|o| o.matcher.words().len())
         .sum()
 }
 
