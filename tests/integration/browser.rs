@@ -265,6 +265,16 @@ async fn eval(client: &Client, expression: &str) -> serde_json::Value {
         .unwrap()
 }
 
+/// The search box, once the widget has mounted it: the UI module may still be
+/// loading when the page's load event fires (behind a proxy, on a busy machine).
+async fn search_box(client: &Client) -> fantoccini::elements::Element {
+    client
+        .wait()
+        .for_element(Locator::Css("#hx-q"))
+        .await
+        .expect("the search box appears")
+}
+
 async fn box_value(client: &Client) -> String {
     eval(client, "document.getElementById('hx-q').value")
         .await
@@ -317,7 +327,7 @@ async fn scenario(client: &Client, base: &str) {
     assert_eq!(count(client, "h1").await, 1);
     assert_eq!(count(client, "#healthdex h1").await, 0);
     assert_eq!(text_of(client, "h1").await, "Search health articles");
-    let box_ = client.find(Locator::Css("#hx-q")).await.unwrap();
+    let box_ = search_box(client).await;
 
     // Type a topic: grouped results with marked snippets, and the query in the URL.
     box_.send_keys("leaky gut").await.unwrap();
@@ -423,7 +433,7 @@ async fn scenario(client: &Client, base: &str) {
     .await;
 
     // Enter on a focused result opens it.
-    let box_ = client.find(Locator::Css("#hx-q")).await.unwrap();
+    let box_ = search_box(client).await;
     box_.send_keys(&Key::Down.to_string()).await.unwrap();
     let focused = client.active_element().await.unwrap();
     assert_eq!(
@@ -462,7 +472,7 @@ fn a_tag_filter_is_cleared_when_a_new_query_is_typed() {
                     .contains(&format!("tagged \u{201c}{name}\u{201d}"))
         })
         .await;
-        let box_ = client.find(Locator::Css("#hx-q")).await.unwrap();
+        let box_ = search_box(&client).await;
         box_.clear().await.unwrap();
         box_.send_keys("eczema").await.unwrap();
         eventually("a new query without the filter", || async {
@@ -632,7 +642,7 @@ fn the_page_works_in_a_browser_under_the_readme_proxy_prefix() {
     let base = nginx.base.clone();
     in_browser(Window::Desktop, |client| async move {
         client.goto(&format!("{base}/search/")).await.unwrap();
-        let box_ = client.find(Locator::Css("#hx-q")).await.unwrap();
+        let box_ = search_box(&client).await;
         box_.send_keys("leaky gut").await.unwrap();
         eventually("results through the prefix", || async {
             count(&client, ".hx-results .hx-group .hx-snippet mark").await > 0
@@ -810,7 +820,7 @@ async fn static_scenario(client: &Client, base: &str) {
         count(client, "#hx-q").await == 1
     })
     .await;
-    let box_ = client.find(Locator::Css("#hx-q")).await.unwrap();
+    let box_ = search_box(client).await;
     box_.send_keys("leaky gut").await.unwrap();
     eventually("marked, grouped results from the bundle", || async {
         count(client, ".hx-results li.hx-group .hx-snippet mark").await > 0
@@ -825,7 +835,7 @@ async fn static_scenario(client: &Client, base: &str) {
     assert!(href.as_str().is_some_and(|h| h.contains('#')), "{href}");
 
     // A misspelling is corrected from the corpus vocabulary.
-    let box_ = client.find(Locator::Css("#hx-q")).await.unwrap();
+    let box_ = search_box(client).await;
     box_.clear().await.unwrap();
     box_.send_keys("probiotcs").await.unwrap();
     eventually("probiotics marked in the results", || async {
