@@ -13,11 +13,10 @@ mod english;
 mod plural;
 mod portable;
 mod stem;
+mod terms;
 mod words;
 
-use tantivy::tokenizer::{
-    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, StopWordFilter, TextAnalyzer,
-};
+use tantivy::tokenizer::TextAnalyzer;
 
 pub use english::{EVERYDAY_WORD_MIN_CHARS, english_words, is_english_word};
 pub use plural::key_word;
@@ -25,7 +24,7 @@ pub use portable::PortableText;
 pub use stem::STEMMER;
 pub use words::{CLITIC_ONLY, FILLER, STOP_WORDS, is_filler, is_filler_word};
 
-use stem::CachedStemmer;
+use terms::Terms;
 
 /// Words in the longest name the search looks for in a query ([`Analyzer::name_key`]).
 pub const MAX_NAME_WORDS: usize = 6;
@@ -36,24 +35,12 @@ const MAX_TOKEN_BYTES: usize = 40;
 /// (Lucene's list without "no" and "not", which change a health statement's
 /// meaning) and Porter2 stemming with a cache.
 pub fn english_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .filter(StopWordFilter::remove(
-            STOP_WORDS.iter().map(|w| w.to_string()),
-        ))
-        .filter(CachedStemmer)
-        .build()
+    TextAnalyzer::from(Terms::english())
 }
 
 /// The analyzer of names and vocabularies: lower-cased and folded, not stemmed.
 pub fn names_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .build()
+    TextAnalyzer::from(Terms::names())
 }
 
 /// A word of a query: as typed (lower-cased, folded) and as indexed (stemmed),
