@@ -498,10 +498,19 @@ fn plain(text: &str) -> String {
         .strip_prefix("- ")
         .or_else(|| trimmed.strip_prefix("* "))
         .unwrap_or(trimmed);
-    trimmed
-        .chars()
-        .filter(|c| !matches!(c, '*' | '_' | '`'))
-        .collect()
+    // Copied a run at a time, found byte by byte: the marks are ASCII, so the runs
+    // between them are whole characters (a char-by-char collect was 5% of all
+    // indexing instructions).
+    let mut out = String::with_capacity(trimmed.len());
+    let mut run = 0;
+    for (at, byte) in trimmed.bytes().enumerate() {
+        if matches!(byte, b'*' | b'_' | b'`') {
+            out.push_str(&trimmed[run..at]);
+            run = at + 1;
+        }
+    }
+    out.push_str(&trimmed[run..]);
+    out
 }
 
 fn notes(blocks: &[Block<'_>]) -> Vec<String> {
@@ -623,6 +632,19 @@ fn literal(text: &str, source: Source) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_takes_off_the_marks_and_leading_list_and_heading_signs() {
+        for (text, expected) in [
+            ("## **Bold** _and_ `code`", "Bold and code"),
+            ("- *Crème* brûlée_", "Crème brûlée"),
+            ("> * a_b*c`d", "abcd"),
+            ("***", ""),
+            ("naïve `ça` ___", "naïve ça "),
+        ] {
+            assert_eq!(plain(text), expected, "{text:?}");
+        }
+    }
 
     fn kinds(body: &str, source: Source) -> Vec<(Kind, String)> {
         let mut blocks = blocks(body, source);

@@ -310,7 +310,9 @@ pub(crate) fn markers(prose: &Prose) -> Vec<Marker> {
     if text.contains("<sup>") {
         found.extend(sup_tags(text));
     }
-    if text.contains(['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹']) {
+    // ASCII prose (most of it) cannot hold them, and says so in one fast pass.
+    if !text.is_ascii() && text.contains(['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'])
+    {
         found.extend(sup_chars(text));
     }
     if YEAR_IN_PARENS.is_match(text) {
