@@ -80,29 +80,45 @@ pub struct TermStream<'a> {
 }
 
 impl TermStream<'_> {
-    /// The byte range of the next run of letters and digits, if any.
-    fn next_word(&mut self) -> Option<(usize, usize)> {
+    /// The byte range of the next run of letters and digits, if any, and whether it
+    /// is all ASCII.
+    fn next_word(&mut self) -> Option<(usize, usize, bool)> {
+        let (text, bytes) = (self.text, self.text.as_bytes());
         let mut at = self.next;
         let start = loop {
-            let (is_word, len) = char_at(self.text, at)?;
-            if is_word {
-                break at;
+            let &byte = bytes.get(at)?;
+            match BYTE_CLASS[usize::from(byte)] {
+                SEPARATOR => at += 1,
+                ASCII_WORD => break at,
+                _ => match unicode_char(text, at)? {
+                    (true, _) => break at,
+                    (false, len) => at += len,
+                },
             }
-            at += len;
         };
-        let mut end = start;
-        while let Some((true, len)) = char_at(self.text, end) {
-            end += len;
+        let (mut end, mut ascii) = (start, true);
+        while let Some(&byte) = bytes.get(end) {
+            match BYTE_CLASS[usize::from(byte)] {
+                ASCII_WORD => end += 1,
+                SEPARATOR => break,
+                _ => match unicode_char(text, end) {
+                    Some((true, len)) => {
+                        ascii = false;
+                        end += len;
+                    }
+                    _ => break,
+                },
+            }
         }
         self.next = end;
-        Some((start, end))
+        Some((start, end, ascii))
     }
 
     /// The word lower-cased and folded into the token's text.
-    fn fold(&mut self, word: &str) {
+    fn fold(&mut self, word: &str, ascii: bool) {
         let text = &mut self.token.text;
         text.clear();
-        if word.is_ascii() {
+        if ascii {
             text.push_str(word);
             text.make_ascii_lowercase();
             return;
@@ -115,20 +131,38 @@ impl TermStream<'_> {
     }
 }
 
-/// Whether the character starting at byte `at` is a letter or digit, and its length
-/// in bytes; `None` at the end of the text.
-fn char_at(text: &str, at: usize) -> Option<(bool, usize)> {
-    let byte = *text.as_bytes().get(at)?;
-    if byte.is_ascii() {
-        return Some((byte.is_ascii_alphanumeric(), 1));
+/// [`BYTE_CLASS`] of a byte that is neither a letter nor a digit.
+const SEPARATOR: u8 = 0;
+/// [`BYTE_CLASS`] of an ASCII letter or digit.
+const ASCII_WORD: u8 = 1;
+/// [`BYTE_CLASS`] of a byte of a character beyond ASCII (decoded to be tested).
+const UNICODE: u8 = 2;
+
+/// What each byte is to the word splitter: one table lookup a byte for ASCII.
+const BYTE_CLASS: [u8; 256] = {
+    let mut table = [SEPARATOR; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        table[byte] = match byte as u8 {
+            b if b >= 0x80 => UNICODE,
+            b if b.is_ascii_alphanumeric() => ASCII_WORD,
+            _ => SEPARATOR,
+        };
+        byte += 1;
     }
-    let c = text[at..].chars().next()?;
+    table
+};
+
+/// Whether the character starting at byte `at` is a letter or digit, and its length
+/// in bytes.
+fn unicode_char(text: &str, at: usize) -> Option<(bool, usize)> {
+    let c = text.get(at..)?.chars().next()?;
     Some((c.is_alphanumeric(), c.len_utf8()))
 }
 
 impl TokenStream for TermStream<'_> {
     fn advance(&mut self) -> bool {
-        while let Some((start, end)) = self.next_word() {
+        while let Some((start, end, ascii)) = self.next_word() {
             // Every word takes a position, kept or not, as in the index until now.
             self.token.position = self.token.position.wrapping_add(1);
             if end - start >= MAX_TOKEN_BYTES {
@@ -137,7 +171,7 @@ impl TokenStream for TermStream<'_> {
             self.token.offset_from = start;
             self.token.offset_to = end;
             let text = self.text;
-            self.fold(&text[start..end]);
+            self.fold(&text[start..end], ascii);
             let kept = match self.stems.as_deref_mut() {
                 Some(stems) => stems.stem(&mut self.token.text),
                 None => true,
