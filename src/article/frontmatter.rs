@@ -211,6 +211,14 @@ fn read_yaml(raw: &str) -> Result<Value, Problem> {
             ),
         });
     }
+    match super::flat_yaml::read(raw, plain_scalar, MAX_NODES) {
+        Some(tree) => Ok(tree),
+        None => parse_yaml(raw),
+    }
+}
+
+/// Any YAML front matter, through the YAML parser.
+fn parse_yaml(raw: &str) -> Result<Value, Problem> {
     let mut builder = TreeBuilder::default();
     Parser::new_from_str(raw)
         .load(&mut builder, false)
@@ -319,6 +327,11 @@ fn scalar(text: String, style: TScalarStyle) -> Value {
             .or_else(|_| text.parse::<f64>().map(Value::from))
             .unwrap_or(Value::String(text)),
     }
+}
+
+/// [`scalar`] of a plain (unquoted) value.
+fn plain_scalar(text: String) -> Value {
+    scalar(text, TScalarStyle::Plain)
 }
 
 fn key_text(value: Value) -> String {
@@ -460,6 +473,116 @@ impl FieldReader<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The fast reader's tree of `raw`, when it reads it, must be the YAML parser's.
+    fn assert_flat_reader_agrees(raw: &str) -> bool {
+        let Some(fast) = super::super::flat_yaml::read(raw, plain_scalar, MAX_NODES) else {
+            return false;
+        };
+        let full = parse_yaml(raw).unwrap_or_else(|p| panic!("{raw:?}: {}", p.message));
+        assert_eq!(fast, full, "{raw:?}");
+        true
+    }
+
+    #[test]
+    fn flat_front_matter_reads_as_the_yaml_parser_reads_it() {
+        let read = [
+            "title: \"ABCD syndrome\"\nsource: GARD\nurl: \"https://rarediseases.info.nih.gov/gard/335\"\numls_cui: [C1838099]\ntags: [\"symptoms\", 'a, b']\n",
+            "title: Leaky gut\ndate: 2023-05-01\ndraft: true\nweight: 12\nratio: 1.5\nempty: []\n",
+            "a: NaN\nb: inf\nc: yes\ne: 1e5\nf: null\ng: False\nh: 0x1F\ni: 1_000\n",
+            "title: \"Crème brûlée\"\n\n\nauthors: [\"Ann Lee\", Bo Kim]\ntitle: again\n",
+            "list: [a  b, c.d, e-f, 7]\r\nk_2-x: 'it is'\n",
+        ];
+        for raw in read {
+            assert!(assert_flat_reader_agrees(raw), "{raw:?} is flat");
+        }
+        let left_to_the_parser = [
+            "title: a: b\n",
+            "title: \"a\\\"b\"\n",
+            "title: 'it''s'\n",
+            "tags:\n  - a\n",
+            "title: long\n  continued\n",
+            "True: x\n",
+            "null: x\n",
+            "inf: x\n",
+            "# comment\ntitle: x\n",
+            "title: x # comment\n",
+            "d: ~x\n",
+            "title: Crème brûlée\n",
+            "list: [a, [b]]\n",
+            "list: [a, ]\n",
+            "list: [\"a\", b\n",
+            "title: |\n  block\n",
+            "title: &a x\n",
+            "title:x\n",
+            "\u{feff}title: x\n",
+            "title: \"tab\there\"\n",
+            "",
+        ];
+        for raw in left_to_the_parser {
+            assert!(
+                !assert_flat_reader_agrees(raw),
+                "{raw:?} is left to the parser"
+            );
+        }
+    }
+
+    #[test]
+    fn generated_front_matter_reads_as_the_yaml_parser_reads_it() {
+        let keys = ["title", "tags", "True", "a-b", "_x", "null", "n1", "date"];
+        let values = [
+            "x",
+            "Leaky gut",
+            "\"q, r\"",
+            "'s'",
+            "[a, \"b, c\"]",
+            "[]",
+            "12",
+            "-3",
+            "1.5e3",
+            "true",
+            "NULL",
+            "2023-05-01",
+            "a: b",
+            "\"",
+            "[a",
+            "x ",
+            "é",
+            "\"é\"",
+            "[yes, no, ~]",
+            ".5",
+            "nan",
+            "'a''b'",
+            "\"a\\nb\"",
+            "[ ]",
+            "[a,b]",
+            "a  b",
+        ];
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        let mut flat = 0;
+        for _ in 0..3000 {
+            let lines = 1 + next(5);
+            let raw: String = (0..lines)
+                .map(|_| {
+                    format!(
+                        "{}: {}\n",
+                        keys[next(keys.len())],
+                        values[next(values.len())]
+                    )
+                })
+                .collect();
+            if parse_yaml(&raw).is_ok() && assert_flat_reader_agrees(&raw) {
+                flat += 1;
+            }
+        }
+        assert!(flat > 300, "only {flat} generated texts were flat");
+    }
 
     fn parse(text: &str) -> (Meta, usize, Vec<Warning>) {
         let mut warnings = Vec::new();

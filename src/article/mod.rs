@@ -17,6 +17,7 @@ pub mod boilerplate;
 pub mod citation;
 pub mod cites;
 mod date;
+mod flat_yaml;
 mod frontmatter;
 mod html;
 mod infer;
