@@ -288,7 +288,7 @@ impl Walk {
             }
             match entry.file_type() {
                 Ok(kind) if kind.is_file() => {
-                    if is_markdown(Path::new(&name)) {
+                    if is_markdown(&name) {
                         let path = join(&relative, &name_text(&name));
                         self.files.push(Found::Entry(path, entry));
                     }
@@ -332,7 +332,7 @@ impl Walk {
             Err(err) => return self.problem(&relative, unreadable_message(&err)),
         };
         if metadata.is_file() {
-            if is_markdown(link) {
+            if is_markdown(link.file_name().unwrap_or_default()) {
                 self.files.push(Found::Link(relative, link.to_path_buf()));
             }
         } else if metadata.is_dir() {
@@ -396,17 +396,25 @@ fn unreadable_message(err: &std::io::Error) -> String {
 }
 
 fn is_hidden(name: &std::ffi::OsStr) -> bool {
-    name.to_string_lossy().starts_with('.')
+    name.as_encoded_bytes().first() == Some(&b'.')
 }
 
-fn is_markdown(path: &Path) -> bool {
-    let name = path.file_name().unwrap_or_default().to_string_lossy();
-    if NOT_ARTICLES.iter().any(|n| n.eq_ignore_ascii_case(&name)) {
-        return false;
-    }
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| EXTENSIONS.iter().any(|x| e.eq_ignore_ascii_case(x)))
+/// Whether a file name has an article's extension and is not a known non-article
+/// (`README.md`, `robots.txt`). Compared as bytes: every name listed is ASCII, and
+/// a freshness check asks this of every file of the corpus before each search.
+fn is_markdown(name: &std::ffi::OsStr) -> bool {
+    let name = name.as_encoded_bytes();
+    // As `Path::extension`: a leading dot starts no extension (".md" has none).
+    let extension = match name.iter().rposition(|&b| b == b'.') {
+        Some(dot) if dot > 0 => &name[dot + 1..],
+        _ => return false,
+    };
+    EXTENSIONS
+        .iter()
+        .any(|x| extension.eq_ignore_ascii_case(x.as_bytes()))
+        && !NOT_ARTICLES
+            .iter()
+            .any(|n| name.eq_ignore_ascii_case(n.as_bytes()))
 }
 
 /// The text of one article file and a hash of its bytes.
@@ -565,6 +573,29 @@ pub fn read_articles(root: &Path, options: &ParseOptions) -> Result<Corpus> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn articles_are_told_by_extension_and_known_non_articles_are_not() {
+        for (name, article) in [
+            ("acne.md", true),
+            ("Acne.MD", true),
+            ("notes.markdown", true),
+            ("page.HTM", true),
+            ("a.b.txt", true),
+            ("README.md", false),
+            ("readme.MARKDOWN", false),
+            ("Robots.txt", false),
+            (".md", false),
+            ("md", false),
+            ("acne.", false),
+            ("acne.mdx", false),
+            ("photo.png", false),
+        ] {
+            assert_eq!(is_markdown(std::ffi::OsStr::new(name)), article, "{name}");
+        }
+        assert!(is_hidden(std::ffi::OsStr::new(".git")));
+        assert!(!is_hidden(std::ffi::OsStr::new("git.md")));
+    }
 
     #[test]
     fn decodes_boms_utf16_and_repairs_invalid_utf8() {
