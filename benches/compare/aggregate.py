@@ -16,6 +16,7 @@ import sys
 
 TOOLS = {
     "healthdex": "healthdex",
+    "healthdex-baseline": "healthdex baseline",
     "tantivy-cli": "tantivy-cli",
     "sqlite-fts5": "SQLite FTS5",
     "pagefind": "Pagefind",
@@ -28,12 +29,17 @@ TASKS = [
         "index from scratch",
         [
             ("healthdex", "Markdown files"),
+            ("healthdex-baseline", "Markdown files, the --baseline build"),
             ("tantivy-cli", "NDJSON sections, en_stem, -t 2"),
             ("sqlite-fts5", "CSV sections, porter"),
             ("pagefind", "HTML pages"),
         ],
     ),
-    ("reindex-nochange", "re-index, nothing changed", [("healthdex", "Markdown files")]),
+    (
+        "reindex-nochange",
+        "re-index, nothing changed",
+        [("healthdex", "Markdown files"), ("healthdex-baseline", "Markdown files, the --baseline build")],
+    ),
     ("reindex-one-changed", "re-index, 1 article changed", [("healthdex", "Markdown files")]),
     (
         "search-median",
@@ -211,6 +217,8 @@ def main():
         for tool, inp in tools:
             row = {"task": task, "task_label": label, "tool": tool, "input": inp, "rounds": rounds}
             s = samples.get((task, tool), [])
+            if tool == "healthdex-baseline" and not s:
+                continue  # no --baseline given
             ok_s = [x for x in s if x["ok"] and x["wall_s"] is not None]
             if tool in unavailable and not s:
                 row.update(status="unavailable", note=unavailable[tool])

@@ -2,13 +2,15 @@
 # Compare healthdex with the tools a user would otherwise pick (tantivy-cli,
 # SQLite FTS5, Pagefind) on the same articles, same machine, one run.
 #
-# usage: benches/compare/run.sh [DATA_DIR] [--rounds N] [--work DIR] [--query-runs N]
+# usage: benches/compare/run.sh [DATA_DIR] [--rounds N] [--work DIR] [--query-runs N] [--baseline BIN]
 #
 #   DATA_DIR        folder of Markdown articles (default: ../shared/data/medquad,
 #                   relative to the repository root); missing => message, exit 0
 #   --rounds N      rounds of every measurement, tools in alternating order (default 5)
 #   --work DIR      scratch folder for indexes, tools and results (default: target/compare)
 #   --query-runs N  timed runs of each query per round (default 10)
+#   --baseline BIN  also index with another healthdex build (say, today's main) in
+#                   every round, for the healthdex/baseline ratio of the same run
 #
 # HEALTHDEX=/path/to/healthdex selects the binary; unset, the script runs
 # `cargo build --release` and uses target/release/healthdex.
@@ -22,9 +24,9 @@ COMMAND="$(printf '%q ' "$0" "$@")"
 COMMAND=${COMMAND% }
 if [[ -n ${HEALTHDEX:-} ]]; then COMMAND="HEALTHDEX=$(printf '%q' "$HEALTHDEX") $COMMAND"; fi
 
-usage() { sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
-DATA="" ROUNDS=5 WORK="" QUERY_RUNS=10
+DATA="" ROUNDS=5 WORK="" QUERY_RUNS=10 BASELINE=""
 while (($#)); do
     case $1 in
         --rounds) ROUNDS=${2:?--rounds needs a number}; shift 2 ;;
@@ -33,6 +35,8 @@ while (($#)); do
         --work=*) WORK=${1#*=}; shift ;;
         --query-runs) QUERY_RUNS=${2:?--query-runs needs a number}; shift 2 ;;
         --query-runs=*) QUERY_RUNS=${1#*=}; shift ;;
+        --baseline) BASELINE=${2:?--baseline needs a healthdex binary}; shift 2 ;;
+        --baseline=*) BASELINE=${1#*=}; shift ;;
         -h | --help) usage; exit 0 ;;
         -*) echo "run.sh: unknown option $1" >&2; usage >&2; exit 2 ;;
         *)
@@ -242,6 +246,13 @@ task_healthdex() { # ROUND
     printf '\nEdited by benches/compare/run.sh, round %s.\n' "$1" >>"$WORK/data/$CHANGED"
     measure reindex-one-changed healthdex "$1" "$log" -- "$HEALTHDEX" index "$WORK/data" --index "$WORK/hx-index" -q
 }
+task_baseline() {
+    [[ -n $BASELINE ]] || return 0
+    local log=$LOGS/baseline-index.log
+    rm -rf "$WORK/base-index"
+    measure index healthdex-baseline "$1" "$log" -- "$BASELINE" index "$WORK/data" --index "$WORK/base-index" -q
+    measure reindex-nochange healthdex-baseline "$1" "$log" -- "$BASELINE" index "$WORK/data" --index "$WORK/base-index" -q
+}
 task_tantivy() {
     [[ -n $TANTIVY_VERSION ]] || return 0
     rm -rf "$WORK/tc-index"
@@ -294,7 +305,7 @@ task_sq_queries() {
     queries_for sqlite-fts5 "$1" "${SQ_CMDS[@]}"
 }
 
-INDEX_TASKS=(task_healthdex task_tantivy task_sqlite task_pagefind)
+INDEX_TASKS=(task_healthdex task_baseline task_tantivy task_sqlite task_pagefind)
 QUERY_TASKS=(task_hx_queries task_sq_queries)
 for ((r = 1; r <= ROUNDS; r++)); do
     # rotate the indexers by one each round, and swap the two query runners

@@ -6,8 +6,8 @@
 //! stemmer's identity recorded in every commit.
 //!
 //! Everything above this module sees plain words ([`Word`], `(position, text)`
-//! pairs); only the analyzers themselves are tantivy token filters, because the
-//! index runs them while it writes.
+//! pairs); only the analyzers themselves are tantivy tokenizers (one pass each,
+//! `terms.rs`), because the index runs them while it writes.
 
 mod english;
 mod plural;
