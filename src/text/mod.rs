@@ -28,7 +28,7 @@ use terms::Terms;
 
 /// Words in the longest name the search looks for in a query ([`Analyzer::name_key`]).
 pub const MAX_NAME_WORDS: usize = 6;
-/// Tokens longer than this (in bytes) are dropped: they are never words.
+/// Tokens of this many bytes or more are dropped: they are never words.
 pub const MAX_TOKEN_BYTES: usize = 40;
 
 /// The analyzer of prose fields: lower-casing, ASCII folding, English stop words
