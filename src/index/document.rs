@@ -200,3 +200,49 @@ pub(crate) fn parent_headings(section: &Section) -> &[String] {
     };
     crumbs.get(1..end).unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+    use crate::text::Analyzer;
+
+    fn distinct(texts: &[&str]) -> BTreeSet<String> {
+        let mut analyzer = Analyzer::new();
+        texts
+            .iter()
+            .flat_map(|text| analyzer.names(text))
+            .map(|(_, word)| word)
+            .collect()
+    }
+
+    #[test]
+    fn the_spell_words_are_each_distinct_word_once_and_analyze_to_the_same_set() {
+        let texts = [
+            "Leaky gut",
+            "What is leaky gut?",
+            "The gut lining, the GUT barrier and the gut–skin axis; Gut 2019.",
+        ];
+        let words = vocabulary_words(&texts).expect("plain words");
+        let listed: Vec<&str> = words.split(' ').collect();
+        let unique: BTreeSet<&str> = listed.iter().copied().collect();
+        assert_eq!(listed.len(), unique.len(), "{words}");
+        assert_eq!(distinct(&[&words]), distinct(&texts));
+        assert!(
+            listed.contains(&"gut") && listed.contains(&"2019"),
+            "{words}"
+        );
+    }
+
+    #[test]
+    fn a_word_that_would_not_analyze_back_to_itself_keeps_the_texts() {
+        // "½" is a number to the splitter and folds to "1/2": joined, it would split.
+        assert_eq!(vocabulary_words(&["Take ½ a tablet"]), None);
+        assert_eq!(
+            vocabulary_words(&["Crème brûlée"]).as_deref(),
+            Some("creme brulee")
+        );
+        assert_eq!(vocabulary_words(&["", "  "]).as_deref(), Some(""));
+    }
+}
