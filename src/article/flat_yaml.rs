@@ -10,6 +10,7 @@ use serde_json::{Map, Value};
 
 /// The tree of a flat front matter, or `None` when any line is not of a shape this
 /// reader knows (the full YAML parser then reads it).
+///
 /// `typed` types a plain value (and a key) as the full reader does; a key it does
 /// not keep as the same text (`True`, `null`, `inf`) is left to the full reader.
 pub(crate) fn read(raw: &str, typed: fn(String) -> Value, max_nodes: usize) -> Option<Value> {
@@ -20,9 +21,10 @@ pub(crate) fn read(raw: &str, typed: fn(String) -> Value, max_nodes: usize) -> O
             continue;
         }
         let (key, value) = key_and_value(line)?;
-        if typed(key.to_string()).as_str() != Some(key) {
-            return None;
-        }
+        let key = match typed(key.to_string()) {
+            Value::String(typed_key) if typed_key == key => typed_key,
+            _ => return None,
+        };
         let value = match value.as_bytes()[0] {
             b'[' => list(value, typed, &mut nodes)?,
             _ => scalar(value, typed)?,
@@ -32,7 +34,7 @@ pub(crate) fn read(raw: &str, typed: fn(String) -> Value, max_nodes: usize) -> O
         if nodes * 2 > max_nodes {
             return None;
         }
-        map.insert(key.to_string(), value);
+        map.insert(key, value);
     }
     (!map.is_empty()).then_some(Value::Object(map))
 }
@@ -53,7 +55,7 @@ fn key_and_value(line: &str) -> Option<(&str, &str)> {
 }
 
 /// A one-line quoted string, or a plain value of letters, digits, spaces, `.`, `_`
-/// and `-` that starts with a letter or digit.
+/// and `-` that starts with a letter or digit (callers trim the spaces around it).
 fn scalar(value: &str, typed: fn(String) -> Value) -> Option<Value> {
     if let Some(text) = quoted(value) {
         return Some(Value::String(text.to_string()));
@@ -62,8 +64,7 @@ fn scalar(value: &str, typed: fn(String) -> Value) -> Option<Value> {
     let plain = first.is_ascii_alphanumeric()
         && value
             .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b' ' | b'.' | b'_' | b'-'))
-        && !value.ends_with(' ');
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b' ' | b'.' | b'_' | b'-'));
     plain.then(|| typed(value.to_string()))
 }
 

@@ -110,10 +110,11 @@ fn section_document(
         doc.add_text(fields.parents, parent);
     }
     doc.add_text(fields.body, &section.text);
-    match vocabulary_words(&[&article.title, &section.heading, &section.text]) {
+    let spelled = [&article.title, &section.heading, &section.text];
+    match vocabulary_words(&spelled.map(String::as_str)) {
         Some(words) => doc.add_text(fields.spell, words),
         None => {
-            for text in [&article.title, &section.heading, &section.text] {
+            for text in spelled {
                 doc.add_text(fields.spell, text);
             }
         }
