@@ -11,7 +11,7 @@
 //! word that ends a chunk, rather than every later chunk shifting.
 
 use super::encode::Writer;
-use super::inverted::{Field, Posting, TermPostings};
+use super::inverted::{Field, FieldPostings, TermPostings};
 
 /// Raw bytes a chunk holds before a word may end it.
 pub const MIN_CHUNK_BYTES: usize = 4 * 1024;
@@ -164,11 +164,8 @@ fn write_term(w: &mut Writer, stem: &str, postings: &TermPostings) {
     };
     w.byte(mask);
     let mut block = Writer::default();
-    for (slot, field) in Field::ALL.iter().enumerate() {
-        let list = &postings.fields[slot];
-        if !list.is_empty() {
-            write_postings(&mut block, list, field.has_positions());
-        }
+    for list in postings.fields.iter().filter(|list| !list.is_empty()) {
+        write_postings(&mut block, list);
     }
     if !postings.names.is_empty() {
         block.count(postings.names.len());
@@ -188,28 +185,11 @@ fn write_term(w: &mut Writer, stem: &str, postings: &TermPostings) {
     w.append(block);
 }
 
-fn write_postings(w: &mut Writer, list: &[Posting], positions: bool) {
-    w.count(list.len());
-    let mut previous = 0u32;
-    for posting in list {
-        // The low bit says "once", the common case, so most postings need no tf.
-        let delta = u64::from(posting.section - previous) << 1;
-        previous = posting.section;
-        match posting.tf {
-            1 => w.varint(delta | 1),
-            tf => {
-                w.varint(delta);
-                w.varint(u64::from(tf));
-            }
-        }
-        if positions {
-            let mut at = 0u32;
-            for &position in &posting.positions {
-                w.varint(u64::from(position - at));
-                at = position;
-            }
-        }
-    }
+/// A field's postings: how many, then the postings as [`FieldPostings`] encoded
+/// them.
+fn write_postings(w: &mut Writer, list: &FieldPostings) {
+    w.count(list.sections() as usize);
+    w.raw(list.bytes());
 }
 
 #[cfg(test)]
@@ -219,13 +199,9 @@ mod tests {
 
     fn postings(sections: u32) -> TermPostings {
         let mut postings = TermPostings::default();
-        postings.fields[2] = (0..sections)
-            .map(|section| Posting {
-                section,
-                tf: 1,
-                positions: vec![3],
-            })
-            .collect();
+        for section in 0..sections {
+            postings.fields[2].push(section, &[3], true);
+        }
         postings
     }
 

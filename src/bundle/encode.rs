@@ -5,9 +5,7 @@
 //!
 //! `src/bundle/js/data.js` reads what this module writes; the two change together.
 
-use std::io::Write;
-
-use flate2::{Compression, GzBuilder};
+use std::cell::RefCell;
 
 /// Hex digits of the content hash in a file name (48 bits: the chance that two of
 /// 20,000 files a site ever deploys share a name, which could serve a stale file,
@@ -16,7 +14,7 @@ use flate2::{Compression, GzBuilder};
 pub const NAME_HASH_DIGITS: usize = 12;
 
 /// A growing binary file.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Writer {
     bytes: Vec<u8>,
 }
@@ -59,6 +57,11 @@ impl Writer {
         self.bytes.extend_from_slice(value.as_bytes());
     }
 
+    /// Raw bytes, as they are.
+    pub fn raw(&mut self, bytes: &[u8]) {
+        self.bytes.extend_from_slice(bytes);
+    }
+
     /// Appends everything `other` wrote.
     pub fn append(&mut self, other: Writer) {
         self.bytes.extend_from_slice(&other.bytes);
@@ -69,22 +72,40 @@ impl Writer {
         self.bytes.len()
     }
 
+    /// The bytes written so far.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
     /// The finished bytes.
     pub fn into_bytes(self) -> Vec<u8> {
         self.bytes
     }
 }
 
-/// `bytes` gzip-compressed at the best level, with no file name and a zero time in
-/// the header, so the same input always gives the same output.
+/// libdeflate's level for every data file: its levels 10–12 search harder for
+/// 1.2–1.4% fewer bytes at 3.4–5.5 times the time (MedQuAD).
+const GZIP_LEVEL: i32 = 9;
+
+/// `bytes` gzip-compressed, with no file name and a zero time in the header, so
+/// the same input always gives the same output.
 pub fn gzip(bytes: &[u8]) -> Vec<u8> {
-    let mut encoder = GzBuilder::new()
-        .mtime(0)
-        .write(Vec::with_capacity(bytes.len() / 3), Compression::best());
-    encoder
-        .write_all(bytes)
-        .expect("writing to a Vec cannot fail");
-    encoder.finish().expect("writing to a Vec cannot fail")
+    thread_local! {
+        // A compressor's tables are allocated once per thread, not per file.
+        static COMPRESSOR: RefCell<libdeflater::Compressor> = RefCell::new(
+            libdeflater::Compressor::new(
+                libdeflater::CompressionLvl::new(GZIP_LEVEL).expect("9 is a libdeflate level"),
+            ),
+        );
+    }
+    COMPRESSOR.with_borrow_mut(|compressor| {
+        let mut out = vec![0; compressor.gzip_compress_bound(bytes.len())];
+        let written = compressor
+            .gzip_compress(bytes, &mut out)
+            .expect("the bound leaves room for any input");
+        out.truncate(written);
+        out
+    })
 }
 
 /// The content hash that names a file: the first [`NAME_HASH_DIGITS`] hex digits
@@ -115,9 +136,12 @@ mod tests {
         let (a, b) = (gzip(text.as_bytes()), gzip(text.as_bytes()));
         assert_eq!(a, b);
         assert!(a.len() < text.len() / 10, "{}", a.len());
-        let mut back = String::new();
-        std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&a[..]), &mut back)
+        let mut back = vec![0; text.len()];
+        let read = libdeflater::Decompressor::new()
+            .gzip_decompress(&a, &mut back)
             .unwrap();
+        assert_eq!(read, text.len());
+        let back = String::from_utf8(back).unwrap();
         assert_eq!(back, text);
     }
 }

@@ -12,9 +12,9 @@
 use std::collections::BTreeMap;
 
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
 use tantivy::fieldnorm::FieldNormReader;
 
+use super::encode::Writer;
 use crate::export::SectionRecord;
 use crate::text::Analyzer;
 
@@ -56,22 +56,65 @@ impl Field {
     }
 }
 
-/// One section holding a word in one field.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Posting {
-    /// The section's number in bundle order.
-    pub section: u32,
-    /// How often the word occurs in the field.
-    pub tf: u32,
-    /// Its positions (only for fields with positions).
-    pub positions: Vec<u32>,
+/// One field's postings of one stem, encoded as they are collected (sections come
+/// in increasing order), in the format `chunks::write_term` stores: per section,
+/// the gap from the last section shifted left with the low bit set when the word
+/// occurs once (else the gap, then the count), then for fields with positions the
+/// gaps between its positions. Encoding at once keeps no list per posting: lists
+/// of positions were most of a MedQuAD build's allocations and its peak memory.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FieldPostings {
+    /// Sections holding the word.
+    sections: u32,
+    /// The last section added.
+    last: u32,
+    bytes: Writer,
+}
+
+impl FieldPostings {
+    /// Adds a section (after every section added so far) holding the word at
+    /// `positions` (in order); the positions are stored if `keep_positions`.
+    pub fn push(&mut self, section: u32, positions: &[u32], keep_positions: bool) {
+        let delta = u64::from(section - self.last) << 1;
+        self.last = section;
+        self.sections += 1;
+        match positions.len() {
+            1 => self.bytes.varint(delta | 1),
+            tf => {
+                self.bytes.varint(delta);
+                self.bytes.count(tf);
+            }
+        }
+        if keep_positions {
+            let mut at = 0u32;
+            for &position in positions {
+                self.bytes.varint(u64::from(position - at));
+                at = position;
+            }
+        }
+    }
+
+    /// Whether no section holds the word in this field.
+    pub fn is_empty(&self) -> bool {
+        self.sections == 0
+    }
+
+    /// Sections holding the word.
+    pub fn sections(&self) -> u32 {
+        self.sections
+    }
+
+    /// The encoded postings.
+    pub fn bytes(&self) -> &[u8] {
+        self.bytes.as_bytes()
+    }
 }
 
 /// Where one stem occurs, per field ([`Field::ALL`] order), and the article names
 /// that begin with it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TermPostings {
-    pub fields: [Vec<Posting>; 5],
+    pub fields: [FieldPostings; 5],
     /// Names ([`crate::text::Analyzer::name_key`] keys) whose first word is this
     /// stem, each with the articles going by it.
     pub names: Vec<NamedArticles>,
@@ -128,12 +171,89 @@ pub struct Inverted {
 
 /// One section analyzed.
 struct Analyzed {
-    /// Per field: (stem, position) in text order.
-    words: [Vec<(String, u32)>; 5],
+    /// Per field: its distinct stems with their positions.
+    fields: [Distinct; 5],
+    /// Per field: how many words it holds (its norm's length).
+    lengths: [u32; 5],
     /// Distinct vocabulary words of title, heading and body.
-    vocabulary: Vec<String>,
+    vocabulary: Distinct,
     /// Distinct words of title and heading.
-    completions: Vec<String>,
+    completions: Distinct,
+}
+
+/// Distinct words, sorted, each with its positions when they were asked for: the
+/// words in one string and the positions in one list, so a section's analysis
+/// allocates a few buffers rather than a string per word.
+#[derive(Default)]
+struct Distinct {
+    text: String,
+    /// Per word: where it ends in `text` and where its positions end.
+    ends: Vec<(u32, u32)>,
+    positions: Vec<u32>,
+}
+
+impl Distinct {
+    /// `words` (text, position) grouped by text, in text order, positions in order.
+    fn of(words: Words) -> Distinct {
+        let Words { text, mut spans } = words;
+        let word = |&(start, end, _): &(u32, u32, u32)| &text[start as usize..end as usize];
+        spans.sort_unstable_by(|a, b| word(a).cmp(word(b)).then(a.2.cmp(&b.2)));
+        let mut distinct = Distinct::default();
+        let mut previous: Option<&str> = None;
+        for span in &spans {
+            let current = word(span);
+            if previous != Some(current) {
+                if previous.is_some() {
+                    distinct.close();
+                }
+                distinct.text.push_str(current);
+                previous = Some(current);
+            }
+            distinct.positions.push(span.2);
+        }
+        if previous.is_some() {
+            distinct.close();
+        }
+        distinct
+    }
+
+    fn close(&mut self) {
+        self.ends
+            .push((self.text.len() as u32, self.positions.len() as u32));
+    }
+
+    /// Each word with its positions.
+    fn iter(&self) -> impl Iterator<Item = (&str, &[u32])> {
+        let mut from = (0usize, 0usize);
+        self.ends.iter().map(move |&(text_end, positions_end)| {
+            let (text_end, positions_end) = (text_end as usize, positions_end as usize);
+            let word = &self.text[from.0..text_end];
+            let positions = &self.positions[from.1..positions_end];
+            from = (text_end, positions_end);
+            (word, positions)
+        })
+    }
+
+    /// Each word.
+    fn words(&self) -> impl Iterator<Item = &str> {
+        self.iter().map(|(word, _)| word)
+    }
+}
+
+/// Words as they are analyzed: their texts in one string, (start, end, position)
+/// per word.
+#[derive(Default)]
+struct Words {
+    text: String,
+    spans: Vec<(u32, u32, u32)>,
+}
+
+impl Words {
+    fn push(&mut self, word: &str, position: u32) {
+        let start = self.text.len() as u32;
+        self.text.push_str(word);
+        self.spans.push((start, self.text.len() as u32, position));
+    }
 }
 
 /// Inverts `sections` (already in bundle order).
@@ -163,12 +283,14 @@ pub fn invert(sections: &[&SectionRecord]) -> Inverted {
     }
 }
 
+type FxMap<V> = hashbrown::HashMap<String, V, rustc_hash::FxBuildHasher>;
+
 /// The inverted corpus while sections are added.
 #[derive(Default)]
 struct Collecting {
-    terms: FxHashMap<String, TermPostings>,
-    vocabulary: FxHashMap<String, u32>,
-    completions: FxHashMap<String, u32>,
+    terms: FxMap<TermPostings>,
+    vocabulary: FxMap<u32>,
+    completions: FxMap<u32>,
     norms: Vec<[u8; 5]>,
     total_tokens: [u64; 5],
 }
@@ -181,43 +303,46 @@ fn analyze(section: &SectionRecord, analyzer: &mut Analyzer) -> Analyzed {
         section.parents.iter().map(String::as_str).collect(),
         section.citations.iter().map(|c| c.raw.as_str()).collect(),
     ];
-    let words = values.map(|texts| field_words(&texts, analyzer));
-    let completions = distinct_names(&[&section.title, &section.heading], analyzer);
-    let mut vocabulary = distinct_names(&[&section.body], analyzer);
-    vocabulary.extend(completions.iter().cloned());
-    vocabulary.sort_unstable();
-    vocabulary.dedup();
+    let mut lengths = [0u32; 5];
+    let fields = std::array::from_fn(|slot| {
+        let words = field_words(&values[slot], analyzer);
+        lengths[slot] = words.spans.len() as u32;
+        Distinct::of(words)
+    });
+    let completions = Distinct::of(names(&[&section.title, &section.heading], analyzer));
+    let vocabulary = Distinct::of(names(
+        &[&section.body, &section.title, &section.heading],
+        analyzer,
+    ));
     Analyzed {
-        words,
+        fields,
+        lengths,
         vocabulary,
         completions,
     }
 }
 
-/// The distinct words of `texts`, lower-cased and folded, unstemmed, sorted.
-fn distinct_names(texts: &[&str], analyzer: &mut Analyzer) -> Vec<String> {
-    let mut words: Vec<String> = texts
-        .iter()
-        .flat_map(|text| analyzer.names(text))
-        .map(|(_, word)| word)
-        .collect();
-    words.sort_unstable();
-    words.dedup();
+/// The words of `texts`, lower-cased and folded, unstemmed (positions unused).
+fn names(texts: &[&str], analyzer: &mut Analyzer) -> Words {
+    let mut words = Words::default();
+    for text in texts {
+        analyzer.each_name(text, |_, word| words.push(word, 0));
+    }
     words
 }
 
 /// The stems of a field's values with the positions tantivy gives them: each
 /// value continues one position after the last word of the one before.
-fn field_words(values: &[&str], analyzer: &mut Analyzer) -> Vec<(String, u32)> {
-    let mut words = Vec::new();
+fn field_words(values: &[&str], analyzer: &mut Analyzer) -> Words {
+    let mut words = Words::default();
     let mut start = 0u32;
     for value in values {
         let mut end = start;
-        for (position, stem) in analyzer.stems(value) {
+        analyzer.each_stem(value, |position, stem| {
             let at = start + position as u32;
             end = end.max(at + 1);
-            words.push((stem, at));
-        }
+            words.push(stem, at);
+        });
         start = end + 1;
     }
     words
@@ -226,42 +351,25 @@ fn field_words(values: &[&str], analyzer: &mut Analyzer) -> Vec<(String, u32)> {
 impl Collecting {
     fn add_section(&mut self, number: u32, section: Analyzed) {
         let mut norms = [0u8; 5];
-        for (slot, (field, words)) in Field::ALL.iter().zip(section.words).enumerate() {
-            norms[slot] = FieldNormReader::fieldnorm_to_id(words.len() as u32);
-            self.total_tokens[slot] += words.len() as u64;
-            for (stem, positions) in group_by_stem(words) {
-                let postings = &mut self.terms.entry(stem).or_default().fields[slot];
-                postings.push(Posting {
-                    section: number,
-                    tf: positions.len() as u32,
-                    positions: match field.has_positions() {
-                        true => positions,
-                        false => Vec::new(),
-                    },
-                });
+        for (slot, field) in Field::ALL.iter().enumerate() {
+            norms[slot] = FieldNormReader::fieldnorm_to_id(section.lengths[slot]);
+            self.total_tokens[slot] += u64::from(section.lengths[slot]);
+            for (stem, positions) in section.fields[slot].iter() {
+                self.terms.entry_ref(stem).or_default().fields[slot].push(
+                    number,
+                    positions,
+                    field.has_positions(),
+                );
             }
         }
         self.norms.push(norms);
-        for word in section.vocabulary {
-            *self.vocabulary.entry(word).or_default() += 1;
+        for word in section.vocabulary.words() {
+            *self.vocabulary.entry_ref(word).or_default() += 1;
         }
-        for word in section.completions {
-            *self.completions.entry(word).or_default() += 1;
-        }
-    }
-}
-
-/// Each distinct stem of a field with its positions in order.
-fn group_by_stem(mut words: Vec<(String, u32)>) -> Vec<(String, Vec<u32>)> {
-    words.sort_unstable();
-    let mut grouped: Vec<(String, Vec<u32>)> = Vec::new();
-    for (stem, position) in words {
-        match grouped.last_mut() {
-            Some((last, positions)) if *last == stem => positions.push(position),
-            _ => grouped.push((stem, vec![position])),
+        for word in section.completions.words() {
+            *self.completions.entry_ref(word).or_default() += 1;
         }
     }
-    grouped
 }
 
 #[cfg(test)]
@@ -293,6 +401,59 @@ mod tests {
         }
     }
 
+    /// (section, count, positions) of each posting, read back as `data.js` reads them.
+    fn decode(postings: &FieldPostings, positions: bool) -> Vec<(u32, u32, Vec<u32>)> {
+        let mut bytes = postings.bytes().iter();
+        let mut varint = || {
+            let (mut value, mut shift) = (0u32, 0);
+            loop {
+                let byte = *bytes.next()?;
+                value |= u32::from(byte & 0x7f) << shift;
+                shift += 7;
+                if byte < 0x80 {
+                    return Some(value);
+                }
+            }
+        };
+        let mut decoded = Vec::new();
+        let mut section = 0;
+        for _ in 0..postings.sections() {
+            let head = varint().unwrap();
+            section += head >> 1;
+            let count = if head & 1 == 1 { 1 } else { varint().unwrap() };
+            let mut at = 0;
+            let kept = match positions {
+                true => (0..count)
+                    .map(|_| {
+                        at += varint().unwrap();
+                        at
+                    })
+                    .collect(),
+                false => Vec::new(),
+            };
+            decoded.push((section, count, kept));
+        }
+        assert_eq!(varint(), None, "nothing after the last posting");
+        decoded
+    }
+
+    #[test]
+    fn postings_are_encoded_as_the_browser_reads_them() {
+        let mut with_positions = FieldPostings::default();
+        with_positions.push(3, &[2, 9, 10], true);
+        with_positions.push(200, &[0], true);
+        let decoded = decode(&with_positions, true);
+        assert_eq!(decoded, [(3, 3, vec![2, 9, 10]), (200, 1, vec![0])]);
+        let mut counts_only = FieldPostings::default();
+        counts_only.push(7, &[4, 5], false);
+        counts_only.push(8, &[1], false);
+        assert_eq!(
+            decode(&counts_only, false),
+            [(7, 2, vec![]), (8, 1, vec![])]
+        );
+        assert!(FieldPostings::default().is_empty() && !counts_only.is_empty());
+    }
+
     #[test]
     fn stems_positions_norms_and_vocabulary() {
         let first = section(
@@ -303,13 +464,18 @@ mod tests {
         let second = section("Leaky gut", "", "Gut");
         let inverted = invert(&[&first, &second]);
         let gut = &inverted.terms["gut"];
-        assert_eq!(gut.fields[0].len(), 2, "the title of both sections");
-        let heading = &gut.fields[1];
-        assert_eq!(heading[0].positions, [3], "after a stop word's gap");
-        let body = &gut.fields[2];
-        assert_eq!((body[0].tf, body[1].section), (1, 1));
+        assert_eq!(gut.fields[0].sections(), 2, "the title of both sections");
+        let heading = decode(&gut.fields[1], true);
+        assert_eq!(heading[0].2, [3], "after a stop word's gap");
+        let body = decode(&gut.fields[2], true);
+        assert_eq!(
+            body,
+            [(0, 1, vec![2]), (1, 1, vec![0])],
+            "after a stop word's gap"
+        );
         // Parents keep counts, not positions; both values count towards the norm.
-        assert!(gut.fields[3][0].positions.is_empty());
+        let parents = decode(&gut.fields[3], false);
+        assert_eq!(parents, [(0, 1, vec![]), (1, 1, vec![])]);
         assert_eq!(inverted.norms[0][3], 3);
         assert_eq!(inverted.norms[1][1], 0, "an intro has no heading");
         assert_eq!(inverted.total_tokens[2], 4);

@@ -97,6 +97,18 @@ impl Analyzer {
         tokens(&mut self.names, text)
     }
 
+    /// Calls `each` with the position and stem of every word of `text` the prose
+    /// fields store, with no allocation per word.
+    pub fn each_stem(&mut self, text: &str, each: impl FnMut(usize, &str)) {
+        visit(&mut self.english, text, each);
+    }
+
+    /// Calls `each` with the position and lower-cased, folded form of every word
+    /// of `text`, with no allocation per word.
+    pub fn each_name(&mut self, text: &str, each: impl FnMut(usize, &str)) {
+        visit(&mut self.names, text, each);
+    }
+
     /// Each stemmed word paired with its unstemmed form (both analyzers split alike;
     /// stop words have no stem and are left out).
     pub fn words(&mut self, text: &str) -> Vec<Word> {
@@ -219,13 +231,19 @@ fn ascii_key_into(text: &str, out: &mut String) {
 }
 
 fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(usize, String)> {
-    let mut stream = analyzer.token_stream(text);
     let mut tokens = Vec::new();
+    visit(analyzer, text, |position, word| {
+        tokens.push((position, word.to_string()))
+    });
+    tokens
+}
+
+fn visit(analyzer: &mut TextAnalyzer, text: &str, mut each: impl FnMut(usize, &str)) {
+    let mut stream = analyzer.token_stream(text);
     while stream.advance() {
         let token = stream.token();
-        tokens.push((token.position, token.text.clone()));
+        each(token.position, &token.text);
     }
-    tokens
 }
 
 #[cfg(test)]
