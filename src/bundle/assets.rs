@@ -9,6 +9,10 @@ use std::collections::BTreeMap;
 
 use super::encode::content_hash;
 
+/// The two files whose names never change (`open()` and the UI): every other name
+/// carries a hash of its content.
+pub const ENTRY_MODULES: [&str; 2] = ["healthdex.js", "healthdex-ui.js"];
+
 /// Every module of the browser search, by its path under `code/HASH/`.
 const CODE: &[(&str, &str)] = &[
     ("search.js", include_str!("js/search.js")),
@@ -32,7 +36,7 @@ pub fn add_code(files: &mut BTreeMap<String, Vec<u8>>, meta: &str) {
         files.insert(format!("{folder}/{name}"), shipped.into_bytes());
     }
     files.insert(
-        "healthdex.js".into(),
+        ENTRY_MODULES[0].into(),
         entry_module(&folder, meta).into_bytes(),
     );
     let mut ui_module = String::new();
@@ -43,7 +47,7 @@ pub fn add_code(files: &mut BTreeMap<String, Vec<u8>>, meta: &str) {
         files.insert(format!("code/{}", asset.name), asset.body.into_bytes());
     }
     files.insert(
-        "healthdex-ui.js".into(),
+        ENTRY_MODULES[1].into(),
         ui_entry_module(&ui_module).into_bytes(),
     );
 }

@@ -41,6 +41,7 @@ use std::collections::{BTreeMap, HashMap};
 use rayon::prelude::*;
 use serde_json::json;
 
+pub use assets::ENTRY_MODULES;
 pub use write::{WriteReport, write};
 
 use crate::article::Article;

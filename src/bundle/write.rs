@@ -1,17 +1,24 @@
 //! Putting a [`Bundle`] into a folder, safely and without noise. A file whose bytes
 //! are already there is not touched (its time stays, so a deploy diff shows only
-//! what changed); a changed or new one is written to a temporary name and renamed
-//! into place, so a reader never sees half a file. The folder's
-//! `.healthdex-bundle` lists what healthdex wrote there: only files on that list
-//! are ever replaced or removed, and a file healthdex did not write stops the
-//! build with an error instead of being overwritten.
+//! what changed). The folder's `.healthdex-bundle` lists what healthdex wrote
+//! there: only files on that list are ever replaced or removed, and a file
+//! healthdex did not write stops the build with an error instead of being
+//! overwritten.
+//!
+//! Order keeps a site that is being served whole: data files first, then the
+//! entry modules that name them, then stale files removed. A new data file is
+//! written straight under its name, since no entry names it until it is complete
+//! (its name is its content's hash); an entry module, or a file that is there
+//! with other bytes, is written to a temporary name and renamed into place, so a
+//! reader never sees half of it. The list is written before the new files too,
+//! so after a crash the next build knows the files it left as its own.
 
 use std::collections::BTreeSet;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::Bundle;
+use super::{Bundle, ENTRY_MODULES};
 use crate::error::{Error, Result};
 
 /// The list of files healthdex wrote into a bundle folder.
@@ -20,7 +27,7 @@ pub const MANIFEST: &str = ".healthdex-bundle";
 /// What [`write()`] did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct WriteReport {
-    /// Files written (new or changed).
+    /// Files written (new or changed), in the order they were written.
     pub written: Vec<String>,
     /// Files already there with the same bytes.
     pub unchanged: usize,
@@ -33,18 +40,25 @@ pub fn write(dir: &Path, bundle: &Bundle) -> Result<WriteReport> {
     fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let ours = previous_files(dir)?;
     check_foreign_files(dir, bundle, &ours)?;
+    create_folders(dir, bundle)?;
+    write_list(dir, ours.iter().chain(bundle.files.keys()))?;
+    let (entries, data): (Vec<_>, Vec<_>) = bundle
+        .files
+        .iter()
+        .partition(|(name, _)| ENTRY_MODULES.contains(&name.as_str()));
     let mut report = WriteReport::default();
-    for (name, bytes) in &bundle.files {
+    for (name, bytes) in data.into_iter().chain(entries) {
         let path = dir.join(name);
-        if fs::read(&path).is_ok_and(|old| old == *bytes) {
-            report.unchanged += 1;
-            continue;
+        let written = match ENTRY_MODULES.contains(&name.as_str()) {
+            true => replace(&path, bytes)?,
+            false => put(&path, bytes)?,
+        };
+        match written {
+            true => report.written.push(name.clone()),
+            false => report.unchanged += 1,
         }
-        write_atomically(&path, bytes)?;
-        report.written.push(name.clone());
     }
-    let manifest: String = bundle.files.keys().map(|n| format!("{n}\n")).collect();
-    write_atomically(&dir.join(MANIFEST), manifest.as_bytes())?;
+    write_list(dir, bundle.files.keys())?;
     for stale in ours.iter().filter(|n| !bundle.files.contains_key(*n)) {
         let path = dir.join(stale);
         match fs::remove_file(&path) {
@@ -55,6 +69,54 @@ pub fn write(dir: &Path, bundle: &Bundle) -> Result<WriteReport> {
         remove_empty_parents(dir, &path);
     }
     Ok(report)
+}
+
+/// Writes the list of healthdex's files (`names`, each once) atomically.
+fn write_list<'a>(dir: &Path, names: impl Iterator<Item = &'a String>) -> Result<()> {
+    let names: BTreeSet<&String> = names.collect();
+    let list: String = names.into_iter().map(|n| format!("{n}\n")).collect();
+    write_atomically(&dir.join(MANIFEST), list.as_bytes())
+}
+
+/// Creates every folder the bundle's files go in, each once.
+fn create_folders(dir: &Path, bundle: &Bundle) -> Result<()> {
+    let folders: BTreeSet<&str> = bundle
+        .files
+        .keys()
+        .filter_map(|name| name.rsplit_once('/').map(|(folder, _)| folder))
+        .collect();
+    for folder in folders {
+        let path = dir.join(folder);
+        fs::create_dir_all(&path).map_err(|e| Error::io(&path, e))?;
+    }
+    Ok(())
+}
+
+/// Writes a data file under its own name if it is not there (nothing names it
+/// yet, so no reader can see it half-written), or replaces it if it is there with
+/// other bytes; `false` if it is there already.
+fn put(path: &Path, bytes: &[u8]) -> Result<bool> {
+    match fs::File::create_new(path) {
+        Ok(mut file) => {
+            if let Err(e) = file.write_all(bytes) {
+                drop(file);
+                let _ = fs::remove_file(path);
+                return Err(Error::io(path, e));
+            }
+            Ok(true)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => replace(path, bytes),
+        Err(e) => Err(Error::io(path, e)),
+    }
+}
+
+/// Replaces a file atomically unless it already holds `bytes`; `false` if it does.
+fn replace(path: &Path, bytes: &[u8]) -> Result<bool> {
+    if fs::read(path).is_ok_and(|old| old == *bytes) {
+        return Ok(false);
+    }
+    write_atomically(path, bytes)?;
+    Ok(true)
 }
 
 /// The files the last build listed (none for a new folder). Names that would
@@ -104,9 +166,6 @@ fn check_foreign_files(dir: &Path, bundle: &Bundle, ours: &BTreeSet<String>) -> 
 }
 
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    if let Some(parent) = path.parent() {
-        fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-    }
     let temporary = temporary_name(path);
     // No fsync: a bundle is rebuilt from its corpus, and syncing each of
     // thousands of small files took most of a MedQuAD build (12.7 s of wall time
@@ -164,6 +223,44 @@ mod tests {
         assert!(!dir.path().join("index/x.hx").exists());
         let page = fs::read_to_string(dir.path().join("index.html")).unwrap();
         assert_eq!(page, "the site's own page");
+    }
+
+    #[test]
+    fn entry_modules_are_written_after_the_files_they_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = [
+            ("code/abc/search.js", "1"),
+            ("healthdex-ui.js", "2"),
+            ("healthdex.js", "3"),
+            ("index/meta-1.hx", "4"),
+        ];
+        let report = write(dir.path(), &bundle(&files)).unwrap();
+        assert_eq!(
+            report.written,
+            [
+                "code/abc/search.js",
+                "index/meta-1.hx",
+                "healthdex-ui.js",
+                "healthdex.js"
+            ]
+        );
+        let again = write(dir.path(), &bundle(&files)).unwrap();
+        assert_eq!((again.written.len(), again.unchanged), (0, 4));
+    }
+
+    #[test]
+    fn a_listed_file_with_other_bytes_is_replaced() {
+        // What a build that stopped half-way leaves: its files listed, one of them short.
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir(dir.path().join("index")).unwrap();
+        fs::write(dir.path().join("index/x.hx"), "hal").unwrap();
+        fs::write(dir.path().join(MANIFEST), "index/x.hx\n").unwrap();
+        let report = write(dir.path(), &bundle(&[("index/x.hx", "half")])).unwrap();
+        assert_eq!(report.written, ["index/x.hx"]);
+        let bytes = fs::read_to_string(dir.path().join("index/x.hx")).unwrap();
+        assert_eq!(bytes, "half");
+        let list = fs::read_to_string(dir.path().join(MANIFEST)).unwrap();
+        assert_eq!(list, "index/x.hx\n");
     }
 
     #[test]
