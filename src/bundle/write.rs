@@ -5,18 +5,21 @@
 //! healthdex did not write stops the build with an error instead of being
 //! overwritten.
 //!
-//! Order keeps a site that is being served whole: data files first, then the
-//! entry modules that name them, then stale files removed. A new data file is
-//! written straight under its name, since no entry names it until it is complete
-//! (its name is its content's hash); an entry module, or a file that is there
-//! with other bytes, is written to a temporary name and renamed into place, so a
-//! reader never sees half of it. The list is written before the new files too,
-//! so after a crash the next build knows the files it left as its own.
+//! Order keeps a site that is being served whole: data files first (in
+//! parallel), then the entry modules that name them, then stale files removed. A
+//! new data file is written straight under its name, since no entry names it
+//! until it is complete (its name is its content's hash); an entry module, or a
+//! file that is there with other bytes, is written to a temporary name and renamed
+//! into place, so a reader never sees half of it. The list is written before the
+//! new files too, so after a crash the next build knows the files it left as its
+//! own.
 
 use std::collections::BTreeSet;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
 
 use super::{Bundle, ENTRY_MODULES};
 use crate::error::{Error, Result};
@@ -47,13 +50,19 @@ pub fn write(dir: &Path, bundle: &Bundle) -> Result<WriteReport> {
         .iter()
         .partition(|(name, _)| ENTRY_MODULES.contains(&name.as_str()));
     let mut report = WriteReport::default();
-    for (name, bytes) in data.into_iter().chain(entries) {
-        let path = dir.join(name);
-        let written = match ENTRY_MODULES.contains(&name.as_str()) {
-            true => replace(&path, bytes)?,
-            false => put(&path, bytes)?,
-        };
-        match written {
+    // In parallel: creating 17,928 files was half a MedQuAD build's time.
+    let data_written: Vec<Result<bool>> = data
+        .par_iter()
+        .map(|(name, bytes)| put(&dir.join(name), bytes))
+        .collect();
+    for ((name, _), written) in data.iter().zip(data_written) {
+        match written? {
+            true => report.written.push(name.to_string()),
+            false => report.unchanged += 1,
+        }
+    }
+    for (name, bytes) in entries {
+        match replace(&dir.join(name), bytes)? {
             true => report.written.push(name.clone()),
             false => report.unchanged += 1,
         }
