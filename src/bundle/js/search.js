@@ -376,7 +376,12 @@ export class Bundle {
       const df = (this.termNow(stem)?.[BODY] ?? []).length;
       return [stem, 1 / Math.log1p(1 + df)];
     });
-    return new SnippetMaker(weights, (text) => this.analyzer.tokens(text));
+    const analyzer = this.analyzer;
+    return new SnippetMaker(
+      weights,
+      (text) => analyzer.scan(text),
+      (word) => (analyzer.isStopWord(word) ? null : analyzer.stem(word)),
+    );
   }
 
   hit([section, score], snippets, shown) {

@@ -9,13 +9,13 @@ const ELLIPSIS = "…";
 const PREFIX_CHARS = 3;
 
 /**
- * Snippets for one query. `terms` maps each stem to mark to its weight; `tokens`
- * splits a text as the analyzers do: `{from, to, name, stem}` per word, with
- * UTF-16 offsets, the word lower-cased and folded, and its stem (null for a stop
- * word).
+ * Snippets for one query. `terms` maps each stem to mark to its weight; `scan`
+ * splits a text as the analyzers do: `{from, to, name}` per word, with UTF-16
+ * offsets and the word lower-cased and folded; `stemOf` gives a word's stem (null
+ * for a stop word). Only words that begin as a marked stem does are stemmed.
  */
 export class SnippetMaker {
-  constructor(terms, tokens) {
+  constructor(terms, scan, stemOf) {
     this.terms = new Map();
     this.weights = [];
     for (const [term, weight] of terms) {
@@ -25,7 +25,8 @@ export class SnippetMaker {
       }
     }
     this.prefixes = [...this.terms.keys()].map((t) => [...t].slice(0, PREFIX_CHARS).join(""));
-    this.tokens = tokens;
+    this.scan = scan;
+    this.stemOf = stemOf;
   }
 
   snippet(text) {
@@ -40,9 +41,9 @@ export class SnippetMaker {
 
   findMatches(text) {
     const matches = [];
-    for (const token of this.tokens(text)) {
+    for (const token of this.scan(text)) {
       if (!this.prefixes.some((p) => token.name.startsWith(p))) continue;
-      const stem = token.stem;
+      const stem = this.stemOf(token.name);
       const term = stem !== null && this.terms.has(stem) ? this.terms.get(stem) : null;
       if (term !== null) matches.push({ from: token.from, to: token.to, term });
     }

@@ -18,6 +18,9 @@ const ASCII = /^[\x00-\x7f]*$/;
 const ASCII_SEPARATOR = /[^A-Za-z0-9]+/;
 // What makes a word the ending of a contraction ("I'd").
 const APOSTROPHES = new Set(["'", "\u2019"]);
+// Distinct words remembered with their stems before the cache is emptied (as the
+// server's stem cache; a snippet stems its section's words on every search).
+const MAX_CACHED_STEMS = 50000;
 
 /** The analyzers of one bundle's text tables. */
 export class Analyzer {
@@ -28,6 +31,7 @@ export class Analyzer {
     this.filler = new Set(text.filler);
     this.cliticOnly = new Set(text.clitic_only ?? []);
     this.folding = new Map(Object.entries(text.folding));
+    this.stemCache = new Map();
   }
 
   /**
@@ -37,7 +41,7 @@ export class Analyzer {
    */
   tokens(text) {
     const found = this.scan(text);
-    for (const token of found) token.stem = this.stopWords.has(token.name) ? null : stem(token.name);
+    for (const token of found) token.stem = this.stopWords.has(token.name) ? null : this.stem(token.name);
     return found;
   }
 
@@ -94,9 +98,15 @@ export class Analyzer {
       .map((t) => keyWord(t.name));
   }
 
-  /** The stem of one lower-cased, folded word. */
+  /** The stem of one lower-cased, folded word (remembered). */
   stem(word) {
-    return stem(word);
+    let stemmed = this.stemCache.get(word);
+    if (stemmed === undefined) {
+      if (this.stemCache.size >= MAX_CACHED_STEMS) this.stemCache.clear();
+      stemmed = stem(word);
+      this.stemCache.set(word, stemmed);
+    }
+    return stemmed;
   }
 
   isStopWord(word) {
