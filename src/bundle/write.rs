@@ -30,7 +30,8 @@ pub const MANIFEST: &str = ".healthdex-bundle";
 /// What [`write()`] did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct WriteReport {
-    /// Files written (new or changed), in the order they were written.
+    /// Files written (new or changed): the data files by name, then the entry
+    /// modules, which are written after every data file.
     pub written: Vec<String>,
     /// Files already there with the same bytes.
     pub unchanged: usize,
