@@ -380,7 +380,7 @@ export class Bundle {
     return new SnippetMaker(
       weights,
       (text) => analyzer.scan(text),
-      (word) => (analyzer.isStopWord(word) ? null : analyzer.stem(word)),
+      (word) => analyzer.indexedStem(word),
     );
   }
 

@@ -41,7 +41,7 @@ export class Analyzer {
    */
   tokens(text) {
     const found = this.scan(text);
-    for (const token of found) token.stem = this.stopWords.has(token.name) ? null : this.stem(token.name);
+    for (const token of found) token.stem = this.indexedStem(token.name);
     return found;
   }
 
@@ -96,6 +96,12 @@ export class Analyzer {
     return this.scan(source)
       .filter((t) => !this.stopWords.has(t.name))
       .map((t) => keyWord(t.name));
+  }
+
+  /** What the prose fields store for one lower-cased, folded word: its stem, or
+   * null for a stop word. */
+  indexedStem(word) {
+    return this.stopWords.has(word) ? null : this.stem(word);
   }
 
   /** The stem of one lower-cased, folded word (remembered). */
